@@ -1,0 +1,336 @@
+"""Start and stop the emulated lab and write the inventory that matches it.
+
+    python -m emulators.lab up [--controllers N] [--ios N] [--aoscx N] [--fresh]
+    python -m emulators.lab down
+    python -m emulators.lab status
+
+One emulator process serves all controllers, one serves all switches. Device state lives
+in the state directory (default `.lab/`) and survives `down`/`up`; `--fresh` wipes it.
+Molecule scenarios and the benchmark run their own labs with `--state`, `--inventory`
+and other loopback networks so they never collide with the demo lab.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import string
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from cryptography import x509
+
+from emulators.lab_ca import LabCA
+
+REPO = Path(__file__).resolve().parent.parent
+FACTORY_USER = "system"
+FACTORY_PASSWORD = "password"  # the documented MiVB factory default; the lab starts there
+
+
+@dataclass
+class LabOptions:
+    controllers: int = 2
+    ios: int = 1
+    aoscx: int = 1
+    state: Path = REPO / ".lab"
+    inventory: Path = REPO / "inventory" / "lab"
+    controller_net: str = "127.0.1"
+    switch_net: str = "127.0.2"
+    https_port: int = 8443
+    sip_tls_port: int = 5061
+    ip_sets_tls_port: int = 6901
+    ssh_port: int = 2222
+    control_port: int = 18080
+    test_hooks: bool = True
+    fresh: bool = False
+    names: dict[str, str] = field(default_factory=lambda: {"mivb": "mivb", "ios": "sw-ios-", "aoscx": "sw-cx-"})
+
+
+def _strong_password(length: int = 18) -> str:
+    """A password that satisfies MiVB 'Strong' (15-20 chars, >= 2 of each class)."""
+    rng = secrets.SystemRandom()
+    specials = "!#%+-=@^_"
+    chars = (
+        [rng.choice(string.ascii_uppercase) for _ in range(3)]
+        + [rng.choice(string.ascii_lowercase) for _ in range(3)]
+        + [rng.choice(string.digits) for _ in range(3)]
+        + [rng.choice(specials) for _ in range(3)]
+    )
+    pool = string.ascii_letters + string.digits + specials
+    chars += [rng.choice(pool) for _ in range(length - len(chars))]
+    rng.shuffle(chars)
+    return "".join(chars)
+
+
+def _passcode(length: int = 10) -> str:
+    """A non-trivial numeric passcode: no repeated digit next to itself, no runs."""
+    rng = secrets.SystemRandom()
+    while True:
+        code = "".join(rng.choice(string.digits) for _ in range(length))
+        steps = {int(b) - int(a) for a, b in zip(code, code[1:], strict=False)}
+        if len(set(code)) >= 5 and not steps & {-1, 0, 1}:
+            return code
+
+
+def _load_secrets(state: Path) -> dict[str, str]:
+    path = state / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {
+        "lab_admin_password": _strong_password(),
+        "lab_readonly_password": _strong_password(),
+        "lab_switch_password": _strong_password(16),
+        "lab_enable_secret": _strong_password(16),
+        "lab_radius_key": _strong_password(20),
+        "lab_phone_admin_passcode": _passcode(),
+        "lab_set_registration_access_code": _passcode(8),
+    }
+    state.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(values, fh, indent=1)
+    return values
+
+
+def _pid_alive(pid_file: Path) -> int | None:
+    try:
+        pid = int(pid_file.read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+def _wait_port(address: str, port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((address, port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"emulator did not open {address}:{port} within {timeout:.0f}s") from None
+            time.sleep(0.1)
+
+
+def _start(kind: str, spec: dict[str, Any], state: Path) -> None:
+    spec_path = state / f"{kind}.json"
+    spec_path.write_text(json.dumps(spec, indent=1))
+    log = (state / f"{kind}.log").open("ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", f"emulators.{kind}", "serve", "--spec", str(spec_path)],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # detached: the lab outlives the command that started it
+    )
+    (state / f"{kind}.pid").write_text(str(proc.pid))
+
+
+def _served_certificate(address: str, port: int) -> x509.Certificate:
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE  # we fetch the certificate to pin it, not to trust it
+    with socket.create_connection((address, port), timeout=5) as sock, ctx.wrap_socket(sock) as tls:
+        der = tls.getpeercert(binary_form=True)
+    assert der is not None
+    return x509.load_der_x509_certificate(der)
+
+
+def _host_key_line(address: str, port: int) -> str:
+    import paramiko  # netmiko's transport; imported here to keep `lab down` light
+
+    with socket.create_connection((address, port), timeout=5) as sock:
+        transport = paramiko.Transport(sock)
+        try:
+            transport.start_client(timeout=10)
+            key = transport.get_remote_server_key()
+        finally:
+            transport.close()
+    host = address if port == 22 else f"[{address}]:{port}"
+    return f"{host} {key.get_name()} {key.get_base64()}"
+
+
+def up(opts: LabOptions) -> dict[str, Any]:
+    state, inv = opts.state.resolve(), opts.inventory.resolve()
+    down(opts, quiet=True)
+    if opts.fresh and state.exists():
+        shutil.rmtree(state)
+    state.mkdir(parents=True, exist_ok=True)
+    lab_secrets = _load_secrets(state)
+    ca = LabCA(state / "ca")
+    ca.ensure()
+
+    controllers = [
+        {
+            "name": f"{opts.names['mivb']}{i}",
+            "address": f"{opts.controller_net}.{i}",
+            "https_port": opts.https_port,
+            "sip_tls_port": opts.sip_tls_port,
+            "ip_sets_tls_port": opts.ip_sets_tls_port,
+            "state_dir": str(state / f"{opts.names['mivb']}{i}"),
+            "test_hooks": opts.test_hooks,
+        }
+        for i in range(1, opts.controllers + 1)
+    ]
+    switches: list[dict[str, Any]] = []
+    for platform, count, prefix in (("cisco_ios", opts.ios, opts.names["ios"]),
+                                     ("aruba_aoscx", opts.aoscx, opts.names["aoscx"])):
+        for i in range(1, count + 1):
+            switches.append({
+                "name": f"{prefix}{i}",
+                "platform": platform,
+                "address": f"{opts.switch_net}.{len(switches) + 1}",
+                "port": opts.ssh_port,
+                "state_dir": str(state / f"{prefix}{i}"),
+                "username": "netops",
+                "password": lab_secrets["lab_switch_password"],
+                "enable_secret": lab_secrets["lab_enable_secret"],
+                "test_hooks": opts.test_hooks,
+            })
+    if controllers:
+        _start("mivb", {"controllers": controllers}, state)
+    if switches:
+        _start("switch", {"control": {"address": "127.0.0.1", "port": opts.control_port},
+                          "switches": switches}, state)
+    for c in controllers:
+        _wait_port(c["address"], c["https_port"])
+    for s in switches:
+        _wait_port(s["address"], s["port"])
+
+    inv.mkdir(parents=True, exist_ok=True)
+    # Trust: the lab CA, plus each controller's factory self-signed certificate pinned on
+    # first contact (what an installer does before the CA-signed certificate is in place).
+    bundle = [ca.bundle_pem()]
+    from cryptography.hazmat.primitives import serialization
+
+    for c in controllers:
+        served = _served_certificate(c["address"], c["https_port"])
+        if served.issuer == served.subject:
+            bundle.append(served.public_bytes(serialization.Encoding.PEM))
+    (inv / "ca.pem").write_bytes(b"".join(bundle))
+    known_hosts = [_host_key_line(s["address"], s["port"]) for s in switches]
+    (inv / "known_hosts").write_text("".join(line + "\n" for line in known_hosts))
+
+    hosts_controllers: dict[str, Any] = {}
+    for c in controllers:
+        issued = ca.issue(inv / "certs" / c["name"], f"{c['name']}.lab.example", [c["address"], f"{c['name']}.lab.example"])
+        hosts_controllers[c["name"]] = {
+            "ansible_host": c["address"],
+            "ansible_httpapi_port": c["https_port"],
+            "mivb_sip_tls_port": c["sip_tls_port"],
+            "mivb_ip_sets_tls_port": c["ip_sets_tls_port"],
+            "mivb_web_certificate_path": str(issued.cert_path),
+            "mivb_web_private_key_path": str(issued.key_path),
+            "mivb_web_chain_path": str(issued.chain_path),
+        }
+    groups: dict[str, Any] = {
+        "mivb_controllers": {"hosts": hosts_controllers} if hosts_controllers else {},
+        "lan_switches": {"children": {
+            "ios_switches": {"hosts": {s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"]}
+                                       for s in switches if s["platform"] == "cisco_ios"}},
+            "aoscx_switches": {"hosts": {s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"]}
+                                         for s in switches if s["platform"] == "aruba_aoscx"}},
+        }},
+    }
+    hosts_yaml = {"all": {
+        "vars": {
+            "lab_ca_dir": str(state / "ca"),
+            "lab_switch_control_url": f"http://127.0.0.1:{opts.control_port}",
+            "lab_ca_bundle": str(inv / "ca.pem"),
+            "lan_known_hosts_file": str(inv / "known_hosts"),
+            "lan_controller_addresses": [c["address"] for c in controllers] or ["127.0.1.1"],
+        },
+        "children": groups,
+    }}
+    header = "# Written by `python -m emulators.lab up`: matches the running emulated lab. Do not edit.\n"
+    (inv / "hosts.yml").write_text(header + yaml.safe_dump(hosts_yaml, sort_keys=False))
+    lab_vars = REPO / "inventory" / "lab" / "group_vars"
+    if inv != lab_vars.parent:
+        for f in lab_vars.glob("*.yml"):
+            (inv / "group_vars").mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, inv / "group_vars" / f.name)
+    secrets_dir = inv / "group_vars" / "all"
+    secrets_dir.mkdir(parents=True, exist_ok=True)
+    secret_vars = dict(lab_secrets, lab_factory_password=FACTORY_PASSWORD)
+    path = secrets_dir / "lab_secrets.yml"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write("# Generated lab secrets (a real inventory keeps these in ansible-vault).\n")
+        fh.write(yaml.safe_dump(secret_vars, sort_keys=True))
+    return {"controllers": controllers, "switches": switches, "inventory": str(inv / "hosts.yml")}
+
+
+def down(opts: LabOptions, quiet: bool = False) -> None:
+    state = opts.state.resolve()
+    for kind in ("mivb", "switch"):
+        pid_file = state / f"{kind}.pid"
+        pid = _pid_alive(pid_file)
+        if pid is not None:
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while _pid_alive(pid_file) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if _pid_alive(pid_file):
+                os.kill(pid, signal.SIGKILL)
+            if not quiet:
+                print(f"lab: stopped {kind} emulator (pid {pid})")
+        pid_file.unlink(missing_ok=True)
+
+
+def status(opts: LabOptions) -> int:
+    state = opts.state.resolve()
+    running = 0
+    for kind in ("mivb", "switch"):
+        pid = _pid_alive(state / f"{kind}.pid")
+        print(f"{kind}: {'running (pid %d)' % pid if pid else 'stopped'}")
+        running += pid is not None
+    return 0 if running else 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m emulators.lab", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("--controllers", type=int, default=2)
+    parser.add_argument("--ios", type=int, default=1, help="emulated Cisco IOS switches")
+    parser.add_argument("--aoscx", type=int, default=1, help="emulated Aruba AOS-CX switches")
+    parser.add_argument("--state", type=Path, default=LabOptions.state)
+    parser.add_argument("--inventory", type=Path, default=LabOptions.inventory)
+    parser.add_argument("--controller-net", default="127.0.1", help="first three octets for controllers")
+    parser.add_argument("--switch-net", default="127.0.2", help="first three octets for switches")
+    parser.add_argument("--control-port", type=int, default=18080, help="switch emulator test-hook port")
+    parser.add_argument("--fresh", action="store_true", help="discard device state: factory defaults")
+    args = parser.parse_args(argv)
+    opts = LabOptions(
+        controllers=args.controllers, ios=args.ios, aoscx=args.aoscx, state=args.state,
+        inventory=args.inventory, controller_net=args.controller_net, switch_net=args.switch_net,
+        control_port=args.control_port, fresh=args.fresh,
+    )
+    if args.command == "down":
+        down(opts)
+        return 0
+    if args.command == "status":
+        return status(opts)
+    started = time.monotonic()
+    lab = up(opts)
+    print(
+        f"lab: {len(lab['controllers'])} controller(s), {len(lab['switches'])} switch(es) up in "
+        f"{time.monotonic() - started:.1f}s; inventory {lab['inventory']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
