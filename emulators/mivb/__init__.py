@@ -1,0 +1,52 @@
+"""Emulated Mitel MiVoice Business controllers (management API contract v1).
+
+README
+======
+Implements `docs/management-api.md` over real HTTPS, plus the SIP TLS and IP Sets TLS
+listeners, for as many controllers as a spec names, all in one process.
+
+Run (docs/lab.md)::
+
+    python -m emulators.mivb serve --spec .lab/mivb.json
+
+    {"controllers": [{"name": "mivb1", "address": "127.0.1.1", "https_port": 8443,
+      "sip_tls_port": 5061, "ip_sets_tls_port": 6901, "state_dir": ".lab/mivb1",
+      "test_hooks": true}]}
+
+It prints one line per controller and ``mivb: N controller(s) ready``, then serves until
+SIGTERM/SIGINT and exits 0. A port of 0 picks a free port (printed); a TLS port of null
+disables that listener. Relative state dirs are relative to the working directory.
+
+Python API (tests)::
+
+    from emulators.mivb.server import ControllerSpec, start_controllers
+    with start_controllers([ControllerSpec("m1", "127.0.3.1", str(tmp), https_port=0,
+                                           sip_tls_port=0, ip_sets_tls_port=0,
+                                           test_hooks=True)]) as handle:
+        rc = handle["m1"]   # .https_port .sip_tls_port .ip_sets_tls_port .base_url .controller
+
+State dir (an empty one = factory state): ``state.json`` (configuration, salted password and
+secret hashes, lockouts), ``audit.jsonl``, ``web_cert.pem`` / ``web_key.pem`` /
+``web_chain.pem`` (the factory self-signed web certificate is ``web_cert.pem`` after the
+first start), ``device_*.pem``. Every write is atomic (temp file + rename).
+
+Behaviour worth knowing
+-----------------------
+- Factory: user ``system`` / ``password`` (policy ROOT, must change password), strength Weak,
+  all TLS levels Legacy, admin HTTPS TLS 1.0-1.2 with 12 suites, device certificate
+  ``mitel_legacy`` (one legacy key per process, as the real legacy certificate is one for all).
+- Password strength (see ``passwords.py``): Strong = guideline rule (15-20, >= 2 each of
+  upper/lower/digit/special); Medium = 8-20 with upper, lower and digit; Weak = 6-20.
+  Allowed characters: A-Z a-z 0-9 and `` `~!@#$%^&*()-_=+ ``.
+- 3 consecutive failed logins: the third answers 423 and locks for 30 minutes (audit
+  ``Lockout``); earlier failures answer 401 with ``attempts_remaining``.
+- Profiles created with ``PUT /user_profiles/{u}`` do not have to change their password.
+- TLS 1.3 is never offered (the cipher list would not govern it); TLS 1.0/1.1 use
+  ``@SECLEVEL=0``. Certificates/TLS settings apply from the next handshake.
+- Test hooks (``test_hooks: true``): ``/_emulator/faults`` (``status`` 0 drops the
+  connection, null only delays; ``when``: ``before`` = request not processed, ``after`` =
+  processed but the answer is replaced; ``count`` null = until cleared), ``/_emulator/clock``
+  (GET, POST ``advance_seconds``), ``/_emulator/stats`` (``logins``, ``requests``,
+  ``writes`` = successful PATCH/PUT/DELETE/POST other than login/logout/verify-secret,
+  ``handshakes`` per listener).
+"""

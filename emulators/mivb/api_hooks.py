@@ -1,0 +1,69 @@
+"""Test hooks under /_emulator/ (routed only when the spec enables test_hooks)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .api_session import body_dict
+from .clock import iso
+from .errors import invalid
+
+if TYPE_CHECKING:
+    from .controller import Controller, Request
+
+
+def add_fault(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    from .controller import Fault
+
+    body = body_dict(req, {"status", "method", "path_prefix", "count", "delay_seconds", "when"})
+    status = body.get("status", 500)
+    if status is not None and (not isinstance(status, int) or not (status == 0 or 400 <= status <= 599)):
+        raise invalid("status", "status: 400-599, 0 (drop the connection) or null (delay only)")
+    count = body.get("count", 1)
+    if count is not None and (not isinstance(count, int) or count < 1):
+        raise invalid("count", "count: a positive integer or null (until cleared)")
+    delay = body.get("delay_seconds", 0)
+    if not isinstance(delay, int | float) or not 0 <= delay <= 120:
+        raise invalid("delay_seconds", "delay_seconds: 0-120")
+    when = body.get("when", "before")
+    if when not in ("before", "after"):
+        raise invalid(
+            "when",
+            "when: before (request not processed) or after (processed, answer lost)",
+            ["before", "after"],
+        )
+    method = body.get("method")
+    fault = Fault(
+        status, method.upper() if method else None, body.get("path_prefix", "/"), count, delay, when
+    )
+    ctrl.faults.append(fault)
+    return 200, {"faults": [vars(f) for f in ctrl.faults]}
+
+
+def clear_faults(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    ctrl.faults.clear()
+    return 200, {"faults": []}
+
+
+def get_clock(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    return 200, {"now": iso(ctrl.clock.now()), "offset_seconds": ctrl.clock.offset}
+
+
+def advance_clock(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    body = body_dict(req, {"advance_seconds"}, {"advance_seconds"})
+    seconds = body["advance_seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+        raise invalid("advance_seconds", "advance_seconds must be a number >= 0 (the clock never goes back)")
+    ctrl.clock.advance(seconds)
+    return get_clock(ctrl, req)
+
+
+def get_stats(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    return 200, ctrl.stats.as_dict()
+
+
+def reset_stats(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    from .controller import Stats
+
+    ctrl.stats = Stats()
+    return 200, ctrl.stats.as_dict()

@@ -1,0 +1,189 @@
+"""Login, logout, session, password change, banner, OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .clock import iso, parse_iso
+from .errors import ApiError, invalid
+from .forms import SECRET_MASK
+from .passwords import FACTORY_PASSWORD, check_secret, hash_secret, strength_problem
+
+if TYPE_CHECKING:
+    from .controller import Controller, Request
+
+_LOGIN_CATEGORY = "LogIn/LogOut/Security Audit"
+
+
+def body_dict(req: Request, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+    """The JSON object body, refusing unknown and missing keys."""
+    body = req.body
+    if not isinstance(body, dict):
+        raise invalid(None, "body must be a JSON object", sorted(allowed))
+    for key in body:
+        if key not in allowed:
+            raise invalid(key, f"unknown field {key!r}", sorted(allowed))
+    for key in sorted(required):
+        if key not in body:
+            raise invalid(key, f"{key} is required", sorted(allowed))
+    return body
+
+
+def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    from .controller import LOCKOUT_MINUTES, MAX_FAILURES
+
+    body = body_dict(req, {"username", "password"}, {"username", "password"})
+    username, password = body["username"], body["password"]
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise invalid("username", "username and password must be strings")
+    now = ctrl.clock.now()
+    lock = ctrl.state["lockouts"].setdefault(username, {"failures": 0, "locked_until": None})
+    if lock["locked_until"] is not None:
+        if now < lock["locked_until"]:
+            ctrl.audit(
+                "Login Refused",
+                username,
+                req.client_ip,
+                category=_LOGIN_CATEGORY,
+                severity="Warning",
+                message=f"login refused: account locked until {iso(lock['locked_until'])}",
+            )
+            raise ApiError(
+                423,
+                "account_locked",
+                "account locked after 3 consecutive failed logins",
+                locked_until=iso(lock["locked_until"]),
+            )
+        lock["locked_until"] = None
+        lock["failures"] = 0
+    user = ctrl.state["users"].get(username)
+    if user is not None and user.get("expires") and now > parse_iso(user["expires"]).timestamp():
+        ctrl.audit(
+            "Login Failed",
+            username,
+            req.client_ip,
+            category=_LOGIN_CATEGORY,
+            severity="Warning",
+            message="login refused: the user profile has expired",
+        )
+        raise ApiError(
+            401,
+            "invalid_credentials",
+            "the user profile has expired",
+            attempts_remaining=MAX_FAILURES - lock["failures"],
+        )
+    if user is None or not check_secret(password, user["password_hash"]):
+        lock["failures"] += 1
+        ctrl.audit(
+            "Login Failed",
+            username,
+            req.client_ip,
+            category=_LOGIN_CATEGORY,
+            severity="Warning",
+            message=f"failed login {lock['failures']} of {MAX_FAILURES}",
+        )
+        if lock["failures"] >= MAX_FAILURES:
+            lock["locked_until"] = now + LOCKOUT_MINUTES * 60
+            lock["failures"] = 0
+            ctrl.audit(
+                "Lockout",
+                username,
+                req.client_ip,
+                category=_LOGIN_CATEGORY,
+                severity="Major",
+                message=f"{MAX_FAILURES} consecutive failed logins: locked for {LOCKOUT_MINUTES} minutes",
+            )
+            raise ApiError(
+                423,
+                "account_locked",
+                "account locked after 3 consecutive failed logins",
+                locked_until=iso(lock["locked_until"]),
+            )
+        raise ApiError(
+            401,
+            "invalid_credentials",
+            "wrong username or password",
+            attempts_remaining=MAX_FAILURES - lock["failures"],
+        )
+    lock["failures"] = 0
+    expiry_days = ctrl.state["forms"]["system_security_management"]["password_expiry_days"]
+    if expiry_days and now - user["password_changed_at"] > expiry_days * 86400:
+        user["password_change_required"] = True
+    session = ctrl.new_session(username, req.client_ip)
+    ctrl.stats.logins += 1
+    ctrl.audit("Login", username, req.client_ip, category=_LOGIN_CATEGORY, message="login")
+    return 200, {
+        "token": session.token,
+        "username": username,
+        "policy": user["policy"],
+        "password_change_required": user["password_change_required"],
+        "session_inactivity_minutes": ctrl.state["forms"]["system_security_management"][
+            "session_inactivity_minutes"
+        ],
+    }
+
+
+def logout(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    session = ctrl.session_for(req, allow_password_change=True)
+    del ctrl.sessions[session.token]
+    ctrl.audit("Logout", session.username, req.client_ip, category=_LOGIN_CATEGORY, message="logout")
+    return 200, {"logged_out": True}
+
+
+def get_session(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    # Read the idle time before session_for() refreshes it.
+    previous = ctrl.sessions.get(req.token or "")
+    idle = ctrl.clock.now() - previous.last_activity if previous else 0.0
+    session = ctrl.session_for(req, allow_password_change=True)
+    user = ctrl.state["users"][session.username]
+    return 200, {
+        "username": session.username,
+        "policy": user["policy"],
+        "password_change_required": user["password_change_required"],
+        "idle_seconds": int(idle),
+    }
+
+
+def change_password(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    session = ctrl.session_for(req, allow_password_change=True)
+    body = body_dict(req, {"current_password", "new_password"}, {"current_password", "new_password"})
+    user = ctrl.state["users"][session.username]
+    if not check_secret(body["current_password"], user["password_hash"]):
+        raise invalid("current_password", "current_password is wrong")
+    new = body["new_password"]
+    strength = ctrl.state["forms"]["system_security_management"]["password_strength"]
+    problem = strength_problem(new, strength)
+    if problem:
+        raise invalid("new_password", problem, {"password_strength": strength})
+    if new == body["current_password"] or new == FACTORY_PASSWORD:
+        raise invalid("new_password", "new_password must differ from the current and the factory password")
+    user["password_hash"] = hash_secret(new)
+    user["password_change_required"] = False
+    user["password_changed_at"] = ctrl.clock.now()
+    ctrl.audit(
+        "Password Change",
+        session.username,
+        req.client_ip,
+        category=_LOGIN_CATEGORY,
+        changes=[{"field": "password", "old": SECRET_MASK, "new": SECRET_MASK}],
+        message="password changed",
+    )
+    return 200, {"password_change_required": False}
+
+
+def banner(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    form = ctrl.state["forms"]["system_security_management"]
+    enabled = form["login_banner_enabled"]
+    return 200, {"enabled": enabled, "text": form["login_banner_text"] if enabled else ""}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    return json.loads((Path(__file__).parent / "openapi.json").read_text(encoding="utf-8"))
+
+
+def openapi(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    return 200, openapi_document()

@@ -1,0 +1,84 @@
+"""The route table: (method, path template) -> handler. The OpenAPI test reads `ROUTER.routes`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import api_access, api_forms, api_hooks, api_session
+from .errors import ApiError
+
+if TYPE_CHECKING:
+    from .controller import Controller, Request
+
+Handler = Callable[["Controller", "Request"], tuple[int, Any]]
+
+
+@dataclass
+class Route:
+    method: str
+    template: str
+    handler: Handler
+    pattern: re.Pattern[str]
+    hook: bool
+
+
+class Router:
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def add(self, method: str, template: str, handler: Handler) -> None:
+        regex = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
+        hook = template.startswith("/_emulator/")
+        self.routes.append(Route(method, template, handler, re.compile(regex), hook))
+
+    def match(self, method: str, path: str, hooks_enabled: bool) -> tuple[Handler, dict[str, str]]:
+        allowed: list[str] = []
+        for route in self.routes:
+            if route.hook and not hooks_enabled:
+                continue
+            found = route.pattern.match(path)
+            if found:
+                if route.method == method:
+                    return route.handler, found.groupdict()
+                allowed.append(route.method)
+        if allowed:
+            raise ApiError(405, "method_not_allowed", f"{method} not allowed on {path}", allowed=allowed)
+        raise ApiError(404, "not_found", f"no such resource: {path}")
+
+
+ROUTER = Router()
+_V1 = "/api/v1"
+for _method, _template, _handler in (
+    ("POST", "/login", api_session.login),
+    ("POST", "/logout", api_session.logout),
+    ("GET", "/session", api_session.get_session),
+    ("POST", "/password", api_session.change_password),
+    ("GET", "/banner", api_session.banner),
+    ("GET", "/openapi.json", api_session.openapi),
+    ("GET", "/forms", api_forms.list_forms),
+    ("GET", "/forms/{form}", api_forms.get_form),
+    ("PATCH", "/forms/{form}", api_forms.patch_form),
+    ("PUT", "/forms/{form}", api_forms.put_form),
+    ("POST", "/forms/{form}/verify-secret", api_forms.verify_secret),
+    ("POST", "/forms/device_certificate/csr", api_forms.device_csr),
+    ("GET", "/admin_policies", api_access.list_policies),
+    ("PUT", "/admin_policies/{name}", api_access.put_policy),
+    ("DELETE", "/admin_policies/{name}", api_access.delete_policy),
+    ("GET", "/user_profiles", api_access.list_profiles),
+    ("PUT", "/user_profiles/{username}", api_access.put_profile),
+    ("DELETE", "/user_profiles/{username}", api_access.delete_profile),
+    ("GET", "/audit_trail", api_access.audit_trail),
+):
+    ROUTER.add(_method, _V1 + _template, _handler)
+for _method, _template, _handler in (
+    ("POST", "/_emulator/faults", api_hooks.add_fault),
+    ("DELETE", "/_emulator/faults", api_hooks.clear_faults),
+    ("GET", "/_emulator/clock", api_hooks.get_clock),
+    ("POST", "/_emulator/clock", api_hooks.advance_clock),
+    ("GET", "/_emulator/stats", api_hooks.get_stats),
+    ("DELETE", "/_emulator/stats", api_hooks.reset_stats),
+):
+    ROUTER.add(_method, _template, _handler)

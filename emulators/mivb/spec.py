@@ -1,0 +1,38 @@
+"""The spec of one emulated controller, as in `docs/lab.md`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class ControllerSpec:
+    """One controller. Port 0 = any free port; `None` for a TLS port = no listener."""
+
+    name: str
+    address: str
+    state_dir: str
+    https_port: int = 443
+    sip_tls_port: int | None = 5061
+    ip_sets_tls_port: int | None = 6901
+    test_hooks: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], base_dir: Path | None = None) -> ControllerSpec:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"controller spec: unknown keys {sorted(unknown)}")
+        spec = cls(**data)
+        if base_dir is not None and not Path(spec.state_dir).is_absolute():
+            spec.state_dir = str(base_dir / spec.state_dir)
+        return spec
+
+
+def load_spec_file(path: str | Path, base_dir: Path | None = None) -> list[ControllerSpec]:
+    """Read `{"controllers": [...]}`; relative state dirs resolve against `base_dir` (default: cwd)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [ControllerSpec.from_dict(item, base_dir) for item in data["controllers"]]

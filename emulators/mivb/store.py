@@ -1,0 +1,88 @@
+"""On-disk state of one controller: `state.json`, PEM files and `audit.jsonl` in its state dir.
+
+Every write goes to a temporary file in the same directory and is renamed over the old one,
+so a crash never leaves a half-written file. An empty directory means factory state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+STATE_FILE = "state.json"
+AUDIT_FILE = "audit.jsonl"
+# PEM files; *_key.pem are private (0600).
+PEM_FILES = (
+    "web_cert.pem",
+    "web_key.pem",
+    "web_chain.pem",
+    "device_cert.pem",
+    "device_key.pem",
+    "device_chain.pem",
+    "device_csr_key.pem",
+)
+
+
+class StateStore:
+    def __init__(self, state_dir: str | os.PathLike[str]) -> None:
+        self.dir = Path(state_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def path(self, name: str) -> Path:
+        return self.dir / name
+
+    def _write(self, name: str, data: str, private: bool = False) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.dir)
+        try:
+            if private:
+                os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+            os.replace(tmp, self.dir / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def load_state(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.path(STATE_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def save_state(self, state: dict[str, Any]) -> None:
+        self._write(STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+
+    def read_pem(self, name: str) -> str:
+        try:
+            return self.path(name).read_text(encoding="ascii")
+        except FileNotFoundError:
+            return ""
+
+    def write_pem(self, name: str, text: str) -> None:
+        if text:
+            self._write(name, text, private=name.endswith("_key.pem"))
+        else:
+            self.path(name).unlink(missing_ok=True)
+
+    def load_audit(self) -> list[dict[str, Any]]:
+        try:
+            lines = self.path(AUDIT_FILE).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        out = []
+        for line in lines:
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                continue  # a torn last line after a crash
+        return out
+
+    def append_audit(self, entry: dict[str, Any]) -> None:
+        with self.path(AUDIT_FILE).open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, sort_keys=True) + "\n")
+
+    def rewrite_audit(self, entries: list[dict[str, Any]]) -> None:
+        self._write(AUDIT_FILE, "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
