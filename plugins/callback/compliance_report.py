@@ -1,0 +1,470 @@
+# Copyright: voicesec maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: compliance_report
+type: aggregate
+short_description: Compliance report per device and control (JSON, HTML, JUnit)
+description:
+  - Collects the result of every task whose name starts with one or more control IDs of
+    the catalog (C(meta/controls.yml)), e.g. C(TLS-01 | PATCH | Application TLS level is High)
+    or C(LOG-03, LOG-04 | PATCH | SMDR/PMS ACL), and writes a compliance report at the end
+    of the playbook run.
+  - In check mode (audit) C(changed) means C(drift), C(ok) means C(compliant), C(failed) means
+    C(error). In a normal (harden) run C(changed) means C(compliant) with C(remediated=true).
+    A module may return a C(controls) dictionary (control ID -> status, detail, commands, diff)
+    which then decides per control. Several tasks of one control - the worst status wins
+    (error > drift > compliant).
+  - Every catalog control appears for every host it applies to (controllers - group
+    C(mivb_controllers) or C(ansible_network_os=voicesec.mivb.mivb); switches - group
+    C(lan_switches) or C(ansible_network_os) C(cisco.ios.ios) / C(arubanetworks.aoscx.aoscx)).
+    Controls not evaluated are reported as C(manual) or C(not_implemented), never dropped.
+  - Writes C(<report_dir>/<UTC timestamp>/report.json), C(report.html) and C(junit.xml), points
+    C(<report_dir>/latest) at that directory and prints a one-line summary. Secrets (keys
+    matching password, passcode, secret, key, token, private; PEM private keys; secret
+    values in config lines) are masked in everything written.
+  - Works with any stdout callback; enable it with C(callbacks_enabled).
+requirements:
+  - enable in configuration (C(callbacks_enabled = voicesec.mivb.compliance_report))
+options:
+  report_dir:
+    description:
+      - Directory under which the timestamped report directories and the C(latest) link are written.
+      - A relative path is resolved against the repository root of the first playbook (the
+        nearest parent directory holding C(ansible.cfg), C(galaxy.yml) or C(.git)), else the
+        current directory.
+    type: str
+    default: reports
+    env:
+      - name: VOICESEC_REPORT_DIR
+    ini:
+      - section: callback_compliance_report
+        key: report_dir
+  diff_max_chars:
+    description: Longest diff text kept per report entry; longer diffs are truncated.
+    type: int
+    default: 4000
+    env:
+      - name: VOICESEC_REPORT_DIFF_MAX_CHARS
+    ini:
+      - section: callback_compliance_report
+        key: diff_max_chars
+"""
+
+import datetime
+import difflib
+import html
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ansible import context
+from ansible.plugins.callback import CallbackBase
+from ansible_collections.voicesec.mivb.plugins.module_utils.catalog import (
+    REPORT_STATUSES,
+    Control,
+    control_ids_from_task_name,
+    host_roles,
+    load_catalog,
+    mask_data,
+    mask_text,
+    worse,
+)
+
+SCHEMA = "voicesec.mivb/report/v1"
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "aggregate"
+    CALLBACK_NAME = "voicesec.mivb.compliance_report"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, display: Any = None, options: Any = None) -> None:
+        super().__init__(display=display, options=options)
+        self._catalog: list[Control] = load_catalog()
+        self._playbooks: list[str] = []
+        self._hosts: dict[str, set[str]] = {}  # host -> applies_to roles
+        self._evals: dict[tuple[str, str], dict[str, Any]] = {}
+        self._skips: dict[tuple[str, str], list[str]] = {}
+        self._unreachable: dict[str, str] = {}
+        self._host_failed: dict[str, str] = {}
+        self._check_flags: list[bool] = []
+
+    # --- inventory -------------------------------------------------------------------------
+
+    def v2_playbook_on_start(self, playbook: Any) -> None:
+        self._playbooks.append(os.path.abspath(getattr(playbook, "_file_name", "") or ""))
+
+    def v2_playbook_on_play_start(self, play: Any) -> None:
+        try:
+            variable_manager = play.get_variable_manager()
+            inventory = variable_manager._inventory
+            for host in inventory.get_hosts(play.hosts):
+                self._add_host(host, variable_manager, play)
+        except Exception as exc:  # the report must never break the run
+            self._display.warning(f"compliance_report: cannot read the play's inventory: {exc}")
+
+    def _add_host(self, host: Any, variable_manager: Any = None, play: Any = None) -> None:
+        name = host.get_name()
+        if name in self._hosts:
+            return
+        groups = {g.name for g in host.get_groups()}
+        network_os = host.vars.get("ansible_network_os")
+        roles = host_roles(groups, network_os)
+        if not roles and variable_manager is not None:
+            # ansible_network_os may come from group_vars files: ask the variable manager.
+            hostvars = variable_manager.get_vars(play=play, host=host, include_hostvars=False)
+            network_os = hostvars.get("ansible_network_os")
+            roles = host_roles(groups, str(network_os) if network_os else None)
+        self._hosts[name] = roles
+
+    # --- task results ----------------------------------------------------------------------
+
+    def v2_runner_on_ok(self, result: Any) -> None:
+        self._record(result, "changed" if result.result.get("changed") else "ok")
+
+    def v2_runner_on_failed(self, result: Any, ignore_errors: bool = False) -> None:
+        if not self._record(result, "failed") and not ignore_errors:
+            self._host_failed.setdefault(result.host.get_name(), self._task_name(result))
+
+    def v2_runner_on_skipped(self, result: Any) -> None:
+        ids = control_ids_from_task_name(self._task_name(result))
+        if not ids:
+            return
+        self._add_host(result.host)
+        res = result.result
+        condition = res.get("false_condition")
+        why = f"when: {condition}" if condition is not None else res.get("skip_reason", "condition false")
+        for cid in ids:
+            self._skips.setdefault((result.host.get_name(), cid), []).append(str(why))
+
+    def v2_runner_on_unreachable(self, result: Any) -> None:
+        host = result.host.get_name()
+        self._add_host(result.host)
+        self._unreachable[host] = mask_text(str(result.result.get("msg", "unreachable")))
+        self._record(result, "failed")
+
+    @staticmethod
+    def _task_name(result: Any) -> str:
+        return str(getattr(result.task, "name", None) or "")
+
+    def _is_check(self, task: Any) -> bool:
+        check = getattr(task, "check_mode", None)
+        if isinstance(check, bool):
+            return check
+        return bool(context.CLIARGS.get("check", False))
+
+    def _record(self, result: Any, outcome: str) -> bool:
+        """Fold one task result into the per host/control state; False if not a control task."""
+        name = self._task_name(result)
+        ids = control_ids_from_task_name(name)
+        res = result.result
+        per_control = self._controls_of(res)
+        if not ids and not per_control:
+            return False
+        host = result.host.get_name()
+        self._add_host(result.host)
+        check = self._is_check(result.task)
+        self._check_flags.append(check)
+        message = mask_text(str(res.get("msg") or res.get("module_stderr") or "task failed"))
+        task_diff = self._diff_text(res)
+        for cid in dict.fromkeys([*ids, *per_control]):
+            entry = per_control.get(cid)
+            if outcome == "failed":
+                detail = (entry or {}).get("detail") or message
+                self._merge(host, cid, "error", f"{name}: {detail}", False, None, name)
+            elif entry is not None:
+                status = entry["status"]
+                remediated = status == "drift" and not check
+                if remediated:
+                    status = "compliant"
+                diff = self._diff_text(entry) or self._commands_text(entry) or None
+                self._merge(host, cid, status, entry.get("detail") or name, remediated, diff, name)
+            elif per_control:
+                # the module reported per control and did not name this one: nothing to change
+                self._merge(host, cid, "compliant", f"{name}: no finding reported", False, None, name)
+            elif outcome == "changed":
+                if check:
+                    self._merge(host, cid, "drift", f"would change: {name}", False, task_diff, name)
+                else:
+                    self._merge(host, cid, "compliant", f"remediated: {name}", True, task_diff, name)
+            else:
+                self._merge(host, cid, "compliant", name, False, None, name)
+        return True
+
+    def _controls_of(self, res: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """The `controls` dicts of a result and of its loop items, merged worst-wins."""
+        merged: dict[str, dict[str, Any]] = {}
+        items = [res, *[r for r in res.get("results", []) if isinstance(r, dict)]]
+        for item in items:
+            controls = item.get("controls")
+            if not isinstance(controls, dict):
+                continue
+            for cid, raw in controls.items():
+                entry = raw if isinstance(raw, dict) else {"status": raw}
+                status = str(entry.get("status", "error"))
+                if status not in ("compliant", "drift", "error"):
+                    status, entry = "error", {**entry, "detail": f"unknown status {status!r}"}
+                entry = {**mask_data(entry), "status": status}
+                previous = merged.get(str(cid))
+                if previous is None or worse(previous["status"], status) == status:
+                    merged[str(cid)] = entry
+        return merged
+
+    def _merge(self, host: str, cid: str, status: str, detail: str, remediated: bool,
+               diff: str | None, task: str) -> None:
+        state = self._evals.setdefault((host, cid), {"status": None, "details": [], "remediated": False,
+                                                     "diffs": [], "tasks": []})
+        worst = worse(state["status"], status)
+        if worst != state["status"]:
+            # the worst status explains the control: its detail goes first
+            state["details"].insert(0, mask_text(detail))
+        elif status == worst:
+            state["details"].append(mask_text(detail))
+        state["status"] = worst
+        state["remediated"] = state["remediated"] or remediated
+        if diff:
+            state["diffs"].append(diff)
+        if task not in state["tasks"]:
+            state["tasks"].append(task)
+
+    def _limit(self, text: str) -> str:
+        limit = int(self.get_option("diff_max_chars") or 4000)
+        if len(text) <= limit:
+            return text
+        return text[:limit] + f"\n... (truncated, {len(text) - limit} more characters)"
+
+    def _diff_text(self, res: dict[str, Any]) -> str:
+        diffs = res.get("diff")
+        if not diffs:
+            return ""
+        parts: list[str] = []
+        for diff in diffs if isinstance(diffs, list) else [diffs]:
+            if isinstance(diff, str):
+                parts.append(diff)
+                continue
+            if not isinstance(diff, dict):
+                continue
+            if diff.get("prepared"):
+                parts.append(str(diff["prepared"]))
+            if "before" in diff or "after" in diff:
+                before, after = (_as_text(mask_data(diff.get(k, ""))) for k in ("before", "after"))
+                parts.append("".join(difflib.unified_diff(
+                    before.splitlines(keepends=True), after.splitlines(keepends=True),
+                    str(diff.get("before_header", "before")), str(diff.get("after_header", "after")))))
+        return self._limit(mask_text("\n".join(p for p in parts if p)))
+
+    def _commands_text(self, entry: dict[str, Any]) -> str:
+        commands = entry.get("commands")
+        if not commands:
+            return ""
+        lines = commands if isinstance(commands, list) else [commands]
+        return self._limit(mask_text("commands:\n" + "\n".join(f"  {c}" for c in lines)))
+
+    # --- report ----------------------------------------------------------------------------
+
+    def v2_playbook_on_stats(self, stats: Any) -> None:
+        try:
+            report = self.build_report()
+            path = self._write(report)
+        except Exception as exc:  # never fail the playbook because of the report
+            self._display.warning(f"compliance_report: report not written: {exc}")
+            return
+        counts = ", ".join(f"{report['summary'][s]} {s}" for s in REPORT_STATUSES)
+        self._display.display(f"COMPLIANCE REPORT ({report['mode']}): {counts} -> {path}")
+
+    def _mode(self) -> str:
+        if context.CLIARGS.get("check") or (self._check_flags and all(self._check_flags)):
+            return "audit"
+        return "harden"
+
+    def build_report(self) -> dict[str, Any]:
+        catalog = {c.id: c for c in self._catalog}
+        hosts = sorted(set(self._hosts) | {h for h, _ in self._evals})
+        results: list[dict[str, Any]] = []
+        for host in hosts:
+            roles = self._hosts.get(host, set())
+            evaluated = [cid for h, cid in self._evals if h == host]
+            ids = [c.id for c in self._catalog if c.applies_to in roles or c.id in evaluated]
+            ids += sorted(cid for cid in evaluated if cid not in catalog)
+            results.extend(self._entry(host, cid, catalog.get(cid)) for cid in ids)
+        summary: dict[str, Any] = {"total": len(results), **dict.fromkeys(REPORT_STATUSES, 0), "hosts": {}}
+        for entry in results:
+            summary[entry["status"]] += 1
+            per_host = summary["hosts"].setdefault(entry["host"], dict.fromkeys(REPORT_STATUSES, 0))
+            per_host[entry["status"]] += 1
+        return {
+            "schema": SCHEMA,
+            "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace(
+                "+00:00", "Z"),
+            "mode": self._mode(),
+            "playbook": ", ".join(self._playbooks),
+            "summary": summary,
+            "results": results,
+        }
+
+    def _entry(self, host: str, cid: str, control: Control | None) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "host": host, "control": cid,
+            "title": control.title if control else "(not in the control catalog)",
+            "area": control.area if control else "unknown",
+            "guideline_section": control.guideline_section if control else "",
+        }
+        state = self._evals.get((host, cid))
+        catalog_status = control.status if control else "implemented"
+        if state is not None:
+            entry.update(status=state["status"], detail="; ".join(dict.fromkeys(state["details"])),
+                         tasks=state["tasks"])
+            if state["remediated"]:
+                entry["remediated"] = True
+            if state["diffs"] and (state["status"] == "drift" or state["remediated"]):
+                entry["diff"] = self._limit("\n".join(state["diffs"]))
+        elif catalog_status == "manual":
+            entry.update(status="manual", detail=f"manual control, verify: {control.verify}")
+        elif catalog_status == "planned":
+            entry.update(status="not_implemented", detail="planned")
+        elif host in self._unreachable:
+            entry.update(status="error", detail=f"host unreachable: {self._unreachable[host]}")
+        elif (host, cid) in self._skips:
+            reasons = "; ".join(dict.fromkeys(self._skips[(host, cid)]))
+            entry.update(status="manual", detail=f"skipped: disabled by toggle or condition ({reasons})")
+        elif host in self._host_failed:
+            entry.update(status="manual", detail="not evaluated in this run: host stopped after failed "
+                                                 f"task {self._host_failed[host]!r}")
+        else:
+            entry.update(status="manual", detail="not evaluated in this run (tags/limit/toggle)")
+        return entry
+
+    def _report_root(self) -> Path:
+        configured = Path(os.path.expanduser(str(self.get_option("report_dir") or "reports")))
+        if configured.is_absolute():
+            return configured
+        base = Path.cwd()
+        if self._playbooks and self._playbooks[0]:
+            for parent in Path(self._playbooks[0]).parents:
+                if any((parent / marker).exists() for marker in ("ansible.cfg", "galaxy.yml", ".git")):
+                    base = parent
+                    break
+        return base / configured
+
+    def _write(self, report: dict[str, Any]) -> Path:
+        root = self._report_root()
+        root.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+        target, n = root / stamp, 1
+        while target.exists():  # two runs in one second (tests, chained playbooks)
+            n += 1
+            target = root / f"{stamp}-{n}"
+        target.mkdir()
+        (target / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        (target / "report.html").write_text(render_html(report, self._catalog), encoding="utf-8")
+        (target / "junit.xml").write_text(render_junit(report), encoding="utf-8")
+        latest = root / "latest"
+        tmp = root / f".latest-{os.getpid()}"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        tmp.symlink_to(target.name)
+        os.replace(tmp, latest)  # atomic: readers never see a missing link
+        return target
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value if value.endswith("\n") or not value else value + "\n"
+    return yaml.safe_dump(value, default_flow_style=False, sort_keys=True)
+
+
+# --- renderers (pure functions of report.json, so they can be tested and reused) ------------
+
+LETTERS = {"compliant": "C", "drift": "D", "error": "E", "manual": "M", "not_implemented": "N"}
+COLOURS = {"compliant": "#2e7d32", "drift": "#ef6c00", "error": "#c62828", "manual": "#546e7a",
+           "not_implemented": "#9e9e9e"}
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5em;color:#212121}
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em}table{border-collapse:collapse}
+td,th{border:1px solid #ccc;padding:3px 6px;font-size:.85em;vertical-align:top}
+th.v{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:normal}
+td.s{color:#fff;text-align:center;font-weight:bold;min-width:1.4em}
+td.na{background:#fafafa;color:#bbb;text-align:center}
+pre{background:#f5f5f5;padding:6px;max-width:110ch;overflow-x:auto;white-space:pre-wrap;font-size:.85em}
+.legend span{display:inline-block;padding:2px 8px;margin-right:6px;color:#fff;border-radius:3px}
+""" + "".join(f"td.{k},span.{k}{{background:{v}}}" for k, v in COLOURS.items())
+
+
+def _cell_letter(entry: dict[str, Any]) -> str:
+    return "R" if entry.get("remediated") and entry["status"] == "compliant" else LETTERS[entry["status"]]
+
+
+def render_html(report: dict[str, Any], catalog: list[Control]) -> str:
+    """Self-contained HTML: host x control matrix, then each host's details. No JS, no assets."""
+    esc = html.escape
+    by_key = {(r["host"], r["control"]): r for r in report["results"]}
+    hosts = list(dict.fromkeys(r["host"] for r in report["results"]))
+    known = [c.id for c in catalog]
+    present = {cid for _, cid in by_key}
+    controls = [c for c in known if c in present] + sorted(present - set(known))
+    summary = report["summary"]
+    out = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>MiVB compliance report "
+           f"{esc(report['generated'])}</title><style>{_CSS}</style></head><body>",
+           f"<h1>MiVB compliance report</h1><p>Generated {esc(report['generated'])} &middot; mode "
+           f"<b>{esc(report['mode'])}</b> &middot; playbook {esc(report['playbook'])}</p>",
+           "<p class='legend'>" + "".join(
+               f"<span class='{s}'>{LETTERS[s]} {s}: {summary[s]}</span>" for s in REPORT_STATUSES)
+           + "<span style='background:#2e7d32'>R compliant (remediated in this run)</span></p>",
+           "<h2>Matrix</h2><table><tr><th>host</th>"]
+    out += [f"<th class='v'>{esc(c)}</th>" for c in controls]
+    out.append("</tr>")
+    for host in hosts:
+        out.append(f"<tr><th><a href='#{esc(host)}'>{esc(host)}</a></th>")
+        for cid in controls:
+            entry = by_key.get((host, cid))
+            if entry is None:
+                out.append("<td class='na'>&middot;</td>")
+            else:
+                tip = esc(f"{cid} {entry['status']}: {entry.get('detail', '')}", quote=True)
+                out.append(f"<td class='s {entry['status']}' title=\"{tip}\">{_cell_letter(entry)}</td>")
+        out.append("</tr>")
+    out.append("</table>")
+    for host in hosts:
+        counts = ", ".join(f"{summary['hosts'][host][s]} {s}" for s in REPORT_STATUSES)
+        out.append(f"<h2 id='{esc(host)}'>{esc(host)}</h2><p>{esc(counts)}</p><table><tr><th>control</th>"
+                   "<th>title</th><th>status</th><th>detail</th><th>guideline section</th></tr>")
+        for entry in (r for r in report["results"] if r["host"] == host):
+            status = entry["status"] + (" (remediated)" if entry.get("remediated") else "")
+            diff = f"<pre>{esc(entry['diff'])}</pre>" if entry.get("diff") else ""
+            out.append(f"<tr><td>{esc(entry['control'])}</td><td>{esc(entry['title'])}</td>"
+                       f"<td class='s {entry['status']}'>{esc(status)}</td>"
+                       f"<td>{esc(entry.get('detail', ''))}{diff}</td>"
+                       f"<td>{esc(entry['guideline_section'])}</td></tr>")
+        out.append("</table>")
+    out.append("</body></html>\n")
+    return "".join(out)
+
+
+def render_junit(report: dict[str, Any]) -> str:
+    """One testsuite per host, one testcase per control; drift/error fail, the rest skip."""
+    suites = ET.Element("testsuites", name="voicesec.mivb compliance", timestamp=report["generated"])
+    for host in dict.fromkeys(r["host"] for r in report["results"]):
+        entries = [r for r in report["results"] if r["host"] == host]
+        failures = sum(r["status"] in ("drift", "error") for r in entries)
+        skipped = sum(r["status"] in ("manual", "not_implemented") for r in entries)
+        suite = ET.SubElement(suites, "testsuite", name=host, tests=str(len(entries)),
+                              failures=str(failures), errors="0", skipped=str(skipped))
+        for r in entries:
+            case = ET.SubElement(suite, "testcase", classname=f"voicesec.mivb.{host}",
+                                 name=f"{r['control']} {r['title']}")
+            if r["status"] in ("drift", "error"):
+                failure = ET.SubElement(case, "failure", type=r["status"],
+                                        message=f"{r['status']}: {r.get('detail', '')}"[:500])
+                failure.text = "\n\n".join(x for x in (r.get("detail"), r.get("diff")) if x)
+            elif r["status"] in ("manual", "not_implemented"):
+                ET.SubElement(case, "skipped", message=f"{r['status']}: {r.get('detail', '')}")
+            elif r.get("remediated"):
+                ET.SubElement(case, "system-out").text = f"remediated: {r.get('detail', '')}"
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

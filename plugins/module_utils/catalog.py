@@ -1,0 +1,180 @@
+# Copyright: voicesec maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The control catalog (meta/controls.yml) and the rules every consumer shares.
+
+One place for: loading the catalog, deriving control IDs from task names, ranking
+statuses ("worst wins") and masking secrets before anything is written to a report.
+Used on the controller side only (callback plugin, scripts, tests), never shipped to
+a managed node, so it may import PyYAML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# meta/controls.yml relative to this file: plugins/module_utils/ -> collection root.
+CATALOG_PATH = Path(__file__).resolve().parents[2] / "meta" / "controls.yml"
+
+AREAS: dict[str, str] = {
+    "certificates/tls": "Controller: certificates and TLS",
+    "identity": "Controller: identity, authentication, access",
+    "audit": "Controller: audit, SMDR, PMS",
+    "lan": "LAN (switches)",
+    "wan": "3300 ICP WAN port (AX, CX-II/CXi-II, MxIII only)",
+    "endpoints": "Endpoints and encryption",
+    "toll_fraud": "Toll fraud",
+    "voicemail": "Voicemail",
+    "platform": "Platform (Mitel Standard Linux) and process",
+    "manual": "Manual controls (the toolkit cannot push these)",
+}
+APPLIES_TO = ("controller", "switch")
+CATALOG_STATUSES = ("implemented", "manual", "planned")
+FIELDS = ("id", "title", "area", "applies_to", "guideline_section", "target", "factory", "limits",
+          "verify", "status")
+
+# Report statuses, worst first. Only the first three come from evaluation; the rest
+# describe why a control was not evaluated.
+REPORT_STATUSES = ("error", "drift", "compliant", "manual", "not_implemented")
+_RANK = {"error": 3, "drift": 2, "compliant": 1}
+
+# "TLS-01 | PATCH | ..." or "LOG-03, LOG-04 | AUDIT | ...": one or more IDs, then the kind.
+TASK_NAME_RE = re.compile(r"^((?:[A-Z]+-\d+[ ,]*)+) \| (PATCH|AUDIT) \|")
+CONTROL_ID_RE = re.compile(r"[A-Z]+-\d+")
+
+# Group names and ansible_network_os values that decide which controls a host gets.
+CONTROLLER_GROUPS = frozenset({"mivb_controllers"})
+CONTROLLER_NETWORK_OS = frozenset({"voicesec.mivb.mivb", "mivb"})
+SWITCH_GROUPS = frozenset({"lan_switches"})
+SWITCH_NETWORK_OS = frozenset({"cisco.ios.ios", "arubanetworks.aoscx.aoscx", "ios", "aoscx"})
+
+
+@dataclass(frozen=True)
+class Control:
+    id: str
+    title: str
+    area: str
+    applies_to: str
+    guideline_section: str
+    target: str
+    factory: str
+    limits: str
+    verify: str
+    status: str
+
+
+class CatalogError(ValueError):
+    """The catalog file is malformed (missing field, unknown area/status, duplicate ID)."""
+
+
+def load_catalog(path: str | Path | None = None) -> list[Control]:
+    """Read and validate the catalog; order is the file's order."""
+    data = yaml.safe_load(Path(path or CATALOG_PATH).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("controls"), list):
+        raise CatalogError("catalog must be a mapping with a 'controls' list")
+    controls: list[Control] = []
+    seen: set[str] = set()
+    for entry in data["controls"]:
+        missing = [f for f in FIELDS if f not in entry]
+        if missing:
+            raise CatalogError(f"control {entry.get('id', '?')}: missing {', '.join(missing)}")
+        control = Control(**{f: str(entry[f]) for f in FIELDS})
+        if not CONTROL_ID_RE.fullmatch(control.id):
+            raise CatalogError(f"bad control id {control.id!r}")
+        if control.id in seen:
+            raise CatalogError(f"duplicate control id {control.id}")
+        if control.area not in AREAS:
+            raise CatalogError(f"{control.id}: unknown area {control.area!r}")
+        if control.applies_to not in APPLIES_TO:
+            raise CatalogError(f"{control.id}: applies_to must be one of {APPLIES_TO}")
+        if control.status not in CATALOG_STATUSES:
+            raise CatalogError(f"{control.id}: status must be one of {CATALOG_STATUSES}")
+        seen.add(control.id)
+        controls.append(control)
+    return controls
+
+
+def control_ids_from_task_name(name: str | None) -> list[str]:
+    """Control IDs a task name carries, or [] if it is not a control task."""
+    match = TASK_NAME_RE.match(name or "")
+    return CONTROL_ID_RE.findall(match.group(1)) if match else []
+
+
+def task_kind(name: str | None) -> str | None:
+    """PATCH or AUDIT for a control task name."""
+    match = TASK_NAME_RE.match(name or "")
+    return match.group(2) if match else None
+
+
+def worse(a: str | None, b: str) -> str:
+    """The worse of two evaluated statuses (error > drift > compliant)."""
+    if a is None:
+        return b
+    return a if _RANK.get(a, 0) >= _RANK.get(b, 0) else b
+
+
+def host_roles(groups: set[str], network_os: str | None) -> set[str]:
+    """Which catalog `applies_to` values a host takes, from its groups and network OS."""
+    roles: set[str] = set()
+    if groups & CONTROLLER_GROUPS or network_os in CONTROLLER_NETWORK_OS:
+        roles.add("controller")
+    if groups & SWITCH_GROUPS or network_os in SWITCH_NETWORK_OS:
+        roles.add("switch")
+    return roles
+
+
+# --- secret masking -------------------------------------------------------------------------
+
+MASK = "********"
+SECRET_KEY_RE = re.compile(r"password|passcode|secret|key|token|private", re.IGNORECASE)
+_PEM_PRIVATE_RE = re.compile(
+    r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)", re.DOTALL)
+# Config lines such as "enable secret 9 $9$...", "username x secret 0 y", " key 7 0822...",
+# "radius-server host 10.0.0.1 key plaintext abc": mask the value after the keyword (and
+# after an optional encoding marker) so a diff still shows *which* line changed.
+_CONFIG_SECRET_RE = re.compile(
+    r"(?P<kw>\b(?:password|passcode|secret|key|token|community)\b"
+    r"(?:\s+(?:\d{1,2}|plaintext|ciphertext|cleartext|encrypted))?\s+)"
+    # prose ("the private key does not match") is not a secret: skip common words
+    r"(?!(?:does|do|is|are|was|must|match\w*|not|file|the|a|an|for|of|and|or|has|have|in|from|to|"
+    r"with|required|length|strength|change\w*|set|expired|invalid|mismatch)\b)"
+    r"(?P<val>[^\s\"',}]+)",
+    re.IGNORECASE)
+# JSON/YAML/kv forms: "password": "x", api_token: x, passcode=1234
+_KV_SECRET_RE = re.compile(
+    r"(?P<kw>[\"']?[\w.-]*(?:password|passcode|secret|key|token|private)[\w.-]*[\"']?\s*[:=]\s*)"
+    r"(?P<val>\"[^\"]*\"|'[^']*'|[^\s,}\]]+)",
+    re.IGNORECASE)
+
+
+def mask_text(text: str) -> str:
+    """Mask PEM private keys and secret values inside free text (diffs, messages)."""
+    text = _PEM_PRIVATE_RE.sub(lambda m: f"-----BEGIN {m.group(1)}-----\n{MASK}\n-----END {m.group(1)}-----",
+                               text)
+    text = _KV_SECRET_RE.sub(lambda m: _keep_quotes(m.group("kw"), m.group("val")), text)
+    return _CONFIG_SECRET_RE.sub(lambda m: m.group("kw") + MASK, text)
+
+
+def _keep_quotes(prefix: str, value: str) -> str:
+    if value.startswith(("-----BEGIN", MASK)) or value.strip("\"'") == MASK:
+        return prefix + value
+    if value[:1] in "\"'":
+        return f"{prefix}{value[0]}{MASK}{value[0]}"
+    return prefix + MASK
+
+
+def mask_data(value: Any) -> Any:
+    """Deep copy of value with secret-named keys replaced and text masked."""
+    if isinstance(value, dict):
+        return {k: (MASK if isinstance(k, str) and SECRET_KEY_RE.search(k) and not isinstance(v, bool)
+                    else mask_data(v))
+                for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_data(v) for v in value]
+    if isinstance(value, str):
+        return mask_text(value)
+    return value
