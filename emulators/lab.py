@@ -13,6 +13,7 @@ and other loopback networks so they never collide with the demo lab.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import secrets
@@ -35,7 +36,7 @@ from emulators.lab_ca import LabCA
 
 REPO = Path(__file__).resolve().parent.parent
 FACTORY_USER = "system"
-FACTORY_PASSWORD = "password"  # the documented MiVB factory default; the lab starts there
+FACTORY_PASSWORD = "password"  # noqa: S105 -- the documented MiVB factory default; the lab starts there
 
 
 @dataclass
@@ -78,7 +79,7 @@ def _passcode(length: int = 10) -> str:
     rng = secrets.SystemRandom()
     while True:
         code = "".join(rng.choice(string.digits) for _ in range(length))
-        steps = {int(b) - int(a) for a, b in zip(code, code[1:], strict=False)}
+        steps = {int(b) - int(a) for a, b in itertools.pairwise(code)}
         if len(set(code)) >= 5 and not steps & {-1, 0, 1}:
             return code
 
@@ -186,25 +187,28 @@ def up(opts: LabOptions) -> dict[str, Any]:
         for i in range(1, opts.controllers + 1)
     ]
     switches: list[dict[str, Any]] = []
-    for platform, count, prefix in (("cisco_ios", opts.ios, opts.names["ios"]),
-                                     ("aruba_aoscx", opts.aoscx, opts.names["aoscx"])):
+    for platform, count, prefix in (
+        ("cisco_ios", opts.ios, opts.names["ios"]),
+        ("aruba_aoscx", opts.aoscx, opts.names["aoscx"]),
+    ):
         for i in range(1, count + 1):
-            switches.append({
-                "name": f"{prefix}{i}",
-                "platform": platform,
-                "address": f"{opts.switch_net}.{len(switches) + 1}",
-                "port": opts.ssh_port,
-                "state_dir": str(state / f"{prefix}{i}"),
-                "username": "netops",
-                "password": lab_secrets["lab_switch_password"],
-                "enable_secret": lab_secrets["lab_enable_secret"],
-                "test_hooks": opts.test_hooks,
-            })
+            switches.append(
+                {
+                    "name": f"{prefix}{i}",
+                    "platform": platform,
+                    "address": f"{opts.switch_net}.{len(switches) + 1}",
+                    "port": opts.ssh_port,
+                    "state_dir": str(state / f"{prefix}{i}"),
+                    "username": "netops",
+                    "password": lab_secrets["lab_switch_password"],
+                    "enable_secret": lab_secrets["lab_enable_secret"],
+                    "test_hooks": opts.test_hooks,
+                }
+            )
     if controllers:
         _start("mivb", {"controllers": controllers}, state)
     if switches:
-        _start("switch", {"control": {"address": "127.0.0.1", "port": opts.control_port},
-                          "switches": switches}, state)
+        _start("switch", {"control": {"address": "127.0.0.1", "port": opts.control_port}, "switches": switches}, state)
     for c in controllers:
         _wait_port(c["address"], c["https_port"])
     for s in switches:
@@ -226,7 +230,9 @@ def up(opts: LabOptions) -> dict[str, Any]:
 
     hosts_controllers: dict[str, Any] = {}
     for c in controllers:
-        issued = ca.issue(inv / "certs" / c["name"], f"{c['name']}.lab.example", [c["address"], f"{c['name']}.lab.example"])
+        issued = ca.issue(
+            inv / "certs" / c["name"], f"{c['name']}.lab.example", [c["address"], f"{c['name']}.lab.example"]
+        )
         hosts_controllers[c["name"]] = {
             "ansible_host": c["address"],
             "ansible_httpapi_port": c["https_port"],
@@ -238,23 +244,37 @@ def up(opts: LabOptions) -> dict[str, Any]:
         }
     groups: dict[str, Any] = {
         "mivb_controllers": {"hosts": hosts_controllers} if hosts_controllers else {},
-        "lan_switches": {"children": {
-            "ios_switches": {"hosts": {s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"]}
-                                       for s in switches if s["platform"] == "cisco_ios"}},
-            "aoscx_switches": {"hosts": {s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"]}
-                                         for s in switches if s["platform"] == "aruba_aoscx"}},
-        }},
-    }
-    hosts_yaml = {"all": {
-        "vars": {
-            "lab_ca_dir": str(state / "ca"),
-            "lab_switch_control_url": f"http://127.0.0.1:{opts.control_port}",
-            "lab_ca_bundle": str(inv / "ca.pem"),
-            "lan_known_hosts_file": str(inv / "known_hosts"),
-            "lan_controller_addresses": [c["address"] for c in controllers] or ["127.0.1.1"],
+        "lan_switches": {
+            "children": {
+                "ios_switches": {
+                    "hosts": {
+                        s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"]}
+                        for s in switches
+                        if s["platform"] == "cisco_ios"
+                    }
+                },
+                "aoscx_switches": {
+                    "hosts": {
+                        s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"]}
+                        for s in switches
+                        if s["platform"] == "aruba_aoscx"
+                    }
+                },
+            }
         },
-        "children": groups,
-    }}
+    }
+    hosts_yaml = {
+        "all": {
+            "vars": {
+                "lab_ca_dir": str(state / "ca"),
+                "lab_switch_control_url": f"http://127.0.0.1:{opts.control_port}",
+                "lab_ca_bundle": str(inv / "ca.pem"),
+                "lan_known_hosts_file": str(inv / "known_hosts"),
+                "lan_controller_addresses": [c["address"] for c in controllers] or ["127.0.1.1"],
+            },
+            "children": groups,
+        }
+    }
     header = "# Written by `python -m emulators.lab up`: matches the running emulated lab. Do not edit.\n"
     (inv / "hosts.yml").write_text(header + yaml.safe_dump(hosts_yaml, sort_keys=False))
     lab_vars = REPO / "inventory" / "lab" / "group_vars"
@@ -295,7 +315,7 @@ def status(opts: LabOptions) -> int:
     running = 0
     for kind in ("mivb", "switch"):
         pid = _pid_alive(state / f"{kind}.pid")
-        print(f"{kind}: {'running (pid %d)' % pid if pid else 'stopped'}")
+        print(f"{kind}: {f'running (pid {pid})' if pid else 'stopped'}")
         running += pid is not None
     return 0 if running else 3
 
@@ -314,9 +334,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="discard device state: factory defaults")
     args = parser.parse_args(argv)
     opts = LabOptions(
-        controllers=args.controllers, ios=args.ios, aoscx=args.aoscx, state=args.state,
-        inventory=args.inventory, controller_net=args.controller_net, switch_net=args.switch_net,
-        control_port=args.control_port, fresh=args.fresh,
+        controllers=args.controllers,
+        ios=args.ios,
+        aoscx=args.aoscx,
+        state=args.state,
+        inventory=args.inventory,
+        controller_net=args.controller_net,
+        switch_net=args.switch_net,
+        control_port=args.control_port,
+        fresh=args.fresh,
     )
     if args.command == "down":
         down(opts)

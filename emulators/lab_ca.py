@@ -63,10 +63,12 @@ class LabCA:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
         root_key = _new_key()
-        root_name = x509.Name([
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voicesec lab"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "voicesec lab root CA"),
-        ])
+        root_name = x509.Name(
+            [
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voicesec lab"),
+                x509.NameAttribute(NameOID.COMMON_NAME, "voicesec lab root CA"),
+            ]
+        )
         root = (
             x509.CertificateBuilder()
             .subject_name(root_name)
@@ -76,17 +78,17 @@ class LabCA:
             .not_valid_before(_now() - dt.timedelta(days=1))
             .not_valid_after(_now() + dt.timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
-            .add_extension(
-                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-            )
+            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
             .sign(root_key, hashes.SHA256())
         )
         int_key = _new_key()
-        int_name = x509.Name([
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voicesec lab"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "voicesec lab issuing CA"),
-        ])
+        int_name = x509.Name(
+            [
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voicesec lab"),
+                x509.NameAttribute(NameOID.COMMON_NAME, "voicesec lab issuing CA"),
+            ]
+        )
         inter = (
             x509.CertificateBuilder()
             .subject_name(int_name)
@@ -96,13 +98,9 @@ class LabCA:
             .not_valid_before(_now() - dt.timedelta(days=1))
             .not_valid_after(_now() + dt.timedelta(days=1825))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(
-                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-            )
+            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(int_key.public_key()), critical=False)
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False
-            )
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
             .sign(root_key, hashes.SHA256())
         )
         _write_private(self.root_key_path, _key_pem(root_key))
@@ -116,9 +114,7 @@ class LabCA:
         assert isinstance(key, rsa.RSAPrivateKey)
         return cert, key
 
-    def sign(
-        self, public_key: rsa.RSAPublicKey, common_name: str, sans: list[str], days: int = 90
-    ) -> x509.Certificate:
+    def sign(self, public_key: rsa.RSAPublicKey, common_name: str, sans: list[str], days: int = 90) -> x509.Certificate:
         """Issue a TLS server certificate for the given names (IP addresses or DNS names)."""
         issuer_cert, issuer_key = self._issuer()
         alt: list[x509.GeneralName] = []
@@ -129,10 +125,14 @@ class LabCA:
                 alt.append(x509.DNSName(name))
         return (
             x509.CertificateBuilder()
-            .subject_name(x509.Name([
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voicesec lab"),
-                x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-            ]))
+            .subject_name(
+                x509.Name(
+                    [
+                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voicesec lab"),
+                        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+                    ]
+                )
+            )
             .issuer_name(issuer_cert.subject)
             .public_key(public_key)
             .serial_number(x509.random_serial_number())
@@ -141,9 +141,7 @@ class LabCA:
             .add_extension(x509.SubjectAlternativeName(alt), critical=False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
-            )
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
             .sign(issuer_key, hashes.SHA256())
         )
 

@@ -7,6 +7,8 @@ believes it did. Every sub-command prints one JSON object.
     probe.py tls --host H --port P --version 1.0|1.1|1.2 [--cipher NAME] [--cafile F]
     probe.py login --host H --port P --user U --password-env VAR --cafile F
     probe.py readonly-forms --host H --port P --admin-user U --admin-password-env VAR --cafile F
+    probe.py switch-show --platform cisco_ios|aruba_aoscx --host H --port P --user U
+             --password-env VAR --secret-env VAR --known-hosts F --command "show vlan brief" ...
 """
 
 from __future__ import annotations
@@ -60,14 +62,16 @@ def _ctx(cafile: str) -> ssl.SSLContext:
     return ctx
 
 
-def _call(base: str, method: str, path: str, cafile: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+def _call(
+    base: str, method: str, path: str, cafile: str, body: Any = None, token: str | None = None
+) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(base + path, data=data, method=method)
     req.add_header("Content-Type", "application/json")
     if token:
         req.add_header("Authorization", f"Bearer {token}")
     try:
-        with urllib.request.urlopen(req, context=_ctx(cafile), timeout=10) as resp:  # noqa: S310
+        with urllib.request.urlopen(req, context=_ctx(cafile), timeout=10) as resp:
             raw = resp.read()
             return resp.status, json.loads(raw) if raw else {}
     except urllib.error.HTTPError as exc:
@@ -76,13 +80,18 @@ def _call(base: str, method: str, path: str, cafile: str, body: Any = None, toke
 
 
 def login(host: str, port: int, user: str, password: str, cafile: str) -> dict[str, Any]:
-    status, body = _call(f"https://{host}:{port}/api/v1", "POST", "/login", cafile,
-                         {"username": user, "password": password})
+    status, body = _call(
+        f"https://{host}:{port}/api/v1", "POST", "/login", cafile, {"username": user, "password": password}
+    )
     ok = status == 200
     if ok:
         _call(f"https://{host}:{port}/api/v1", "POST", "/logout", cafile, {}, body.get("token"))
-    return {"accepted": ok, "status": status, "error": None if ok else body.get("error"),
-            "password_change_required": body.get("password_change_required") if ok else None}
+    return {
+        "accepted": ok,
+        "status": status,
+        "error": None if ok else body.get("error"),
+        "password_change_required": body.get("password_change_required") if ok else None,
+    }
 
 
 def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile: str) -> dict[str, Any]:
@@ -94,8 +103,14 @@ def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile
     admin_token = body["token"]
     _call(base, "PUT", "/admin_policies/AUDIT-RO", cafile, {"default_access": "Read Only", "forms": {}}, admin_token)
     ro_password = "Ro" + secrets.token_hex(6) + "!x#Y7" + "zq9"
-    _call(base, "PUT", "/user_profiles/auditor", cafile,
-          {"policy": "AUDIT-RO", "password": ro_password, "application_access_only": False}, admin_token)
+    _call(
+        base,
+        "PUT",
+        "/user_profiles/auditor",
+        cafile,
+        {"policy": "AUDIT-RO", "password": ro_password, "application_access_only": False},
+        admin_token,
+    )
     _call(base, "POST", "/logout", cafile, {}, admin_token)
     status, body = _call(base, "POST", "/login", cafile, {"username": "auditor", "password": ro_password})
     if status != 200:
@@ -108,10 +123,46 @@ def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile
     for name in ("system_security_management", "system_options", "web_server_certificate"):
         st, form = _call(base, "GET", f"/forms/{name}", cafile, token=token)
         forms[name] = form.get("fields") if st == 200 else {"status": st}
-    write_status, _ = _call(base, "PATCH", "/forms/system_options", cafile,
-                            {"fields": {"disa_failed_attempts": 5}}, token)
+    write_status, _ = _call(
+        base, "PATCH", "/forms/system_options", cafile, {"fields": {"disa_failed_attempts": 5}}, token
+    )
     _call(base, "POST", "/logout", cafile, {}, token)
     return {"forms": forms, "readonly_write_status": write_status}
+
+
+def switch_show(
+    platform: str, host: str, port: int, user: str, password: str, secret: str, known_hosts: str, commands: list[str]
+) -> dict[str, Any]:
+    """A fresh SSH session (netmiko) and the community TextFSM templates (ntc-templates)."""
+    from netmiko import ConnectHandler
+    from ntc_templates.parse import parse_output
+
+    conn = ConnectHandler(
+        device_type=platform,
+        host=host,
+        port=port,
+        username=user,
+        password=password,
+        secret=secret,
+        ssh_strict=True,
+        system_host_keys=False,
+        alt_host_keys=True,
+        alt_key_file=known_hosts,
+    )
+    try:
+        if platform == "cisco_ios":
+            conn.enable()
+        out: dict[str, Any] = {}
+        for command in commands:
+            text = conn.send_command(command)
+            try:
+                parsed: Any = parse_output(platform=platform, command=command, data=text)
+            except Exception:  # no template for this command: hand back the text
+                parsed = None
+            out[command] = {"text": text, "parsed": parsed}
+        return out
+    finally:
+        conn.disconnect()
 
 
 def main() -> int:
@@ -135,11 +186,31 @@ def main() -> int:
     p.add_argument("--admin-user", required=True)
     p.add_argument("--admin-password-env", required=True)
     p.add_argument("--cafile", required=True)
+    p = sub.add_parser("switch-show")
+    p.add_argument("--platform", required=True)
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int, default=22)
+    p.add_argument("--user", required=True)
+    p.add_argument("--password-env", required=True)
+    p.add_argument("--secret-env", required=True)
+    p.add_argument("--known-hosts", required=True)
+    p.add_argument("--command", action="append", required=True)
     a = parser.parse_args()
     if a.cmd == "tls":
         out = tls(a.host, a.port, a.version, a.cipher, a.cafile)
     elif a.cmd == "login":
         out = login(a.host, a.port, a.user, os.environ[a.password_env], a.cafile)
+    elif a.cmd == "switch-show":
+        out = switch_show(
+            a.platform,
+            a.host,
+            a.port,
+            a.user,
+            os.environ[a.password_env],
+            os.environ[a.secret_env],
+            a.known_hosts,
+            a.command,
+        )
     else:
         out = readonly_forms(a.host, a.port, a.admin_user, os.environ[a.admin_password_env], a.cafile)
     json.dump(out, sys.stdout)
