@@ -1,0 +1,236 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Backends of the controller modules: validation and field mapping per form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError, MivbError
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import MASK_NEW, Field, FormBackend
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation import (
+    PASSWORD_STRENGTHS,
+    check_choice,
+    check_int_range,
+    check_passcode,
+    check_tls_exceptions,
+    check_tls_levels,
+    strong_password_problem,
+)
+
+
+class SecuritySettingsBackend(FormBackend):
+    """System Security Management form: AUTH-02..06, TLS-01, TLS-02."""
+
+    form = "system_security_management"
+    fields = (
+        Field("password_strength", "AUTH-02"),
+        Field("session_inactivity_minutes", "AUTH-03"),
+        Field("password_expiry_days", "AUTH-04"),
+        Field("login_banner_enabled", "AUTH-05"),
+        Field("login_banner_text", "AUTH-05"),
+        Field("phone_admin_passcode", "AUTH-06", "secret"),
+        Field("tls_security_levels", "TLS-01", "partial_dict"),
+        Field("https_tls_1_2_only", "TLS-02"),
+        Field("https_cipher_suites", "TLS-02", "unordered_list"),
+    )
+
+    def __init__(self, transport: Any, params: dict[str, Any]) -> None:
+        self.tls_exceptions: dict[str, dict[str, str]] = {}
+        want = self.validate(params)
+        super().__init__(transport, want)
+
+    def validate(self, p: dict[str, Any]) -> dict[str, Any]:
+        want = {f.name: p.get(f.name) for f in self.fields}
+        if want["password_strength"] is not None:
+            check_choice("password_strength", want["password_strength"], PASSWORD_STRENGTHS)
+        if want["session_inactivity_minutes"] is not None:
+            check_int_range("session_inactivity_minutes", want["session_inactivity_minutes"], 1, 1440)
+        if want["password_expiry_days"] is not None:
+            check_int_range("password_expiry_days", want["password_expiry_days"], 0, 365)
+        text = want["login_banner_text"]
+        if text is not None and len(text) > 4000:
+            raise InputError("login_banner_text: longer than 4000 characters", field="login_banner_text")
+        if want["login_banner_enabled"] and text is not None and not text.strip():
+            raise InputError(
+                "login_banner_text: an enabled login banner (AUTH-05) needs the company text",
+                field="login_banner_text",
+            )
+        if want["phone_admin_passcode"] is not None:
+            want["phone_admin_passcode"] = check_passcode(
+                "phone_admin_passcode", want["phone_admin_passcode"], int(p.get("passcode_min_length") or 4)
+            )
+        levels = check_tls_levels("tls_security_levels", want["tls_security_levels"] or {})
+        if p.get("tls_exceptions"):
+            self.tls_exceptions = check_tls_exceptions("tls_exceptions", p["tls_exceptions"])
+            # An exception overrides the baseline level of its application.
+            levels.update({app: spec["level"] for app, spec in self.tls_exceptions.items()})
+        want["tls_security_levels"] = levels or None
+        if want["https_cipher_suites"] is not None and not want["https_cipher_suites"]:
+            raise InputError("https_cipher_suites: an empty cipher list would close HTTPS",
+                             field="https_cipher_suites")
+        return want
+
+    def dump(self) -> dict[str, Any]:
+        result = super().dump()
+        result["tls_exceptions"] = self.tls_exceptions
+        return result
+
+
+class SystemOptionsBackend(FormBackend):
+    """System Options form: EP-02, EP-03, EP-04, TOLL-02."""
+
+    form = "system_options"
+    fields = (
+        Field("voice_encryption_enabled", "EP-03"),
+        Field("srtp_encryption_enabled", "EP-04"),
+        Field("disa_failed_attempts", "TOLL-02"),
+        Field("disa_lockout_minutes", "TOLL-02"),
+        Field("set_registration_access_code", "EP-02", "secret"),
+        Field("set_registration_attempts", "EP-02"),
+    )
+
+    def __init__(self, transport: Any, params: dict[str, Any]) -> None:
+        want = {f.name: params.get(f.name) for f in self.fields}
+        limits = {"disa_failed_attempts": (1, 10), "disa_lockout_minutes": (0, 60),
+                  "set_registration_attempts": (1, 10)}
+        for name, (low, high) in limits.items():
+            if want[name] is not None:
+                check_int_range(name, want[name], low, high)
+        if want["set_registration_access_code"] is not None:
+            want["set_registration_access_code"] = check_passcode(
+                "set_registration_access_code", want["set_registration_access_code"]
+            )
+        self.warnings: list[str] = []
+        if want["srtp_encryption_enabled"] and want["voice_encryption_enabled"] is False:
+            self.warnings.append(
+                "srtp_encryption_enabled has no effect while voice_encryption_enabled is false (EP-04)"
+            )
+        super().__init__(transport, want)
+
+    def dump(self) -> dict[str, Any]:
+        result = super().dump()
+        if self.warnings:
+            result["warnings"] = self.warnings
+        return result
+
+
+class AdminPasswordBackend:
+    """AUTH-01: change the factory (or expired) password; rotate when the target differs."""
+
+    def __init__(self, transport: Any, params: dict[str, Any]) -> None:
+        self.transport = transport
+        self.new_password = params.get("new_password") or ""
+        if not self.new_password:
+            raise InputError("new_password: must not be empty", field="new_password")
+        strength = params.get("password_strength")
+        if strength == "Strong":
+            problem = strong_password_problem(self.new_password)
+            if problem:
+                raise InputError(
+                    f"new_password: does not meet the Strong rule (AUTH-02): {problem}; nothing was changed",
+                    field="new_password",
+                    allowed="15-20 characters, at least 2 each of upper, lower, digit, special",
+                )
+        self.state: dict[str, Any] = {}
+        self.reason: str | None = None
+        self.applied = False
+
+    def needs_change(self) -> bool:
+        self.state = self.transport.session_state()
+        cmp = self.transport.compare_password(self.new_password)
+        if cmp.get("is_factory_password"):
+            raise InputError(
+                "new_password: must differ from the factory password (AUTH-01 proves the factory "
+                "password no longer works); nothing was changed",
+                field="new_password",
+            )
+        if self.state.get("password_change_required"):
+            self.reason = "password_change_required"
+        elif not cmp.get("is_login_password"):
+            self.reason = "rotate"
+        return self.reason is not None
+
+    def apply(self) -> None:
+        if self.reason:
+            self.transport.change_password(self.new_password)
+            self.applied = True
+
+    def dump(self) -> dict[str, Any]:
+        before = "factory/expired (change required)" if self.state.get("password_change_required") else "set"
+        after = MASK_NEW if self.reason else before
+        status = "compliant" if not self.reason else ("changed" if self.applied else "drift")
+        return {
+            "reason": self.reason,
+            "username": self.state.get("username"),
+            "login_password_source": self.state.get("login_password_source"),
+            "password_change_required": bool(self.state.get("password_change_required")) and not self.applied,
+            "controls": {"AUTH-01": status},
+            "before": {"password": before},
+            "after": {"password": after},
+        }
+
+
+# Write-only values of the contract; the API never returns them, this is defence in depth.
+SECRET_KEYS = frozenset({
+    "password", "new_password", "current_password", "phone_admin_passcode",
+    "set_registration_access_code", "private_key_pem", "token",
+})
+
+
+def scrub(value: Any) -> Any:
+    """Drop secret keys at any depth (the `<name>_set` booleans stay)."""
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items() if str(k).lower() not in SECRET_KEYS}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
+
+class FactsBackend:
+    """Read every form, the admin policies, user profiles and the newest audit entry id."""
+
+    def __init__(self, transport: Any, params: dict[str, Any]) -> None:
+        self.transport = transport
+        self.facts: dict[str, Any] = {}
+
+    def needs_change(self) -> bool:
+        return False
+
+    def apply(self) -> None:
+        return None
+
+    def _try(self, errors: dict[str, str], key: str, func: Any, *args: Any) -> Any:
+        try:
+            return func(*args)
+        except MivbError as exc:
+            if exc.code in ("password_change_required", "connection_failed", "invalid_credentials",
+                            "account_locked"):
+                raise
+            errors[key] = exc.message
+            return None
+
+    def gather(self) -> dict[str, Any]:
+        errors: dict[str, str] = {}
+        t = self.transport
+        names = (self._try(errors, "forms", t.send_request, "GET", "/forms") or {}).get("forms", [])
+        forms = {}
+        for name in names:
+            fields = self._try(errors, f"forms.{name}", t.get_form, name)
+            if fields is not None:
+                forms[name] = fields
+        policies = self._try(errors, "admin_policies", t.send_request, "GET", "/admin_policies")
+        profiles = self._try(errors, "user_profiles", t.send_request, "GET", "/user_profiles")
+        audit = self._try(errors, "audit_trail", t.send_request, "GET", "/audit_trail?limit=1")
+        session = self._try(errors, "session", t.session_state)
+        self.facts = scrub({
+            "forms": forms,
+            "admin_policies": (policies or {}).get("policies"),
+            "user_profiles": (profiles or {}).get("profiles"),
+            "audit_trail_newest_id": (audit or {}).get("newest_id"),
+            "session": session,
+            "errors": errors,
+        })
+        return self.facts
+
+    def dump(self) -> dict[str, Any]:
+        return {"ansible_facts": {"mivb": self.gather()}}

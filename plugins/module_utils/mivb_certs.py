@@ -1,0 +1,216 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Certificate checks (before any upload) and the web server certificate backend (CERT-01/02)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError, MivbError
+
+FORM = "web_server_certificate"
+
+
+def _x509() -> Any:
+    try:
+        from cryptography import x509
+    except ImportError as exc:  # pragma: no cover - cryptography is a collection requirement
+        raise InputError("the Python library 'cryptography' is required on the control node") from exc
+    return x509
+
+
+def load_certs(field: str, pem: str) -> list[Any]:
+    x509 = _x509()
+    text = (pem or "").strip()
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise InputError(f"{field}: not a PEM certificate (no '-----BEGIN CERTIFICATE-----' block); "
+                         "convert DER/PKCS#12 to PEM first; nothing was pushed", field=field, allowed="PEM")
+    try:
+        return list(x509.load_pem_x509_certificates(text.encode()))
+    except ValueError as exc:
+        raise InputError(f"{field}: PEM certificate could not be parsed ({exc}); nothing was pushed",
+                         field=field, allowed="PEM") from exc
+
+
+def load_key(field: str, pem: str) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    text = (pem or "").strip()
+    if "PRIVATE KEY-----" not in text:
+        raise InputError(f"{field}: not a PEM private key; nothing was pushed", field=field, allowed="PEM")
+    try:
+        return serialization.load_pem_private_key(text.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        # The exception text never contains key material; keep it short anyway.
+        raise InputError(f"{field}: PEM private key could not be loaded (encrypted or corrupt); "
+                         "nothing was pushed", field=field) from exc
+
+
+def fingerprint(cert: Any) -> str:
+    from cryptography.hazmat.primitives import hashes
+
+    return cert.fingerprint(hashes.SHA256()).hex(":").upper()
+
+
+def normalise_fp(value: Any) -> str:
+    return str(value or "").replace(":", "").upper()
+
+
+def _public_der(pub: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def issued_by(child: Any, parent: Any) -> bool:
+    if child.issuer != parent.subject:
+        return False
+    try:
+        child.verify_directly_issued_by(parent)
+    except (ValueError, TypeError, Exception):  # InvalidSignature is not a ValueError
+        return False
+    return True
+
+
+def is_self_signed(cert: Any) -> bool:
+    return issued_by(cert, cert)
+
+
+def not_after(cert: Any) -> dt.datetime:
+    return cert.not_valid_after_utc
+
+
+def days_remaining(cert: Any, now: dt.datetime | None = None) -> int:
+    now = now or dt.datetime.now(dt.UTC)
+    return int((not_after(cert) - now).total_seconds() // 86400)
+
+
+def check_bundle(cert_pem: str, key_pem: str, chain_pem: str | None, allow_self_signed: bool,
+                 now: dt.datetime | None = None) -> tuple[Any, list[Any]]:
+    """Everything the controller would refuse, refused here first with the field named."""
+    now = now or dt.datetime.now(dt.UTC)
+    leaves = load_certs("certificate", cert_pem)
+    if len(leaves) != 1:
+        raise InputError("certificate: must hold exactly one certificate (the leaf); put intermediates "
+                         "in intermediate; nothing was pushed", field="certificate")
+    leaf = leaves[0]
+    chain = load_certs("intermediate", chain_pem) if chain_pem and chain_pem.strip() else []
+    key = load_key("private_key", key_pem)
+    if _public_der(key.public_key()) != _public_der(leaf.public_key()):
+        raise InputError("private_key: does not match the certificate's public key; nothing was pushed",
+                         field="private_key")
+    if leaf.not_valid_before_utc > now:
+        raise InputError(f"certificate: not yet valid (valid from {leaf.not_valid_before_utc.isoformat()}); "
+                         "nothing was pushed", field="certificate")
+    if leaf.not_valid_after_utc < now:
+        raise InputError(f"certificate: expired on {leaf.not_valid_after_utc.isoformat()}; nothing was pushed",
+                         field="certificate")
+    prev = leaf
+    for i, inter in enumerate(chain):
+        if not issued_by(prev, inter):
+            raise InputError(f"intermediate: certificate #{i + 1} ({inter.subject.rfc4514_string()}) did not "
+                             f"issue {prev.subject.rfc4514_string()}; order the chain leaf-issuer first; "
+                             "nothing was pushed", field="intermediate")
+        prev = inter
+    if is_self_signed(leaf) and not allow_self_signed:
+        raise InputError("certificate: self-signed; CERT-01 requires a certificate from an enterprise or "
+                         "public CA (set allow_self_signed to override); nothing was pushed", field="certificate")
+    return leaf, chain
+
+
+def describe_pem(pem: str, now: dt.datetime | None = None) -> dict[str, Any]:
+    cert = load_certs("served certificate", pem)[0]
+    return {
+        "sha256_fingerprint": fingerprint(cert),
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "not_after": not_after(cert).isoformat(),
+        "days_remaining": days_remaining(cert, now),
+        "self_signed": is_self_signed(cert),
+    }
+
+
+class WebCertificateBackend:
+    """Install a CA-signed web certificate (idempotent on the leaf's SHA-256) and report expiry."""
+
+    def __init__(self, transport: Any, params: dict[str, Any]) -> None:
+        self.transport = transport
+        self.cert_pem = params.get("certificate")
+        self.key_pem = params.get("private_key")
+        self.chain_pem = params.get("intermediate")
+        self.renew_within_days = int(params.get("renew_within_days") or 30)
+        self.leaf: Any = None
+        self.chain: list[Any] = []
+        if self.cert_pem or self.key_pem:
+            if not (self.cert_pem and self.key_pem):
+                field = "private_key" if self.cert_pem else "certificate"
+                raise InputError(f"{field}: certificate and private_key are required together", field=field)
+            self.leaf, self.chain = check_bundle(self.cert_pem, self.key_pem, self.chain_pem,
+                                                 bool(params.get("allow_self_signed")))
+        self.have: dict[str, Any] = {}
+        self.applied = False
+        self.change = False
+
+    def needs_change(self) -> bool:
+        self.have = self.transport.get_form(FORM)
+        if self.leaf is None:
+            return False
+        same_leaf = normalise_fp(self.have.get("sha256_fingerprint")) == normalise_fp(fingerprint(self.leaf))
+        want_chain = [normalise_fp(fingerprint(c)) for c in self.chain]
+        have_chain = [normalise_fp(c) for c in self.have.get("chain_sha256") or []]
+        self.change = not same_leaf or (self.chain_pem is not None and want_chain != have_chain)
+        return self.change
+
+    def apply(self) -> None:
+        if not self.change:
+            return
+        body = {"certificate_pem": self.cert_pem, "private_key_pem": self.key_pem}
+        if self.chain_pem and self.chain_pem.strip():
+            body["intermediate_pem"] = self.chain_pem
+        self.have_before = dict(self.have)
+        self.have = self.transport.put_form(FORM, body)
+        self.applied = True
+
+    def _view(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return {k: fields.get(k) for k in ("subject", "issuer", "sha256_fingerprint", "not_after", "self_signed",
+                                           "chain_sha256")}
+
+    def dump(self) -> dict[str, Any]:
+        before = self._view(getattr(self, "have_before", self.have))
+        if self.leaf is not None and self.change and not self.applied:
+            after = {
+                "subject": self.leaf.subject.rfc4514_string(),
+                "issuer": self.leaf.issuer.rfc4514_string(),
+                "sha256_fingerprint": fingerprint(self.leaf),
+                "not_after": not_after(self.leaf).isoformat(),
+                "self_signed": is_self_signed(self.leaf),
+                "chain_sha256": [fingerprint(c) for c in self.chain],
+            }
+        else:
+            after = self._view(self.have)
+        result: dict[str, Any] = {"before": before, "after": after}
+        try:
+            served = describe_pem(self.transport.served_certificate()["certificate_pem"])
+        except MivbError as exc:
+            served = {"error": exc.message}
+        installed_pem = self.have.get("certificate_pem")
+        installed = describe_pem(installed_pem) if installed_pem else {}
+        days = served.get("days_remaining", installed.get("days_remaining"))
+        if self.leaf is not None:
+            cert_status = "compliant" if not self.change else ("changed" if self.applied else "drift")
+        else:
+            cert_status = "drift" if installed.get("self_signed") else "compliant"
+        result.update({
+            "sha256_fingerprint": installed.get("sha256_fingerprint"),
+            "not_after": installed.get("not_after"),
+            "days_remaining": installed.get("days_remaining"),
+            "served": served,
+            "served_matches_installed": served.get("sha256_fingerprint") == installed.get("sha256_fingerprint"),
+            "renew_within_days": self.renew_within_days,
+            "renewal_due": days is not None and days < self.renew_within_days,
+            "controls": {
+                "CERT-01": cert_status,
+                "CERT-02": "drift" if days is None or days < self.renew_within_days else "compliant",
+            },
+        })
+        return result

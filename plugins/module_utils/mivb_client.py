@@ -1,0 +1,387 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Client of the MiVB management API contract (docs/management-api.md).
+
+One session core (`MivbSession`) holds the login policy, the session token and the
+per-connection form cache. It runs in two places:
+
+* inside the persistent httpapi connection (plugins/httpapi/mivb.py), so every task of a
+  play shares one login and one form cache; modules reach it through `HttpApiTransport`;
+* in-process over urllib (`DirectTransport`) for tests and scripts.
+
+Both transports expose the same methods, so backends and modules never know which one
+they talk to, and an adapter for a real controller interface (MiXML, OIG, SAT web forms)
+only has to provide them too.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import socket
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    ConnectionFailed,
+    MivbError,
+    ProtocolError,
+    from_dict,
+    from_response,
+)
+
+API_PREFIX = "/api/v1"
+
+# raw(method, path, body, headers) -> (status, parsed JSON body or None)
+RawSend = Callable[[str, str, Any, dict[str, str]], tuple[int, Any]]
+
+
+class MivbSession:
+    """Login policy, token, re-login on expiry, form cache. Transport-agnostic."""
+
+    def __init__(
+        self,
+        raw: RawSend,
+        username: str,
+        password: str,
+        factory_password: str | None = None,
+    ) -> None:
+        self._raw = raw
+        self._username = username
+        self._password = password
+        self._factory_password = factory_password or None
+        self._token: str | None = None
+        # The only password ever re-sent: one the controller accepted in this session.
+        self._accepted_password: str | None = None
+        self._login_source: str | None = None
+        self._login_error: MivbError | None = None
+        self._login_info: dict[str, Any] = {}
+        self._cache: dict[str, dict[str, Any]] = {}
+        self.stats = {"logins": 0, "failed_logins": 0, "reads": 0, "writes": 0, "cache_hits": 0}
+
+    # ---- login -------------------------------------------------------------------------
+    def update_credentials(self, username: str, password: str, factory_password: str | None) -> None:
+        """Options may be re-sent on every task; they only matter before the first login."""
+        if self._token is None and self._login_error is None:
+            self._username = username
+            self._password = password
+            self._factory_password = factory_password or None
+
+    def _post_login(self, password: str) -> tuple[int, Any]:
+        status, body = self._raw(
+            "POST", API_PREFIX + "/login", {"username": self._username, "password": password}, {}
+        )
+        if status == 200:
+            self.stats["logins"] += 1
+        else:
+            self.stats["failed_logins"] += 1
+        return status, body
+
+    def _accept(self, body: dict[str, Any], password: str, source: str) -> None:
+        token = body.get("token") if isinstance(body, dict) else None
+        if not token:
+            raise ProtocolError("login answered 200 without a token")
+        self._token = str(token)
+        self._accepted_password = password
+        self._login_source = source
+        self._login_info = {k: v for k, v in body.items() if k != "token"}
+
+    def login(self) -> None:
+        """Log in once. A rejected password is never sent again in this session."""
+        if self._token is not None:
+            return
+        if self._login_error is not None:
+            raise self._login_error
+        try:
+            self._login_policy()
+        except MivbError as exc:
+            self._login_error = exc
+            raise
+
+    def _login_policy(self) -> None:
+        if self._accepted_password is not None:
+            # Re-login after session expiry: only the password already accepted.
+            status, body = self._post_login(self._accepted_password)
+            if status == 200:
+                self._accept(body, self._accepted_password, self._login_source or "managed")
+                return
+            raise from_response(status, body, "re-login after session expiry")
+        if not self._password:
+            raise AuthenticationFailed("no password configured for the controller (ansible_password)")
+        status, body = self._post_login(self._password)
+        if status == 200:
+            self._accept(body, self._password, "managed")
+            return
+        first = from_response(status, body, "login")
+        if not isinstance(first, AuthenticationFailed):
+            raise first
+        remaining = first.details.get("attempts_remaining")
+        factory = self._factory_password
+        if not factory or factory == self._password:
+            raise first
+        if not isinstance(remaining, int) or remaining < 2:
+            raise AuthenticationFailed(
+                first.message + "; the factory password was not tried because fewer than 2 attempts "
+                "remain before lockout",
+                status=first.status,
+                details=first.details,
+            )
+        status, body = self._post_login(factory)
+        if status == 200:
+            self._accept(body, factory, "factory")
+            return
+        second = from_response(status, body, "login with mivb_factory_password")
+        if isinstance(second, (AuthenticationFailed, AccountLocked)):
+            raise type(second)(
+                "authentication failed: the controller rejected both the managed password "
+                "(ansible_password) and the factory password (mivb_factory_password); "
+                + second.message.split(": ", 1)[-1],
+                status=second.status,
+                details=second.details,
+            )
+        raise second
+
+    def logout(self) -> None:
+        if self._token is None:
+            return
+        try:
+            self._raw("POST", API_PREFIX + "/logout", None, self._auth_headers())
+        except MivbError:
+            pass
+        self._token = None
+
+    def _auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
+
+    # ---- requests ----------------------------------------------------------------------
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        """Authenticated request to API_PREFIX + path; returns parsed JSON or raises."""
+        method = method.upper()
+        self.login()
+        status, data = self._raw(method, API_PREFIX + path, body, self._auth_headers())
+        if status == 401 and isinstance(data, dict) and data.get("error") == "session_expired":
+            self._token = None
+            self.login()
+            status, data = self._raw(method, API_PREFIX + path, body, self._auth_headers())
+        if method == "GET":
+            self.stats["reads"] += 1
+        elif not path.endswith("/verify-secret"):
+            self.stats["writes"] += 1
+        if status >= 400:
+            raise from_response(status, data, f"{method} {path}")
+        return data
+
+    def send_request(self, method: str, path: str, body: Any = None) -> Any:
+        """Generic request; writes to a form drop that form from the cache."""
+        data = self.request(method, path, body)
+        if method.upper() != "GET" and path.startswith("/forms/"):
+            self._cache.pop(path.split("/")[2], None)
+        return data
+
+    def get_form(self, name: str) -> dict[str, Any]:
+        """Form fields; the first read per connection goes to the controller."""
+        if name in self._cache:
+            self.stats["cache_hits"] += 1
+        else:
+            data = self.request("GET", f"/forms/{name}")
+            self._cache[name] = _fields_of(data)
+        return copy.deepcopy(self._cache[name])
+
+    def patch_form(self, name: str, fields: dict[str, Any]) -> dict[str, Any]:
+        data = self.request("PATCH", f"/forms/{name}", {"fields": fields})
+        self._store(name, data)
+        return self.get_form(name)
+
+    def put_form(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        data = self.request("PUT", f"/forms/{name}", body)
+        self._store(name, data)
+        return self.get_form(name)
+
+    def _store(self, name: str, data: Any) -> None:
+        fields = _fields_of(data) if isinstance(data, dict) and "fields" in data else None
+        if fields is None:
+            self._cache.pop(name, None)
+        else:
+            self._cache[name] = fields
+
+    def verify_secret(self, form: str, field: str, value: str) -> bool:
+        data = self.request("POST", f"/forms/{form}/verify-secret", {"field": field, "value": value})
+        return bool(isinstance(data, dict) and data.get("match"))
+
+    def session_state(self) -> dict[str, Any]:
+        data = self.request("GET", "/session")
+        state = dict(data) if isinstance(data, dict) else {}
+        state["login_password_source"] = self._login_source
+        state["factory_password_configured"] = self._factory_password is not None
+        return state
+
+    def compare_password(self, candidate: str) -> dict[str, bool]:
+        """Tell a module whether a candidate is the login/factory password, never the reverse."""
+        return {
+            "is_login_password": self._accepted_password is not None and candidate == self._accepted_password,
+            "is_factory_password": self._factory_password is not None and candidate == self._factory_password,
+        }
+
+    def change_password(self, new_password: str) -> dict[str, Any]:
+        self.login()
+        current = self._accepted_password
+        data = self.request(
+            "POST", "/password", {"current_password": current, "new_password": new_password}
+        )
+        # Re-login after expiry must use the new password from now on.
+        self._accepted_password = new_password
+        self._login_source = "managed"
+        self._cache.clear()
+        return dict(data) if isinstance(data, dict) else {}
+
+    def cache_names(self) -> list[str]:
+        return sorted(self._cache)
+
+
+def _fields_of(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+        raise ProtocolError("form response without a 'fields' object")
+    return dict(data["fields"])
+
+
+def parse_body(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return {"error": "protocol_error", "message": "controller answered non-JSON"}
+
+
+def fetch_served_certificate(host: str, port: int, timeout: float = 10.0) -> dict[str, Any]:
+    """PEM of the leaf (and chain when Python exposes it) the controller serves right now.
+
+    Trust is not evaluated here on purpose: this measures what is served (CERT-01/CERT-02);
+    the API connection itself always validates the certificate.
+    """
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            with ctx.wrap_socket(sock, server_hostname=host) as tls:
+                der = tls.getpeercert(binary_form=True)
+                chain_der: list[bytes] = []
+                getter = getattr(tls, "get_unverified_chain", None)
+                if getter is not None:
+                    chain_der = [c if isinstance(c, bytes) else c.public_bytes(ssl.ENCODING_DER)
+                                 for c in (getter() or [])]
+                version = tls.version()
+    except OSError as exc:
+        raise ConnectionFailed(f"TLS handshake with {host}:{port} failed: {exc}") from exc
+    if not der:
+        raise ProtocolError(f"{host}:{port} served no certificate")
+    return {
+        "certificate_pem": ssl.DER_cert_to_PEM_cert(der),
+        "chain_pem": [ssl.DER_cert_to_PEM_cert(c) for c in chain_der[1:]],
+        "tls_version": version,
+    }
+
+
+class DirectTransport(MivbSession):
+    """The session core over urllib, verifying the controller with a CA bundle."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        username: str,
+        password: str,
+        ca_path: str | None = None,
+        factory_password: str | None = None,
+        validate_certs: bool = True,
+        timeout: float = 15.0,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self._base = f"https://{host}:{port}"
+        if validate_certs:
+            self._ctx = ssl.create_default_context(cafile=ca_path)
+        else:
+            self._ctx = ssl._create_unverified_context()  # noqa: S323 - explicit opt-out only
+        self._timeout = timeout
+        super().__init__(self._send, username, password, factory_password)
+
+    def _send(self, method: str, path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        hdrs = {"Accept": "application/json", **headers}
+        if data is not None:
+            hdrs["Content-Type"] = "application/json"
+        req = urllib.request.Request(self._base + path, data=data, method=method, headers=hdrs)  # noqa: S310
+        try:
+            with urllib.request.urlopen(req, timeout=self._timeout, context=self._ctx) as resp:  # noqa: S310
+                return resp.status, parse_body(resp.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, parse_body(exc.read())
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ConnectionFailed(f"cannot reach the controller at {self._base}: {reason}") from exc
+
+    def served_certificate(self) -> dict[str, Any]:
+        return fetch_served_certificate(self.host, self.port)
+
+
+class HttpApiTransport:
+    """Module-side proxy to the httpapi plugin of the persistent connection."""
+
+    def __init__(self, module: Any) -> None:
+        from ansible.module_utils.connection import Connection
+
+        self._conn = Connection(module._socket_path)
+
+    def _call(self, name: str, *args: Any) -> Any:
+        from ansible.module_utils.connection import ConnectionError as AnsibleConnectionError
+
+        try:
+            envelope = getattr(self._conn, name)(*args)
+        except AnsibleConnectionError as exc:
+            raise ConnectionFailed(str(exc)) from exc
+        if not isinstance(envelope, dict) or "ok" not in envelope:
+            raise ProtocolError(f"unexpected answer from the httpapi plugin to {name}")
+        if not envelope["ok"]:
+            raise from_dict(envelope.get("error") or {})
+        return envelope.get("data")
+
+    def send_request(self, method: str, path: str, body: Any = None) -> Any:
+        return self._call("send_request", method, path, body)
+
+    def get_form(self, name: str) -> dict[str, Any]:
+        return self._call("get_form", name)
+
+    def patch_form(self, name: str, fields: dict[str, Any]) -> dict[str, Any]:
+        return self._call("patch_form", name, fields)
+
+    def put_form(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("put_form", name, body)
+
+    def verify_secret(self, form: str, field: str, value: str) -> bool:
+        return bool(self._call("verify_secret", form, field, value))
+
+    def session_state(self) -> dict[str, Any]:
+        return self._call("session_state")
+
+    def compare_password(self, candidate: str) -> dict[str, bool]:
+        return self._call("compare_password", candidate)
+
+    def change_password(self, new_password: str) -> dict[str, Any]:
+        return self._call("change_password", new_password)
+
+    def served_certificate(self) -> dict[str, Any]:
+        return self._call("served_certificate")
+
+
+def envelope(func: Callable[..., Any], *args: Any) -> dict[str, Any]:
+    """Run a session call and wrap the outcome for the JSON-RPC boundary."""
+    try:
+        return {"ok": True, "data": func(*args)}
+    except MivbError as exc:
+        return {"ok": False, "error": exc.to_dict()}

@@ -1,0 +1,138 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Form engine: want (only the fields a task sets) vs have -> minimal PATCH.
+
+A backend follows the community.crypto shape: needs_change() decides, apply() writes (never
+in check mode), dump() returns before/after with secrets masked. Write-only secrets are
+never read back; the controller's verify-secret endpoint proves whether they already match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import MivbError
+
+MASK_SET = "set"
+MASK_UNSET = "unset"
+MASK_NEW = "set (new value)"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    control: str
+    kind: str = "scalar"  # scalar | secret | partial_dict | unordered_list
+
+
+class FormBackend:
+    """Generic backend of one controller form; subclasses add validation and field mapping."""
+
+    form: str = ""
+    fields: tuple[Field, ...] = ()
+
+    def __init__(self, transport: Any, want: dict[str, Any]) -> None:
+        self.transport = transport
+        self.want = {k: v for k, v in want.items() if v is not None}
+        self.have: dict[str, Any] = {}
+        self.changes: dict[str, Any] = {}
+        self.after: dict[str, Any] | None = None
+        self.applied = False
+
+    def _field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def managed(self) -> list[Field]:
+        return [f for f in self.fields if f.name in self.want]
+
+    def read(self) -> None:
+        self.have = self.transport.get_form(self.form)
+
+    def needs_change(self) -> bool:
+        if not self.have:
+            self.read()
+        self.changes = {}
+        for f in self.managed():
+            value = self.want[f.name]
+            if f.kind == "secret":
+                if not self.have.get(f"{f.name}_set") or not self.transport.verify_secret(
+                    self.form, f.name, value
+                ):
+                    self.changes[f.name] = value
+            elif f.kind == "partial_dict":
+                current = dict(self.have.get(f.name) or {})
+                desired = {**current, **value}
+                if desired != current:
+                    # The whole object is sent so that the controller's merge rules do not matter.
+                    self.changes[f.name] = desired
+            elif f.kind == "unordered_list":
+                if sorted(value) != sorted(self.have.get(f.name) or []):
+                    self.changes[f.name] = list(value)
+            elif self.have.get(f.name) != value:
+                self.changes[f.name] = value
+        return bool(self.changes)
+
+    def apply(self) -> None:
+        if self.changes:
+            self.after = self.transport.patch_form(self.form, self.changes)
+            self.applied = True
+
+    # ---- reporting ---------------------------------------------------------------------
+    def _view(self, source: dict[str, Any], f: Field, predicted_change: bool) -> Any:
+        if f.kind == "secret":
+            if predicted_change:
+                return MASK_NEW
+            return MASK_SET if source.get(f"{f.name}_set") else MASK_UNSET
+        return source.get(f.name)
+
+    def before(self) -> dict[str, Any]:
+        return {f.name: self._view(self.have, f, False) for f in self.managed()}
+
+    def after_view(self) -> dict[str, Any]:
+        if self.applied and self.after is not None:
+            view = {}
+            for f in self.managed():
+                view[f.name] = MASK_NEW if f.kind == "secret" and f.name in self.changes else self._view(
+                    self.after, f, False
+                )
+            return view
+        predicted = dict(self.have)
+        predicted.update({k: v for k, v in self.changes.items() if self._field(k).kind != "secret"})
+        return {f.name: self._view(predicted, f, f.name in self.changes) for f in self.managed()}
+
+    def controls(self) -> dict[str, str]:
+        """Per control ID of the managed fields: compliant / changed / drift (check mode)."""
+        status: dict[str, str] = {}
+        for f in self.managed():
+            if f.name in self.changes:
+                status[f.control] = "changed" if self.applied else "drift"
+            else:
+                status.setdefault(f.control, "compliant")
+        return status
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "form": self.form,
+            "changed_fields": sorted(self.changes),
+            "controls": self.controls(),
+            "before": self.before(),
+            "after": self.after_view(),
+        }
+
+
+def run_backend(module: Any, backend_factory: Any) -> None:
+    """Shared main() body: validate -> read -> decide -> write unless check mode -> report."""
+    from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import HttpApiTransport
+
+    try:
+        backend = backend_factory(HttpApiTransport(module), module.params)
+        changed = backend.needs_change()
+        if changed and not module.check_mode:
+            backend.apply()
+        result = backend.dump()
+    except MivbError as exc:
+        module.fail_json(msg=exc.message, error=exc.to_dict())
+        return
+    diff = {"before": result.pop("before"), "after": result.pop("after")}
+    result["before"], result["after"] = diff["before"], diff["after"]
+    module.exit_json(changed=changed, diff=diff, **result)

@@ -1,0 +1,85 @@
+#!/usr/bin/python
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: admin_password
+short_description: Change the MiVB factory administrator password (AUTH-01)
+version_added: 0.1.0
+author: voicesec maintainers
+description:
+  - When the session's login requires a password change (factory state, or an expired password), sets
+    O(new_password). When the session is normal and O(new_password) differs from the password this play
+    logged in with, rotates to it.
+  - O(new_password) must differ from the factory password (C(mivb_factory_password)), so that after the
+    change the factory password no longer works (AUTH-01).
+  - The connection keeps working after the change; a later re-login (session expiry) uses the new password.
+  - To commission a controller from factory state set C(ansible_password) to the target password and
+    C(mivb_factory_password) to the factory one; the httpapi plugin logs in with the factory password
+    only when the target is rejected and at least 2 attempts remain.
+options:
+  new_password:
+    description: The managed administrator password (in the lab equal to C(ansible_password)).
+    type: str
+    required: true
+  password_strength:
+    description:
+      - When C(Strong), O(new_password) is checked locally against the AUTH-02 Strong rule (15-20 characters,
+        at least 2 each of upper-case, lower-case, digits, special characters) before anything is sent.
+    type: str
+    choices: [Weak, Medium, Strong]
+extends_documentation_fragment:
+  - voicesec.mivb.mivb
+  - voicesec.mivb.mivb.attributes
+"""
+
+EXAMPLES = r"""
+- name: AUTH-01 | PATCH | Factory default password is changed
+  voicesec.mivb.admin_password:
+    new_password: "{{ mivb_admin_password }}"
+    password_strength: Strong
+"""
+
+RETURN = r"""
+reason:
+  description:
+    - Why the password was (or would be) changed, C(password_change_required) or C(rotate).
+    - Null when compliant.
+  returned: always
+  type: str
+username:
+  description: The account of the session.
+  returned: always
+  type: str
+login_password_source:
+  description: Which configured password the session logged in with, C(managed) or C(factory).
+  returned: always
+  type: str
+password_change_required:
+  description: Whether the session still requires a password change after this task.
+  returned: always
+  type: bool
+controls:
+  description: AUTH-01 status, C(compliant), C(changed) or C(drift) (check mode).
+  returned: always
+  type: dict
+  sample: {"AUTH-01": "changed"}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import AdminPasswordBackend
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import run_backend
+
+ARGUMENT_SPEC = dict(
+    new_password=dict(type="str", required=True, no_log=True),
+    password_strength=dict(type="str", choices=["Weak", "Medium", "Strong"]),
+)
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    run_backend(module, AdminPasswordBackend)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+#!/usr/bin/python
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: security_settings
+short_description: Manage the MiVB System Security Management form (AUTH-02..06, TLS-01, TLS-02)
+version_added: 0.1.0
+author: voicesec maintainers
+description:
+  - Sets password strength (AUTH-02), session inactivity period (AUTH-03), password expiry (AUTH-04),
+    login banner (AUTH-05), Phone Administrator Passcode (AUTH-06), per-application TLS security levels
+    (TLS-01) and admin HTTPS TLS 1.2 only with a limited cipher list (TLS-02).
+  - Only the options given are managed; the others are left as they are on the controller.
+options:
+  password_strength:
+    description: AUTH-02 strength of System Administration Tool passwords.
+    type: str
+    choices: [Weak, Medium, Strong]
+  session_inactivity_minutes:
+    description: AUTH-03 idle minutes before a session is logged out (controller accepts 1-1440; baseline 15 or less).
+    type: int
+  password_expiry_days:
+    description: AUTH-04 password expiry interval in days, 0-365 (0 = never).
+    type: int
+  login_banner_enabled:
+    description: AUTH-05 show the login banner before login.
+    type: bool
+  login_banner_text:
+    description: AUTH-05 banner text from the company security policy (at most 4000 characters).
+    type: str
+  phone_admin_passcode:
+    description:
+      - AUTH-06 Phone Administrator Passcode for 69xx advanced settings. Digits only, 4-10 and at least
+        O(passcode_min_length); trivial codes are refused (repeats like 1111, runs like 1234 or 4321 anywhere,
+        fewer than 3 distinct digits, a repeated block).
+      - Write-only on the controller; compared with the verify-secret endpoint, never read back.
+    type: str
+  passcode_min_length:
+    description: Minimum length accepted for O(phone_admin_passcode) (the guideline recommends the full 10).
+    type: int
+    default: 10
+  tls_security_levels:
+    description:
+      - TLS-01 level per application. Keys are sip, ip_sets, ip_trunks, trusted_applications,
+        system_data_synchronization, mitai, data_services; values High, Low or Legacy.
+      - Applications not listed keep their current level.
+    type: dict
+  tls_exceptions:
+    description:
+      - TLS-01 documented exceptions, application -> C({level, justification}). An exception overrides
+        O(tls_security_levels) for its application. A level other than High requires a non-empty justification.
+    type: dict
+  https_tls_1_2_only:
+    description: TLS-02 admin HTTPS (TCP 443) accepts TLS 1.2 only (KB SO4819).
+    type: bool
+  https_cipher_suites:
+    description:
+      - TLS-02 OpenSSL cipher suite names admin HTTPS may negotiate. Compared as a set.
+      - The role default is the guideline's eight suites; the module has no default.
+    type: list
+    elements: str
+extends_documentation_fragment:
+  - voicesec.mivb.mivb
+  - voicesec.mivb.mivb.attributes
+"""
+
+EXAMPLES = r"""
+- name: AUTH-02 | PATCH | Password strength is Strong
+  voicesec.mivb.security_settings:
+    password_strength: Strong
+
+- name: TLS-01 | PATCH | Application TLS level is High, MiTAI excepted
+  voicesec.mivb.security_settings:
+    tls_security_levels: {sip: High, ip_sets: High, ip_trunks: High, trusted_applications: High,
+                          system_data_synchronization: High, mitai: High, data_services: High}
+    tls_exceptions:
+      mitai: {level: Low, justification: "CHG-1234: legacy CTI server until 2027-03"}
+
+- name: AUTH-06 | PATCH | Phone administrator passcode is set
+  voicesec.mivb.security_settings:
+    phone_admin_passcode: "{{ mivb_phone_admin_passcode }}"
+"""
+
+RETURN = r"""
+form:
+  description: The controller form managed.
+  returned: always
+  type: str
+  sample: system_security_management
+changed_fields:
+  description: Names of the fields written (or that would be written in check mode).
+  returned: always
+  type: list
+  elements: str
+controls:
+  description: Per control ID of the managed fields, C(compliant), C(changed) or C(drift) (check mode).
+  returned: always
+  type: dict
+  sample: {"AUTH-02": "changed", "TLS-01": "compliant"}
+before:
+  description: Managed fields before; secrets shown as C(set)/C(unset).
+  returned: always
+  type: dict
+after:
+  description: Managed fields after (predicted in check mode); a changed secret shows C(set (new value)).
+  returned: always
+  type: dict
+tls_exceptions:
+  description: The TLS-01 exceptions in force with their justification (for the report).
+  returned: always
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import SecuritySettingsBackend
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import run_backend
+
+ARGUMENT_SPEC = dict(
+    password_strength=dict(type="str", choices=["Weak", "Medium", "Strong"]),
+    session_inactivity_minutes=dict(type="int"),
+    password_expiry_days=dict(type="int"),
+    login_banner_enabled=dict(type="bool"),
+    login_banner_text=dict(type="str"),
+    phone_admin_passcode=dict(type="str", no_log=True),
+    passcode_min_length=dict(type="int", default=10),
+    tls_security_levels=dict(type="dict"),
+    tls_exceptions=dict(type="dict"),
+    https_tls_1_2_only=dict(type="bool"),
+    https_cipher_suites=dict(type="list", elements="str"),
+)
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    run_backend(module, SecuritySettingsBackend)
+
+
+if __name__ == "__main__":
+    main()
