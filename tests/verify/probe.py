@@ -23,7 +23,11 @@ import ssl
 import sys
 import urllib.error
 import urllib.request
+import warnings
 from typing import Any
+
+# TLS 1.0/1.1 are offered on purpose, to prove the server refuses them.
+warnings.filterwarnings("ignore", category=DeprecationWarning, module=__name__)
 
 VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1, "1.2": ssl.TLSVersion.TLSv1_2}
 
