@@ -1,0 +1,53 @@
+"""Action plugin: read a switch's running config in one SSH session and return it as data.
+
+Runs in the controller process for the same reason as switch_config (no per-task
+Python start-up or netmiko import).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from ansible.plugins.action import ActionBase
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatformError
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_target import target_from_vars
+
+_LOADED_IN_PID = os.getpid()
+
+ARGUMENT_SPEC = {
+    "include_running": {"type": "bool", "default": False},
+}
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        started = time.perf_counter()
+        result = super().run(tmp, task_vars)
+        _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        try:
+            platform, target = target_from_vars(task_vars or {}, self._templar.template)
+            conn = ss.connect(platform, target)
+        except (SwitchPlatformError, ValueError, ss.SwitchSessionError) as exc:
+            result.update(failed=True, msg=str(exc), error_kind=getattr(exc, "kind", "config"))
+            return result
+        try:
+            running = ss.show_running(conn, platform)
+        except (ss.SwitchSessionError, *ss.SESSION_LOST) as exc:
+            result.update(failed=True, msg=f"{target.where}: reading the running config failed ({exc})")
+            return result
+        finally:
+            ss.disconnect(conn)
+        facts = sf.gather(platform, running)
+        if args["include_running"]:
+            facts["running_config"] = sd.mask_text(running)
+        result.update(changed=False, facts=facts, ansible_facts={"lan_switch": facts},
+                      timing={"preloaded": _LOADED_IN_PID != os.getpid(),
+                              "total": round(time.perf_counter() - started, 3)})
+        return result

@@ -1,0 +1,263 @@
+"""Vendor-neutral switch intent: validation, port-range expansion and the managed scope.
+
+The role hands the inventory variables (lan_vlans, lan_port_roles, lan_dot1x, ...) to
+`normalize_intent`, which refuses bad intent with one clear message listing every
+problem before anything connects, and returns the data the templates render from plus
+the `managed` scope that switch_config needs to know which sections it owns.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import (
+    SwitchPlatform,
+    platform_for,
+)
+
+CONTROL_IDS = ("LAN-01", "LAN-02", "LAN-03", "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04")
+PORT_ROLES = {"controller": "LAN-02", "phone": "LAN-03", "uplink": "LAN-01", "unused": "LAN-06"}
+VLAN_PURPOSES = {"controllers": "LAN-02", "voice": "LAN-01", "data": "LAN-01", "parking": "LAN-06"}
+SMDR_PORT = 1752
+PMS_PORT = 1753
+_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+
+
+class SwitchIntentError(ValueError):
+    """The inventory intent cannot be rendered; the message lists every problem."""
+
+
+def expand_interfaces(spec: str, platform: SwitchPlatform) -> list[str]:
+    """`Gi1/0/1-8`, `GigabitEthernet1/0/3`, `1/1/1-1/1/8` -> full interface names."""
+    text = str(spec).strip()
+    full_range = re.match(r"^(?P<prefix>\D*(?:\d+/)*)(?P<start>\d+)-(?P=prefix)(?P<end>\d+)$", text)
+    short_range = re.match(r"^(?P<prefix>\D*(?:\d+/)*)(?P<start>\d+)-(?P<end>\d+)$", text)
+    match = full_range or short_range
+    if match:
+        start, end = int(match["start"]), int(match["end"])
+        if end < start:
+            raise SwitchIntentError(f"interface range {text!r} ends before it starts")
+        names = [f"{match['prefix']}{n}" for n in range(start, end + 1)]
+    else:
+        names = [text]
+    return [_canonical_interface(name, platform) for name in names]
+
+
+def _canonical_interface(name: str, platform: SwitchPlatform) -> str:
+    match = re.match(r"^([A-Za-z-]+)(.*)$", name)
+    if match:
+        letters, rest = match.groups()
+        for short, full in platform.interface_abbreviations.items():
+            if letters.lower() in (short.lower(), full.lower()):
+                name = full + rest
+                break
+    if not re.match(platform.interface_pattern, name):
+        raise SwitchIntentError(f"interface {name!r} is not a {platform.name} interface name")
+    return name
+
+
+def _vlan_id(value: Any, where: str, errors: list[str]) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+        errors.append(f"{where}: VLAN id {value!r} is not a number (allowed 1-4094)")
+        return None
+    vid = int(value)
+    if not 1 <= vid <= 4094:
+        errors.append(f"{where}: VLAN id {vid} is out of range (allowed 1-4094)")
+        return None
+    return vid
+
+
+def _addresses(values: Any, where: str, errors: list[str]) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str) or not isinstance(values, list):
+        errors.append(f"{where} must be a list of IP addresses, got {values!r}")
+        return []
+    out = []
+    for value in values:
+        try:
+            out.append(str(ipaddress.ip_address(str(value).strip())))
+        except ValueError:
+            errors.append(f"{where}: {value!r} is not an IP address")
+    return out
+
+
+def _enabled_controls(toggles: dict[str, Any]) -> list[str]:
+    """lan_harden_lan_04: false -> LAN-04 off; anything unset is on."""
+    enabled = []
+    for control in CONTROL_IDS:
+        key = "lan_harden_" + control.lower().replace("-", "_")
+        if toggles.get(key, True) not in (False, "false", "no", 0):
+            enabled.append(control)
+    return enabled
+
+
+def _vlans(intent: dict[str, Any], errors: list[str]) -> list[dict[str, Any]]:
+    raw = intent.get("lan_vlans") or {}
+    if not isinstance(raw, dict):
+        errors.append("lan_vlans must be a mapping of controllers/voice/data/parking")
+        return []
+    vlans, seen = [], {}
+    for purpose in VLAN_PURPOSES:
+        entry = raw.get(purpose)
+        if not isinstance(entry, dict):
+            errors.append(f"lan_vlans.{purpose} is missing (needs id and name)")
+            continue
+        vid = _vlan_id(entry.get("id"), f"lan_vlans.{purpose}", errors)
+        name = str(entry.get("name", ""))
+        if not _NAME_RE.match(name):
+            errors.append(f"lan_vlans.{purpose}: name {name!r} must be 1-32 of A-Z a-z 0-9 _ . -")
+        if vid is None:
+            continue
+        if vid in seen:
+            errors.append(f"lan_vlans.{purpose}: VLAN id {vid} is already used by lan_vlans.{seen[vid]}")
+            continue
+        seen[vid] = purpose
+        vlans.append({"id": vid, "name": name, "purpose": purpose, "control": VLAN_PURPOSES[purpose]})
+    for purpose in raw:
+        if purpose not in VLAN_PURPOSES:
+            errors.append(f"lan_vlans.{purpose}: unknown purpose (known: {', '.join(VLAN_PURPOSES)})")
+    return vlans
+
+
+def _ports(intent: dict[str, Any], platform: SwitchPlatform, errors: list[str]) -> list[dict[str, str]]:
+    raw = intent.get("lan_port_roles") or []
+    if not isinstance(raw, list):
+        errors.append("lan_port_roles must be a list of {interfaces: [...], role: ...}")
+        return []
+    owner: dict[str, str] = {}
+    ports = []
+    for index, entry in enumerate(raw):
+        role = entry.get("role") if isinstance(entry, dict) else None
+        if role not in PORT_ROLES:
+            errors.append(f"lan_port_roles[{index}]: role {role!r} is not one of {', '.join(PORT_ROLES)}")
+            continue
+        specs = entry.get("interfaces")
+        if isinstance(specs, str):
+            specs = [specs]
+        if not specs:
+            errors.append(f"lan_port_roles[{index}] ({role}): no interfaces listed")
+            continue
+        for spec in specs:
+            try:
+                names = expand_interfaces(spec, platform)
+            except SwitchIntentError as exc:
+                errors.append(f"lan_port_roles[{index}] ({role}): {exc}")
+                continue
+            for name in names:
+                if name in owner:
+                    errors.append(f"port {name} is listed twice: as {owner[name]} and as {role}")
+                    continue
+                owner[name] = role
+                ports.append({"name": name, "role": role})
+    return ports
+
+
+def _dot1x(intent: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+    raw = intent.get("lan_dot1x") or {}
+    servers = []
+    for index, server in enumerate(raw.get("radius_servers") or []):
+        name = str(server.get("name", ""))
+        if not _NAME_RE.match(name):
+            errors.append(f"lan_dot1x.radius_servers[{index}]: name {name!r} must be 1-32 of A-Z a-z 0-9 _ . -")
+        address = _addresses([server.get("address")], f"lan_dot1x.radius_servers[{index}].address", errors)
+        key = server.get("key")
+        if not key or re.search(r"\s", str(key)):
+            # The key itself is never echoed: only that it is missing or malformed.
+            errors.append(f"lan_dot1x.radius_servers[{index}] ({name}): key is empty or contains whitespace")
+        servers.append({"name": name, "address": address[0] if address else "", "key": str(key or "")})
+    enabled = bool(raw.get("enabled", True))
+    if enabled and not servers:
+        errors.append("lan_dot1x.enabled is true but lan_dot1x.radius_servers is empty")
+    return {
+        "enabled": enabled,
+        "radius_servers": servers,
+        "mab_for_phones": bool(raw.get("mab_for_phones", True)),
+        "reauthentication": bool(raw.get("reauthentication", True)),
+        "server_group": str(raw.get("server_group", "MIVB-RADIUS")),
+    }
+
+
+def normalize_intent(intent: dict[str, Any], network_os: str | None) -> dict[str, Any]:
+    """Validate inventory intent and return what the templates and switch_config need."""
+    platform = platform_for(network_os)
+    errors: list[str] = []
+    controls = _enabled_controls(intent)
+    vlans = _vlans(intent, errors)
+    ports = _ports(intent, platform, errors)
+    dot1x = _dot1x(intent, errors)
+    smdr = _addresses(intent.get("lan_smdr_collectors"), "lan_smdr_collectors", errors)
+    pms = _addresses(intent.get("lan_pms_hosts"), "lan_pms_hosts", errors)
+    controllers = _addresses(intent.get("lan_controller_addresses"), "lan_controller_addresses", errors)
+    acl_name = str(intent.get("lan_controller_acl_name", "MIVB-SMDR-PMS"))
+    if not _NAME_RE.match(acl_name):
+        errors.append(f"lan_controller_acl_name {acl_name!r} must be 1-32 of A-Z a-z 0-9 _ . -")
+    acl_controls = [c for c in ("LOG-03", "LOG-04") if c in controls]
+    has_controller_ports = any(p["role"] == "controller" for p in ports)
+    if acl_controls and has_controller_ports and not controllers:
+        errors.append("lan_controller_addresses is empty: the SMDR/PMS ACL (LOG-03/LOG-04) has nothing to protect")
+    if errors:
+        raise SwitchIntentError("switch intent is invalid:\n- " + "\n- ".join(errors))
+
+    vlan_by_purpose = {v["purpose"]: v["id"] for v in vlans}
+    # The intent a toggled-off control contributes nothing to: neither rendered nor owned.
+    vlans = [v for v in vlans if v["control"] in controls]
+    ports = [p for p in ports if PORT_ROLES[p["role"]] in controls]
+    lan04 = "LAN-04" in controls and dot1x["enabled"]
+    acl = None
+    if acl_controls and has_controller_ports and "LAN-02" in controls:
+        acl = {"name": acl_name, "controllers": controllers,
+               "smdr": smdr if "LOG-03" in controls else None,
+               "pms": pms if "LOG-04" in controls else None}
+    qos = "LAN-05" in controls and bool(intent.get("lan_qos_trust_voice", True))
+    result = {
+        "platform": platform.name,
+        "controls": controls,
+        "vlans": vlans,
+        "vlan_ids": vlan_by_purpose,
+        "ports": ports,
+        "ports_by_role": {role: [p["name"] for p in ports if p["role"] == role] for role in PORT_ROLES},
+        "dot1x": dict(dot1x, enabled=lan04),
+        "acl": acl,
+        "qos": qos,
+        "ports_smdr": SMDR_PORT,
+        "ports_pms": PMS_PORT,
+    }
+    result["managed"] = managed_scope(result, platform)
+    return result
+
+
+def managed_scope(norm: dict[str, Any], platform: SwitchPlatform) -> dict[str, Any]:
+    """The sections switch_config owns, what to leave alone inside them, and control mapping."""
+    controls = norm["controls"]
+    sections: dict[str, str] = {}
+    for vlan in norm["vlans"]:
+        sections[f"vlan {vlan['id']}"] = vlan["control"]
+    for port in norm["ports"]:
+        sections[f"interface {port['name']}"] = PORT_ROLES[port["role"]]
+    if norm["acl"]:
+        sections[platform.acl_header.format(name=norm["acl"]["name"])] = "LOG-03 LOG-04"
+    lines: dict[str, str] = {}
+    for control, prefixes in platform.owned_lines.items():
+        if control in controls and (control != "LAN-04" or norm["dot1x"]["enabled"]):
+            lines.update(dict.fromkeys(prefixes, control))
+        if control == "LAN-05" and not norm["qos"]:
+            for prefix in prefixes:
+                lines.pop(prefix, None)
+    ignore = [r"^description "]
+    for pattern, control in platform.child_controls:
+        wanted = {
+            "LAN-04": norm["dot1x"]["enabled"],
+            "LAN-05": norm["qos"],
+            "LOG-03 LOG-04": norm["acl"] is not None,
+        }.get(control, True)
+        if not wanted:
+            ignore.append(pattern)
+    return {
+        "sections": sections,
+        "lines": lines,
+        "ignore_children": ignore,
+        "controls": controls,
+    }

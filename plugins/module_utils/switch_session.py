@@ -1,0 +1,154 @@
+"""One netmiko SSH session to a switch: connect (host key checked), read, push, save.
+
+Errors become SwitchSessionError with a message an operator can act on; passwords
+and secrets never appear in them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+import paramiko
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_diff import mask_line
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatform
+from netmiko import ConnectHandler
+from netmiko.exceptions import (
+    ConfigInvalidException,
+    NetmikoAuthenticationException,
+    NetmikoBaseException,
+    NetmikoTimeoutException,
+)
+
+# Anything that means "the session is gone": reconnect before rolling back.
+SESSION_LOST = (OSError, EOFError, socket.timeout, paramiko.SSHException, NetmikoTimeoutException)
+
+
+class SwitchSessionError(Exception):
+    """Connecting or talking to the switch failed; `kind` says how."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class CommandRejected(SwitchSessionError):
+    def __init__(self, message: str) -> None:
+        super().__init__("rejected", message)
+
+
+@dataclass
+class Target:
+    host: str
+    port: int
+    username: str
+    password: str
+    enable_secret: str
+    known_hosts_file: str
+    host_key_checking: bool = True
+    timeout: float = 30.0
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def connect(platform: SwitchPlatform, target: Target) -> Any:
+    """Open the session, privileged (enable) when an enable secret is given."""
+    known_hosts = os.path.expanduser(target.known_hosts_file or "~/.ssh/known_hosts")
+    if target.host_key_checking and not os.path.isfile(known_hosts):
+        raise SwitchSessionError(
+            "hostkey",
+            f"host key checking is on but the known_hosts file {known_hosts} does not exist; "
+            "add the switch's key there (lan_known_hosts_file) or set lan_host_key_checking: false",
+        )
+    params: dict[str, Any] = {
+        "device_type": platform.netmiko_device_type,
+        "host": target.host,
+        "port": target.port,
+        "username": target.username,
+        "password": target.password,
+        "secret": target.enable_secret,
+        "ssh_strict": target.host_key_checking,
+        "system_host_keys": False,
+        "alt_host_keys": target.host_key_checking,
+        "alt_key_file": known_hosts if target.host_key_checking else "",
+        "allow_agent": False,
+        "use_keys": False,
+        "conn_timeout": min(target.timeout, 15),
+        "auth_timeout": target.timeout,
+        "banner_timeout": target.timeout,
+        "read_timeout_override": None,
+    }
+    try:
+        conn = ConnectHandler(**params)
+    except NetmikoAuthenticationException:
+        raise SwitchSessionError(
+            "auth", f"authentication failed for user {target.username!r} at {target.where} "
+            "(not retried, to avoid a lock-out)") from None
+    except paramiko.BadHostKeyException:
+        raise SwitchSessionError(
+            "hostkey", f"host key of {target.where} does NOT match {known_hosts}: refusing to connect "
+            "(possible man-in-the-middle, or the switch was replaced)") from None
+    except NetmikoTimeoutException as exc:
+        raise SwitchSessionError("unreachable", f"switch {target.where} unreachable: "
+                                 f"{str(exc).strip().splitlines()[0]}") from None
+    except (paramiko.SSHException, NetmikoBaseException, OSError, ValueError) as exc:
+        text = str(exc)
+        if "known_hosts" in text or "not found in known" in text.lower():
+            raise SwitchSessionError(
+                "hostkey", f"unknown SSH host key for {target.where}: not in {known_hosts}; add it there "
+                "or set lan_host_key_checking: false") from None
+        raise SwitchSessionError("unreachable", f"SSH to {target.where} failed: "
+                                 f"{text.strip().splitlines()[0] if text.strip() else type(exc).__name__}"
+                                 ) from None
+    if target.enable_secret:
+        try:
+            if not conn.check_enable_mode():
+                conn.enable()
+        except (ValueError, NetmikoBaseException, *SESSION_LOST):
+            disconnect(conn)
+            raise SwitchSessionError(
+                "enable", f"enable (privileged mode) refused at {target.where}: check the enable secret "
+                "(ansible_become_password)") from None
+    return conn
+
+
+def disconnect(conn: Any) -> None:
+    try:
+        conn.disconnect()
+    except Exception:  # noqa: S110 - closing a dead session must not mask the real error
+        pass
+
+
+def show_running(conn: Any, platform: SwitchPlatform) -> str:
+    return conn.send_command(platform.show_running, read_timeout=60)
+
+
+def push(conn: Any, platform: SwitchPlatform, lines: list[str]) -> str:
+    """Send the delta in config mode; a line the CLI refuses raises CommandRejected."""
+    try:
+        return conn.send_config_set(lines, error_pattern=platform.error_pattern, read_timeout=60,
+                                    cmd_verify=True)
+    except ConfigInvalidException as exc:
+        try:
+            conn.exit_config_mode()
+        except Exception:  # noqa: S110 - the rollback reconnects if this session is unusable
+            pass
+        rejected = _rejected_line(str(exc), lines)
+        raise CommandRejected(f"the switch rejected {rejected!r}") from None
+
+
+def _rejected_line(output: str, lines: list[str]) -> str:
+    last = ""
+    for row in output.splitlines():
+        for line in lines:
+            if line and line.strip() in row:
+                last = mask_line(line.strip())
+    return last or "a command"
+
+
+def save(conn: Any, platform: SwitchPlatform) -> str:
+    return conn.save_config(cmd=platform.save_command) if platform.save_command else ""

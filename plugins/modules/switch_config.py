@@ -1,0 +1,161 @@
+#!/usr/bin/python
+# GPL-3.0-or-later
+"""switch_config: documentation and a guard; the work is done by plugins/action/switch_config.py."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: switch_config
+short_description: Make the managed sections of a LAN switch match the rendered intent, in one SSH session
+description:
+  - Action plugin (runs on the controller, no module is shipped to a host). In one netmiko SSH session it
+    reads the running config, computes the hierarchical remediation with hier_config restricted to the
+    sections it owns (O(managed)), pushes only the delta with error detection, re-reads to verify,
+    saves (C(write memory)), and returns C(changed), C(commands), C(before), C(after), a unified C(diff),
+    per-control results in C(controls) and the gathered C(facts).
+  - It never removes a line it does not own. Inside an owned section it owns every line except
+    C(description) and the child lines of toggled-off controls (O(managed.ignore_children)).
+  - Check mode never enters config mode; it returns the commands it would push and C(changed=true) if any.
+  - A failed push (a command the switch rejects, a dropped session, a verify mismatch) is rolled back with
+    hier_config's rollback (current running back to the pre-change state, reconnecting if needed), verified
+    by a fresh read, and the task fails with a message saying what was rolled back and that the device is
+    back as it was. Nothing is saved in that case.
+  - Connection details are the standard variables C(ansible_host), C(ansible_port), C(ansible_user),
+    C(ansible_password), C(ansible_become_password) (enable secret) and C(ansible_network_os)
+    (C(cisco.ios.ios) or C(arubanetworks.aoscx.aoscx)), so a cisco.ios inventory works unchanged.
+    Run the task with C(ansible_connection=ansible.builtin.local) (task vars) so no second SSH
+    session is opened by network_cli.
+  - SSH host keys are checked against C(lan_known_hosts_file) (default C(~/.ssh/known_hosts)); an unknown
+    or changed key is refused unless C(lan_host_key_checking=false).
+  - Secrets (RADIUS keys, enable secrets, any C(key)/C(password)/C(secret) value) are masked as C(********)
+    in every returned field. A device shows keys hashed, so an existing key line is kept as the device
+    has it; set O(update_secrets) to push the inventory's keys again (rotation).
+version_added: 0.1.0
+author: voicesec.mivb contributors
+options:
+  intended:
+    description:
+      - The intended configuration of the managed sections, as the platform shows it in C(show running-config)
+        (render C(templates/switch/<platform>/config.j2)).
+    type: str
+    required: true
+  managed:
+    description:
+      - What the task owns. The role computes it with the C(voicesec.mivb.switch_intent) filter.
+    type: dict
+    required: true
+    suboptions:
+      sections:
+        description: Top-level section lines owned (C(vlan 10), C(interface GigabitEthernet1/0/1),
+          C(ip access-list extended MIVB-SMDR-PMS)) mapped to the control ID(s) they implement. Every
+          top-level line of O(intended) is owned as well.
+        type: dict
+      lines:
+        description: Top-level line prefixes owned (C(aaa authentication dot1x ), C(mls qos)) mapped to control IDs.
+        type: dict
+      ignore_children:
+        description: Regexes of child lines inside owned sections that are left alone (not owned).
+        type: list
+        elements: str
+      controls:
+        description: Control IDs this task reports on in C(controls).
+        type: list
+        elements: str
+  save:
+    description: Save the running config (C(write memory)) after a verified push.
+    type: bool
+    default: true
+  update_secrets:
+    description: Push secret lines (RADIUS keys) even when the device already has a key there (rotation;
+      never idempotent while on).
+    type: bool
+    default: false
+  gather_facts:
+    description: Return C(facts) parsed from the running config read in the same session.
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+notes:
+  - Supported platforms are listed by the dispatcher in C(plugins/module_utils/switch_platforms.py).
+"""
+
+EXAMPLES = r"""
+- name: LAN-01 LAN-02 LAN-03 LAN-04 LAN-05 LAN-06 LOG-03 LOG-04 | PATCH | Switch matches intent
+  voicesec.mivb.switch_config:
+    intended: "{{ lookup('ansible.builtin.template', 'templates/switch/cisco_ios/config.j2',
+                 template_vars={'sw': lan_switch_intent}) }}"
+    managed: "{{ lan_switch_intent.managed }}"
+  vars:
+    ansible_connection: ansible.builtin.local
+"""
+
+RETURN = r"""
+commands:
+  description: Remediation lines (pushed, or that would be pushed in check mode), secrets masked.
+  returned: always
+  type: list
+  elements: str
+before:
+  description: The owned sections of the running config before the run (masked).
+  returned: success
+  type: str
+after:
+  description: The owned sections after the run (re-read from the device), or predicted in check mode.
+  returned: success
+  type: str
+diff:
+  description: Unified diff of the owned sections (before -> after), masked, under C(prepared).
+  returned: success
+  type: dict
+controls:
+  description:
+    - Per control ID the result of this run. C(status) is C(compliant) (no line differed) or C(drift)
+      (lines differed; C(remediated) true when pushed and saved), C(error) when the run failed.
+      C(commands) holds that control's remediation lines with their parent lines, masked.
+  returned: always
+  type: dict
+  sample:
+    LAN-04:
+      status: drift
+      remediated: false
+      detail: "2 line(s) differ from intent; check mode: nothing pushed"
+      commands: ["interface GigabitEthernet1/0/3", " authentication port-control auto", " mab"]
+    LAN-05: {status: compliant, commands: [], detail: matches intent}
+facts:
+  description: Gathered state (vlans, ports, acls, dot1x, qos) from the same session.
+  returned: when gather_facts
+  type: dict
+saved:
+  description: Whether C(write memory) ran.
+  returned: success
+  type: bool
+rolled_back:
+  description: On a failed push, whether the rollback restored the device (verified).
+  returned: on failed push
+  type: bool
+timing:
+  description: Seconds spent (C(connect), C(total)) and C(preloaded) (netmiko was imported before the fork).
+  returned: success
+  type: dict
+"""
+
+import sys
+
+
+def main() -> None:
+    from ansible.module_utils.basic import AnsibleModule
+
+    module = AnsibleModule(argument_spec={}, bypass_checks=True, supports_check_mode=True)
+    module.fail_json(msg="voicesec.mivb.switch_config runs as an action plugin on the controller "
+                         "(plugins/action/switch_config.py); it was invoked as a module, which means the "
+                         "action plugin was not found. Call it by its FQCN voicesec.mivb.switch_config.")
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(1)
