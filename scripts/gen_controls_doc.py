@@ -78,6 +78,10 @@ def render(catalog_module: ModuleType) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -87,13 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
         if current != text:
-            print(f"{DOC.relative_to(ROOT)} is stale: run `make docs` (scripts/gen_controls_doc.py)",
+            print(f"{_shown(DOC)} is stale: run `make docs` (scripts/gen_controls_doc.py)",
                   file=sys.stderr)
             return 1
-        print(f"{DOC.relative_to(ROOT)} is up to date")
+        print(f"{_shown(DOC)} is up to date")
         return 0
     DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC.relative_to(ROOT)}")
+    print(f"wrote {_shown(DOC)}")
     return 0
 
 
