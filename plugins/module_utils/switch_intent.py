@@ -69,7 +69,7 @@ def _vlan_id(value: Any, where: str, errors: list[str]) -> int | None:
     return vid
 
 
-def _addresses(values: Any, where: str, errors: list[str]) -> list[str]:
+def _addresses(values: Any, where: str, errors: list[str], ipv4_only: bool = False) -> list[str]:
     if values is None:
         return []
     if isinstance(values, str) or not isinstance(values, list):
@@ -78,16 +78,29 @@ def _addresses(values: Any, where: str, errors: list[str]) -> list[str]:
     out = []
     for value in values:
         try:
-            out.append(str(ipaddress.ip_address(str(value).strip())))
+            address = ipaddress.ip_address(str(value).strip())
         except ValueError:
             errors.append(f"{where}: {value!r} is not an IP address")
+            continue
+        if ipv4_only and address.version != 4:
+            errors.append(f"{where}: {address} is IPv6; the SMDR/PMS ACL templates are IPv4 only")
+            continue
+        out.append(str(address))
     return out
 
 
 def _enabled_controls(toggles: dict[str, Any]) -> list[str]:
-    """lan_harden_lan_04: false -> LAN-04 off; anything unset is on."""
+    """lan_harden_lan_04: false -> LAN-04 off; anything unset is on.
+
+    `--tags LAN-04` (lan_run_tags) narrows the run to the tagged controls, so a tag run
+    neither renders nor owns the others.
+    """
+    tags = toggles.get("lan_run_tags") or ["all"]
+    tagged = {str(t).upper() for t in tags} & set(CONTROL_IDS)
     enabled = []
     for control in CONTROL_IDS:
+        if tagged and "all" not in tags and control not in tagged:
+            continue
         key = "lan_harden_" + control.lower().replace("-", "_")
         if toggles.get(key, True) not in (False, "false", "no", 0):
             enabled.append(control)
@@ -161,7 +174,8 @@ def _dot1x(intent: dict[str, Any], errors: list[str]) -> dict[str, Any]:
     for index, server in enumerate(raw.get("radius_servers") or []):
         name = str(server.get("name", ""))
         if not _NAME_RE.match(name):
-            errors.append(f"lan_dot1x.radius_servers[{index}]: name {name!r} must be 1-32 of A-Z a-z 0-9 _ . -")
+            errors.append(f"lan_dot1x.radius_servers[{index}]: name {name!r} must be 1-32 of "
+                          "A-Z a-z 0-9 _ . -")
         address = _addresses([server.get("address")], f"lan_dot1x.radius_servers[{index}].address", errors)
         key = server.get("key")
         if not key or re.search(r"\s", str(key)):
@@ -188,16 +202,17 @@ def normalize_intent(intent: dict[str, Any], network_os: str | None) -> dict[str
     vlans = _vlans(intent, errors)
     ports = _ports(intent, platform, errors)
     dot1x = _dot1x(intent, errors)
-    smdr = _addresses(intent.get("lan_smdr_collectors"), "lan_smdr_collectors", errors)
-    pms = _addresses(intent.get("lan_pms_hosts"), "lan_pms_hosts", errors)
-    controllers = _addresses(intent.get("lan_controller_addresses"), "lan_controller_addresses", errors)
+    smdr = _addresses(intent.get("lan_smdr_collectors"), "lan_smdr_collectors", errors, ipv4_only=True)
+    pms = _addresses(intent.get("lan_pms_hosts"), "lan_pms_hosts", errors, ipv4_only=True)
+    controllers = _addresses(intent.get("lan_controller_addresses"), "lan_controller_addresses", errors, ipv4_only=True)
     acl_name = str(intent.get("lan_controller_acl_name", "MIVB-SMDR-PMS"))
     if not _NAME_RE.match(acl_name):
         errors.append(f"lan_controller_acl_name {acl_name!r} must be 1-32 of A-Z a-z 0-9 _ . -")
     acl_controls = [c for c in ("LOG-03", "LOG-04") if c in controls]
     has_controller_ports = any(p["role"] == "controller" for p in ports)
     if acl_controls and has_controller_ports and not controllers:
-        errors.append("lan_controller_addresses is empty: the SMDR/PMS ACL (LOG-03/LOG-04) has nothing to protect")
+        errors.append("lan_controller_addresses is empty: the SMDR/PMS ACL (LOG-03/LOG-04) "
+                      "has nothing to protect")
     if errors:
         raise SwitchIntentError("switch intent is invalid:\n- " + "\n- ".join(errors))
 
