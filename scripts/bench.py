@@ -1,0 +1,242 @@
+"""Benchmark: wall time and device-side counts for harden / no-op rerun / audit.
+
+    python scripts/bench.py [--controllers 1,20] [--switches 20,100] [--skip-peer] [--write-docs]
+
+Controllers: harden from factory, no-op rerun, audit; logins, HTTPS requests and writes
+per controller per run, counted by the emulator (not by the toolkit).
+Switches (emulated Cisco IOS): first run, no-op rerun, audit; SSH sessions per switch per
+run counted by the emulator; in the same run, a raw netmiko floor (connect, show
+running-config, disconnect; 20 threads) and the peer most teams use today
+(cisco.ios.ios_config over ansible.netcommon.network_cli pushing the same lines).
+Each fleet runs in its own lab on its own loopback network. Numbers are printed as a
+Markdown table; --write-docs replaces the results block in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+STATE = REPO / ".lab" / "bench"
+
+
+def lab(kind: str, n: int) -> tuple[Path, dict[str, Any]]:
+    state = STATE / f"{kind}-{n}"
+    args = ["--controllers", "0", "--ios", "0", "--aoscx", "0"]
+    if kind == "controllers":
+        args[1] = str(n)
+    else:
+        args[3] = str(n)
+    subprocess.run(
+        [sys.executable, "-m", "emulators.lab", "up", "--fresh", *args, "--state", str(state),
+         "--inventory", str(state / "inventory"), "--controller-net", "127.0.41", "--switch-net", "127.0.42",
+         "--control-port", "18141"],
+        cwd=REPO, check=True, stdout=subprocess.DEVNULL,
+    )
+    inv = state / "inventory" / "hosts.yml"
+    return state, yaml.safe_load(inv.read_text())
+
+
+def lab_down(state: Path) -> None:
+    subprocess.run([sys.executable, "-m", "emulators.lab", "down", "--state", str(state)], cwd=REPO,
+                   check=False, stdout=subprocess.DEVNULL)
+
+
+def playbook(name: str, state: Path, extra: list[str] | None = None) -> float:
+    env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
+               VOICESEC_REPORT_DIR=str(state / "reports"), PATH=f"{BIN}:{os.environ['PATH']}")
+    started = time.monotonic()
+    proc = subprocess.run(
+        [str(BIN / "ansible-playbook"), "-i", str(state / "inventory" / "hosts.yml"), str(REPO / "playbooks" / name),
+         *(extra or [])],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )
+    elapsed = time.monotonic() - started
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-2000:])
+        raise SystemExit(f"bench: {name} failed (rc {proc.returncode})")
+    return elapsed
+
+
+def _hosts(inv: dict[str, Any], group: str) -> dict[str, Any]:
+    groups = inv["all"]["children"]
+    if group == "mivb_controllers":
+        return groups["mivb_controllers"].get("hosts", {})
+    return groups["lan_switches"]["children"]["ios_switches"]["hosts"]
+
+
+def _https(method: str, url: str, cafile: str) -> Any:
+    ctx = ssl.create_default_context(cafile=cafile)
+    ctx.check_hostname = False
+    req = urllib.request.Request(url, method=method)
+    with urllib.request.urlopen(req, context=ctx, timeout=10) as resp:
+        raw = resp.read()
+    return json.loads(raw) if raw else {}
+
+
+def controller_stats(inv: dict[str, Any], reset: bool = False) -> list[dict[str, Any]]:
+    cafile = inv["all"]["vars"]["lab_ca_bundle"]
+    out = []
+    for host in _hosts(inv, "mivb_controllers").values():
+        url = f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}/_emulator/stats"
+        out.append(_https("DELETE" if reset else "GET", url, cafile))
+    return out
+
+
+def switch_sessions(inv: dict[str, Any]) -> dict[str, int]:
+    base = inv["all"]["vars"]["lab_switch_control_url"]
+    out = {}
+    for name in _hosts(inv, "ios_switches"):
+        with urllib.request.urlopen(f"{base}/switches/{name}/stats", timeout=10) as resp:
+            out[name] = json.loads(resp.read())["sessions"]
+    return out
+
+
+def per_controller(stats: list[dict[str, Any]]) -> dict[str, float]:
+    n = len(stats) or 1
+    reads = sum(v for s in stats for k, v in s["requests"].items() if k.startswith("GET"))
+    return {
+        "logins": max(s["logins"] for s in stats),
+        "requests": sum(sum(s["requests"].values()) for s in stats) / n,
+        "reads": reads / n,
+        "writes": sum(s["writes"] for s in stats) / n,
+    }
+
+
+def bench_controllers(n: int) -> list[str]:
+    state, inv = lab("controllers", n)
+    rows = []
+    try:
+        for label, book, in (("harden from factory", "harden.yml"), ("no-op rerun", "harden.yml"),
+                             ("audit", "audit.yml")):
+            controller_stats(inv, reset=True)
+            seconds = playbook(book, state, ["--limit", "mivb_controllers"])
+            s = per_controller(controller_stats(inv))
+            rows.append(f"| {n} controllers | {label} | {seconds:.1f} s | {s['logins']:.0f} | "
+                        f"{s['requests']:.1f} | {s['reads']:.1f} | {s['writes']:.1f} |")
+    finally:
+        lab_down(state)
+    return rows
+
+
+def raw_floor(inv: dict[str, Any]) -> tuple[float, str]:
+    from netmiko import ConnectHandler
+
+    secrets = yaml.safe_load((Path(inv["all"]["vars"]["lab_ca_bundle"]).parent / "group_vars" / "all" /
+                              "lab_secrets.yml").read_text())
+    known_hosts = inv["all"]["vars"]["lan_known_hosts_file"]
+
+    def one(host: dict[str, Any]) -> str:
+        conn = ConnectHandler(device_type="cisco_ios", host=host["ansible_host"], port=host["ansible_port"],
+                              username="netops", password=secrets["lab_switch_password"],
+                              secret=secrets["lab_enable_secret"], ssh_strict=True, system_host_keys=False,
+                              alt_host_keys=True, alt_key_file=known_hosts)
+        conn.enable()
+        text = conn.send_command("show running-config")
+        conn.disconnect()
+        return text
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(20) as pool:
+        configs = list(pool.map(one, _hosts(inv, "ios_switches").values()))
+    return time.monotonic() - started, configs[0]
+
+
+def ios_config_peer(state: Path, running: str) -> float:
+    """The same lines through cisco.ios.ios_config over network_cli (a no-op: already applied)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "intended.cfg"
+        keep = False  # the hardened configuration from "Current configuration" on, minus hostname
+        lines = []
+        for ln in running.splitlines():
+            keep = keep or ln.startswith("Current configuration")
+            if keep and ln and not ln.startswith(("Current", "hostname", "!", "end", "Building")):
+                lines.append(ln)
+        src.write_text("\n".join(lines) + "\n")
+        book = Path(tmp) / "peer.yml"
+        book.write_text(yaml.safe_dump([{
+            "name": "Peer: ios_config over network_cli",
+            "hosts": "ios_switches",
+            "gather_facts": False,
+            "tasks": [{"name": "Push the same lines", "cisco.ios.ios_config": {"src": str(src)}}],
+        }]))
+        env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), ANSIBLE_HOST_KEY_CHECKING="False",
+                   ANSIBLE_CALLBACKS_ENABLED="", PATH=f"{BIN}:{os.environ['PATH']}")
+        started = time.monotonic()
+        proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", str(state / "inventory" / "hosts.yml"), str(book)],
+                              cwd=REPO, env=env, capture_output=True, text=True)
+        elapsed = time.monotonic() - started
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stdout[-3000:])
+            return float("nan")
+    return elapsed
+
+
+def bench_switches(n: int, peer: bool) -> list[str]:
+    state, inv = lab("switches", n)
+    rows = []
+    try:
+        timings = {}
+        for label, book in (("first run", "harden.yml"), ("no-op rerun", "harden.yml"), ("audit", "audit.yml")):
+            before = switch_sessions(inv)
+            timings[label] = playbook(book, state, ["--limit", "lan_switches"])
+            after = switch_sessions(inv)
+            per = max(after[k] - before[k] for k in after)
+            rows.append(f"| {n} IOS switches | {label} | {timings[label]:.1f} s | {per} SSH session(s) per switch |")
+        floor, sample = raw_floor(inv)
+        rows.append(f"| {n} IOS switches | raw netmiko floor (connect, show run, disconnect) | {floor:.1f} s | "
+                    f"audit / floor = {timings['audit'] / floor:.1f}x |")
+        if peer:
+            peer_s = ios_config_peer(state, sample)
+            rows.append(f"| {n} IOS switches | cisco.ios.ios_config over network_cli, no-op | {peer_s:.1f} s | "
+                        f"peer / our no-op = {peer_s / timings['no-op rerun']:.1f}x |")
+    finally:
+        lab_down(state)
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--controllers", default="1,20")
+    parser.add_argument("--switches", default="20,100")
+    parser.add_argument("--skip-peer", action="store_true", help="skip the ios_config peer (slow)")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    out = [f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, forks 20 (ansible.cfg).", "",
+           "| fleet | run | time | logins / controller | HTTPS requests / controller | reads | writes |",
+           "|---|---|---|---|---|---|---|"]
+    for n in (int(x) for x in args.controllers.split(",") if x):
+        out += bench_controllers(n)
+    out += ["", "| fleet | run | time | note |", "|---|---|---|---|"]
+    for n in (int(x) for x in args.switches.split(",") if x):
+        out += bench_switches(n, peer=not args.skip_peer)
+    text = "\n".join(out)
+    print(text)
+    if args.write_docs:
+        doc = REPO / "docs" / "performance.md"
+        body = doc.read_text() if doc.exists() else ""
+        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+        if start in body:
+            body = body[: body.index(start)] + start + "\n" + text + "\n" + body[body.index(end):]
+        else:
+            body += f"\n{start}\n{text}\n{end}\n"
+        doc.write_text(body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
