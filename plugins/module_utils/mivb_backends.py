@@ -158,7 +158,7 @@ class AdminPasswordBackend:
     def dump(self) -> dict[str, Any]:
         before = "factory/expired (change required)" if self.state.get("password_change_required") else "set"
         after = MASK_NEW if self.reason else before
-        status = "compliant" if not self.reason else ("changed" if self.applied else "drift")
+        status = "drift" if self.reason else "compliant"
         return {
             "reason": self.reason,
             "username": self.state.get("username"),

@@ -101,11 +101,12 @@ class FormBackend:
         return {f.name: self._view(predicted, f, f.name in self.changes) for f in self.managed()}
 
     def controls(self) -> dict[str, str]:
-        """Per control ID of the managed fields: compliant / changed / drift (check mode)."""
+        """Per control ID of the managed fields, in the report callback's vocabulary: `drift`
+        when a change was needed (remediated unless check mode), else `compliant`."""
         status: dict[str, str] = {}
         for f in self.managed():
             if f.name in self.changes:
-                status[f.control] = "changed" if self.applied else "drift"
+                status[f.control] = "drift"
             else:
                 status.setdefault(f.control, "compliant")
         return status
