@@ -46,9 +46,7 @@ def put_policy(ctrl: Controller, req: Request) -> tuple[int, Any]:
         raise invalid("name", "policy name: 1-32 letters, digits, space, '.', '_' or '-'")
     body = body_dict(req, {"default_access", "forms"}, {"default_access"})
     if body["default_access"] not in access.ACCESS_LEVELS:
-        raise invalid(
-            "default_access", "default_access must be one of the access levels", list(access.ACCESS_LEVELS)
-        )
+        raise invalid("default_access", "default_access must be one of the access levels", list(access.ACCESS_LEVELS))
     forms = body.get("forms", {})
     if not isinstance(forms, dict):
         raise invalid("forms", "forms must be an object of form -> access", list(access.AREAS))
@@ -56,9 +54,7 @@ def put_policy(ctrl: Controller, req: Request) -> tuple[int, Any]:
         if form not in access.AREAS:
             raise invalid(f"forms.{form}", f"unknown form {form!r}", list(access.AREAS))
         if level not in access.ACCESS_LEVELS:
-            raise invalid(
-                f"forms.{form}", f"forms.{form} must be an access level", list(access.ACCESS_LEVELS)
-            )
+            raise invalid(f"forms.{form}", f"forms.{form} must be an access level", list(access.ACCESS_LEVELS))
     new = {"default_access": body["default_access"], "forms": dict(forms)}
     old = ctrl.state["policies"].get(name)
     if old != new:
@@ -93,9 +89,7 @@ def delete_policy(ctrl: Controller, req: Request) -> tuple[int, Any]:
     if users:
         raise ApiError(409, "immutable", f"admin policy {name} is assigned to {', '.join(users)}")
     del ctrl.state["policies"][name]
-    ctrl.audit(
-        "Delete", session.username, req.client_ip, form="admin_policies", message=f"admin policy {name}"
-    )
+    ctrl.audit("Delete", session.username, req.client_ip, form="admin_policies", message=f"admin policy {name}")
     return 200, {"deleted": name}
 
 
@@ -138,9 +132,7 @@ def put_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
             raise invalid("password", problem, {"password_strength": strength})
     app_only = body.get("application_access_only", old["application_access_only"] if old else False)
     if not isinstance(app_only, bool):
-        raise invalid(
-            "application_access_only", "application_access_only must be true or false", [True, False]
-        )
+        raise invalid("application_access_only", "application_access_only must be true or false", [True, False])
     expires = body.get("expires", old["expires"] if old else None)
     if expires is not None:
         try:
@@ -187,9 +179,7 @@ def delete_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
     del ctrl.state["users"][username]
     ctrl.state["lockouts"].pop(username, None)
     ctrl.drop_sessions(username)
-    ctrl.audit(
-        "Delete", session.username, req.client_ip, form="user_profiles", message=f"user profile {username}"
-    )
+    ctrl.audit("Delete", session.username, req.client_ip, form="user_profiles", message=f"user profile {username}")
     return 200, {"deleted": username}
 
 

@@ -48,9 +48,7 @@ def form_view(ctrl: Controller, form: str) -> dict[str, Any]:
     for secret in SECRET_FIELDS[form]:
         fields[f"{secret}_set"] = ctrl.state["secrets"][secret] is not None
     if form == "system_options":
-        fields["srtp_encryption_effective"] = (
-            fields["voice_encryption_enabled"] and fields["srtp_encryption_enabled"]
-        )
+        fields["srtp_encryption_effective"] = fields["voice_encryption_enabled"] and fields["srtp_encryption_enabled"]
     return fields
 
 
@@ -145,12 +143,9 @@ def _leaf_and_chain(ctrl: Controller, body: dict[str, Any]) -> tuple[Any, list[A
     if len(leaf_list) != 1:
         raise invalid(
             "certificate_pem",
-            "certificate_pem must hold exactly one certificate (the leaf); "
-            "put intermediates in intermediate_pem",
+            "certificate_pem must hold exactly one certificate (the leaf); put intermediates in intermediate_pem",
         )
-    chain = (
-        certs.load_certs(body["intermediate_pem"], "intermediate_pem") if body.get("intermediate_pem") else []
-    )
+    chain = certs.load_certs(body["intermediate_pem"], "intermediate_pem") if body.get("intermediate_pem") else []
     return leaf_list[0], chain
 
 

@@ -33,9 +33,7 @@ def add_fault(ctrl: Controller, req: Request) -> tuple[int, Any]:
             ["before", "after"],
         )
     method = body.get("method")
-    fault = Fault(
-        status, method.upper() if method else None, body.get("path_prefix", "/"), count, delay, when
-    )
+    fault = Fault(status, method.upper() if method else None, body.get("path_prefix", "/"), count, delay, when)
     ctrl.faults.append(fault)
     return 200, {"faults": [vars(f) for f in ctrl.faults]}
 

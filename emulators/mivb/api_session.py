@@ -120,9 +120,7 @@ def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
         "username": username,
         "policy": user["policy"],
         "password_change_required": user["password_change_required"],
-        "session_inactivity_minutes": ctrl.state["forms"]["system_security_management"][
-            "session_inactivity_minutes"
-        ],
+        "session_inactivity_minutes": ctrl.state["forms"]["system_security_management"]["session_inactivity_minutes"],
     }
 
 

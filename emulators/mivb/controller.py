@@ -126,10 +126,10 @@ class Controller:
         self._contexts: dict[str, ssl.SSLContext] = {}
         loaded = self.store.load_state()
         self.state: dict[str, Any] = loaded if loaded is not None else factory_state(self.clock.now())
-        self.audit_entries: deque[dict[str, Any]] = deque(
-            self.store.load_audit()[-MAX_AUDIT:], maxlen=MAX_AUDIT
-        )
+        self.audit_entries: deque[dict[str, Any]] = deque(self.store.load_audit()[-MAX_AUDIT:], maxlen=MAX_AUDIT)
         self._audit_lines = len(self.audit_entries)
+        if self.audit_entries:  # ids never repeat, even if state.json was replaced
+            self.state["audit_next_id"] = max(self.state["audit_next_id"], self.audit_entries[-1]["id"] + 1)
         self._ensure_certificates()
         if loaded is None:
             self.save()
@@ -167,11 +167,7 @@ class Controller:
         return x509.load_pem_x509_certificate(self.store.read_pem("web_cert.pem").encode())
 
     def device_cert(self) -> x509.Certificate:
-        pem = (
-            "web_cert.pem"
-            if self.state["device_certificate"]["type"] == "web_certificate"
-            else "device_cert.pem"
-        )
+        pem = "web_cert.pem" if self.state["device_certificate"]["type"] == "web_certificate" else "device_cert.pem"
         return x509.load_pem_x509_certificate(self.store.read_pem(pem).encode())
 
     def tls_changed(self) -> None:
@@ -236,9 +232,7 @@ class Controller:
     def session_for(self, req: Request, allow_password_change: bool = False) -> Session:
         session = self.sessions.get(req.token or "")
         if session is None:
-            raise ApiError(
-                401, "not_authenticated", "no session: log in first (Authorization: Bearer <token>)"
-            )
+            raise ApiError(401, "not_authenticated", "no session: log in first (Authorization: Bearer <token>)")
         user = self.state["users"].get(session.username)
         if user is None:
             del self.sessions[session.token]
@@ -247,14 +241,10 @@ class Controller:
         now = self.clock.now()
         if now - session.last_activity > idle_limit:
             del self.sessions[session.token]
-            raise ApiError(
-                401, "session_expired", "session idle longer than the inactivity period; log in again"
-            )
+            raise ApiError(401, "session_expired", "session idle longer than the inactivity period; log in again")
         session.last_activity = now
         if user["password_change_required"] and not allow_password_change:
-            raise ApiError(
-                403, "password_change_required", "change the password first (POST /api/v1/password)"
-            )
+            raise ApiError(403, "password_change_required", "change the password first (POST /api/v1/password)")
         req.session = session
         return session
 
@@ -263,9 +253,7 @@ class Controller:
             del self.sessions[token]
 
     # -- request entry point ------------------------------------------------------------------
-    def dispatch(
-        self, method: str, target: str, raw_body: bytes, headers: dict[str, str], client_ip: str
-    ) -> Response:
+    def dispatch(self, method: str, target: str, raw_body: bytes, headers: dict[str, str], client_ip: str) -> Response:
         from .routes import ROUTER  # late import: routes import the api modules that import us
 
         parts = urlsplit(target)
@@ -301,9 +289,7 @@ class Controller:
         except ApiError as exc:
             resp = Response(exc.status, exc.body())
         except Exception as exc:  # an emulator bug must still answer in the contract's shape
-            resp = Response(
-                500, ApiError(500, "internal", f"emulator error: {type(exc).__name__}: {exc}").body()
-            )
+            resp = Response(500, ApiError(500, "internal", f"emulator error: {type(exc).__name__}: {exc}").body())
         if fault is not None and fault.when == "after" and fault.status is not None:
             return self._fault_response(fault)
         return resp
@@ -324,9 +310,7 @@ class Controller:
         if fault.status == 0:
             return Response(0, None, drop=True)
         error = "internal" if fault.status and fault.status >= 500 else "injected_fault"
-        return Response(
-            fault.status or 500, ApiError(fault.status or 500, error, "injected by test hook").body()
-        )
+        return Response(fault.status or 500, ApiError(fault.status or 500, error, "injected by test hook").body())
 
 
 def _is_write(path: str) -> bool:

@@ -82,9 +82,7 @@ def _bool(field: str, value: Any, _: dict[str, Any]) -> bool:
 def _int_range(low: int, high: int) -> Validator:
     def check(field: str, value: Any, _: dict[str, Any]) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise invalid(
-                field, f"{field} must be an integer from {low} to {high}", {"min": low, "max": high}
-            )
+            raise invalid(field, f"{field} must be an integer from {low} to {high}", {"min": low, "max": high})
         return value
 
     return check
@@ -102,9 +100,7 @@ def _choice(options: tuple[str, ...]) -> Validator:
 def _text(max_len: int) -> Validator:
     def check(field: str, value: Any, _: dict[str, Any]) -> str:
         if not isinstance(value, str) or len(value) > max_len:
-            raise invalid(
-                field, f"{field} must be a string of at most {max_len} characters", {"max_length": max_len}
-            )
+            raise invalid(field, f"{field} must be a string of at most {max_len} characters", {"max_length": max_len})
         return value
 
     return check
@@ -112,12 +108,7 @@ def _text(max_len: int) -> Validator:
 
 def _digits(low: int, high: int) -> Validator:
     def check(field: str, value: Any, _: dict[str, Any]) -> str:
-        if (
-            not isinstance(value, str)
-            or not value.isascii()
-            or not value.isdigit()
-            or not low <= len(value) <= high
-        ):
+        if not isinstance(value, str) or not value.isascii() or not value.isdigit() or not low <= len(value) <= high:
             raise invalid(
                 field,
                 f"{field} must be {low} to {high} digits (0-9 only)",

@@ -1,0 +1,194 @@
+"""Helpers for the MiVB emulator tests: start controllers, talk HTTPS, do raw TLS handshakes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import socket
+import ssl
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from emulators.mivb.server import ControllerSpec, EmulatorHandle, RunningController, start_controllers
+
+# Tests stay off the lab's 127.0.1.x / 127.0.2.x; port 0 avoids collisions between workers.
+ADDRESS = "127.0.3.1"
+NEW_PASSWORD = "Adm1n-Pass-2026"
+STRONG_PASSWORD = "Str0ng!!Passw0rd-X"
+
+
+def start(state_dir: Path, name: str = "m1", hooks: bool = True) -> EmulatorHandle:
+    return start_controllers(
+        [
+            ControllerSpec(
+                name,
+                ADDRESS,
+                str(state_dir),
+                https_port=0,
+                sip_tls_port=0,
+                ip_sets_tls_port=0,
+                test_hooks=hooks,
+            )
+        ]
+    )
+
+
+def _insecure_ctx() -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+@dataclass
+class Api:
+    rc: RunningController
+    token: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+        conn = http.client.HTTPSConnection(self.rc.address, self.rc.https_port, context=_insecure_ctx(), timeout=10)
+        headers = {"Content-Type": "application/json"}
+        tok = token or self.token
+        if tok:
+            headers["Authorization"] = f"Bearer {tok}"
+        url = path if path.startswith("/_emulator") else "/api/v1" + path
+        try:
+            conn.request(method, url, body=json.dumps(body) if body is not None else None, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, json.loads(resp.read() or b"null")
+        finally:
+            conn.close()
+
+    def ok(self, method: str, path: str, body: Any = None) -> Any:
+        status, data = self.call(method, path, body)
+        assert status == 200, (status, data)
+        return data
+
+    def login(self, username: str, password: str) -> tuple[int, Any]:
+        status, data = self.call("POST", "/login", {"username": username, "password": password})
+        if status == 200:
+            self.token = data["token"]
+        return status, data
+
+
+def admin(rc: RunningController) -> Api:
+    """A ROOT session on a factory controller, past the forced password change."""
+    api = Api(rc)
+    status, _ = api.login("system", "password")
+    assert status == 200
+    api.ok("POST", "/password", {"current_password": "password", "new_password": NEW_PASSWORD})
+    return api
+
+
+def add_user(api: Api, username: str, policy: str, password: str = NEW_PASSWORD) -> Api:
+    api.ok("PUT", f"/user_profiles/{username}", {"policy": policy, "password": password})
+    other = Api(api.rc)
+    status, data = other.login(username, password)
+    assert status == 200, data
+    return other
+
+
+@dataclass
+class Handshake:
+    version: str
+    cipher: str
+    cert_der: bytes
+
+
+def handshake(
+    address: str,
+    port: int,
+    version: ssl.TLSVersion | None = None,
+    ciphers: str = "ALL",
+) -> Handshake:
+    """Offer exactly `version` (or 1.0-1.2 when None) at SECLEVEL=0, so a refusal is the server's."""
+    ctx = _insecure_ctx()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx.minimum_version = version or ssl.TLSVersion.TLSv1
+        ctx.maximum_version = version or ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers(ciphers + ":@SECLEVEL=0")
+    with socket.create_connection((address, port), timeout=10) as raw, ctx.wrap_socket(raw) as tls:
+        der = tls.getpeercert(binary_form=True)
+        assert der is not None
+        cipher = tls.cipher()
+        assert cipher is not None
+        return Handshake(str(tls.version()), cipher[0], der)
+
+
+def fingerprint(der: bytes) -> str:
+    return x509.load_der_x509_certificate(der).fingerprint(hashes.SHA256()).hex(":").upper()
+
+
+# -- a small CA for certificate installs ------------------------------------------------
+def _name(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def make_cert(
+    subject_key: Any,
+    cn: str,
+    issuer_key: Any,
+    issuer_cn: str,
+    ca: bool = False,
+    days: int = 365,
+    start_days: int = -1,
+) -> x509.Certificate:
+    now = dt.datetime.now(dt.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(cn))
+        .issuer_name(_name(issuer_cn))
+        .public_key(subject_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + dt.timedelta(days=start_days))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(subject_key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=not ca,
+                content_commitment=False,
+                key_encipherment=not ca,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(issuer_key, hashes.SHA256())
+    )
+
+
+def rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@dataclass
+class Pki:
+    root_key: rsa.RSAPrivateKey
+    root: x509.Certificate
+    inter_key: rsa.RSAPrivateKey
+    inter: x509.Certificate
+
+    def issue(self, key: Any, cn: str, days: int = 365, start_days: int = -1) -> x509.Certificate:
+        return make_cert(key, cn, self.inter_key, "Lab Intermediate CA", days=days, start_days=start_days)
+
+
+def make_pki() -> Pki:
+    root_key, inter_key = rsa_key(), rsa_key()
+    root = make_cert(root_key, "Lab Root CA", root_key, "Lab Root CA", ca=True, days=3650)
+    inter = make_cert(inter_key, "Lab Intermediate CA", root_key, "Lab Root CA", ca=True, days=1825)
+    return Pki(root_key, root, inter_key, inter)
