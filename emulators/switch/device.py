@@ -1,0 +1,156 @@
+"""One emulated switch: running/startup config, state directory, faults, stats, audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from .dialect import Dialect
+from .engine import Frame, apply_line
+from .model import Node
+from .spec import SwitchSpec
+
+STARTUP_FILE = "startup-config.json"
+HOST_KEY_FILE = "ssh_host_ed25519_key"
+AUDIT_FILE = "audit.log"
+
+_SECRET_PATTERNS = [
+    re.compile(r"(\bkey\s+(?:(?:0|7|plaintext|ciphertext)\s+)?)\S.*$", re.I),
+    re.compile(r"(\b(?:secret|password)\s+(?:\d\s+)?)\S+", re.I),
+]
+
+
+def mask_secrets(line: str) -> str:
+    for pattern in _SECRET_PATTERNS:
+        line = pattern.sub(r"\1******", line)
+    return line
+
+
+@dataclass
+class Faults:
+    slow_reply_seconds: float = 0.0
+    drop_after_config_lines: int | None = None
+    reject_command: re.Pattern[str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "slow_reply_seconds": self.slow_reply_seconds,
+            "drop_after_config_lines": self.drop_after_config_lines,
+            "reject_command": self.reject_command.pattern if self.reject_command else None,
+        }
+
+
+def dialect_for(platform: str) -> Dialect:
+    if platform == "cisco_ios":
+        from .ios import CiscoIOS
+
+        return CiscoIOS()
+    from .aoscx import ArubaAOSCX
+
+    return ArubaAOSCX()
+
+
+_DIALECTS: dict[str, Dialect] = {}
+
+
+def shared_dialect(platform: str) -> Dialect:
+    """Grammar tables are immutable after compilation: one instance per platform is enough."""
+    if platform not in _DIALECTS:
+        _DIALECTS[platform] = dialect_for(platform)
+    return _DIALECTS[platform]
+
+
+class Device:
+    def __init__(self, spec: SwitchSpec) -> None:
+        self.spec = spec
+        self.dialect = shared_dialect(spec.platform)
+        self.state_dir = Path(spec.state_dir)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.RLock()  # the control server and SSH sessions share the model
+        self.host_key = self._host_key()
+        self.startup = self._load_startup()
+        self.running = self._boot_config()
+        self.boot_time = time.time()
+        self.last_change = self.boot_time
+        self.stats = {"sessions": 0, "commands": 0, "config_lines": 0}
+        self.faults = Faults()
+        digest = hashlib.sha256(spec.name.encode()).hexdigest()
+        self.serial = "FOC" + digest[:8].upper()
+        # locally administered unicast MAC, stable per switch name
+        self.base_mac = "02:" + ":".join(digest[i : i + 2] for i in (8, 10, 12, 14, 16))
+
+    # ---- persistence --------------------------------------------------------------------
+    def _host_key(self) -> asyncssh.SSHKey:
+        path = self.state_dir / HOST_KEY_FILE
+        if path.exists():
+            return asyncssh.read_private_key(str(path))
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(key.export_private_key())
+        os.chmod(tmp, 0o600)
+        tmp.replace(path)
+        (self.state_dir / (HOST_KEY_FILE + ".pub")).write_bytes(key.export_public_key())
+        return key
+
+    def _load_startup(self) -> Node | None:
+        path = self.state_dir / STARTUP_FILE
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text())
+        return Node.from_json(data["config"])
+
+    def _boot_config(self) -> Node:
+        if self.startup is not None:
+            return self.startup.clone()
+        return self.dialect.factory(self.spec.name, self.spec.ports)
+
+    def save(self) -> None:
+        with self.lock:
+            self.startup = self.running.clone()
+            path = self.state_dir / STARTUP_FILE
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"platform": self.spec.platform, "config": self.startup.to_json()}))
+            tmp.replace(path)
+        self.audit("save")
+
+    def reload(self) -> None:
+        with self.lock:
+            self.running = self._boot_config()
+            self.boot_time = time.time()
+            self.last_change = self.boot_time
+        self.audit("reload")
+
+    @property
+    def unsaved(self) -> bool:
+        return self.startup is None or self.startup.to_json() != self.running.to_json()
+
+    # ---- out-of-band configuration (drift hook) ------------------------------------------
+    def apply_commands(self, commands: list[str]) -> list[dict[str, Any]]:
+        errors: list[dict[str, Any]] = []
+        frames = [Frame("config", [self.running], self.dialect.config_mode_label)]
+        with self.lock:
+            for command in commands:
+                frames[0].targets = [self.running]
+                outcome = apply_line(self.dialect, self.running, frames, command)
+                if outcome.error is not None:
+                    errors.append({"command": mask_secrets(command), "error": outcome.error.kind})
+                elif outcome.end:
+                    frames = [Frame("config", [self.running], self.dialect.config_mode_label)]
+                self.audit("drift", command=mask_secrets(command))
+            self.last_change = time.time()
+        return errors
+
+    # ---- audit trail --------------------------------------------------------------------
+    def audit(self, event: str, **fields: Any) -> None:
+        record = {"ts": round(time.time(), 3), "event": event, **fields}
+        with open(self.state_dir / AUDIT_FILE, "a") as fh:
+            fh.write(json.dumps(record) + "\n")

@@ -1,0 +1,223 @@
+"""asyncssh transport, the fleet runner, and the Python API used by tests.
+
+    handle = start_switches([{"name": "sw1", "platform": "cisco_ios", "address": "127.0.3.1",
+                              "port": 0, "state_dir": "/tmp/sw1", "username": "u",
+                              "password": "p", "enable_secret": "e", "test_hooks": True}],
+                            control={"address": "127.0.0.1", "port": 0})
+    handle.ports["sw1"], handle.control_url, handle.devices["sw1"]
+    handle.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import asyncssh
+
+from .cli import CliSession
+from .device import Device
+from .spec import ControlSpec, LabSpec, SwitchSpec
+
+log = logging.getLogger("emulators.switch")
+
+
+class _SshServer(asyncssh.SSHServer):
+    def __init__(self, device: Device) -> None:
+        self.device = device
+        self.peer = ""
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        peer = conn.get_extra_info("peername")
+        self.peer = f"{peer[0]}:{peer[1]}" if peer else ""
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        spec = self.device.spec
+        ok = hmac.compare_digest(username.encode(), spec.username.encode()) and hmac.compare_digest(
+            password.encode(), spec.password.encode()
+        )
+        self.device.audit("login", user=username, peer=self.peer, result="ok" if ok else "denied")
+        return ok
+
+
+def _split_lines(data: str, state: dict[str, Any]) -> list[str]:
+    """CR, LF and CR LF all end a line (netmiko sends \\n for IOS, \\r for AOS-CX)."""
+    if state.get("skip_lf") and data.startswith("\n"):
+        data = data[1:]
+    state["skip_lf"] = data.endswith("\r")
+    text = state.get("carry", "") + data.replace("\r\n", "\n").replace("\r", "\n")
+    *lines, state["carry"] = text.split("\n")
+    return lines
+
+
+def _edit(line: str) -> str:
+    """Apply backspace/delete the way a terminal line would."""
+    if "\x08" not in line and "\x7f" not in line:
+        return line
+    out: list[str] = []
+    for ch in line:
+        if ch in "\x08\x7f":
+            if out:
+                out.pop()
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+async def _session(process: asyncssh.SSHServerProcess[str], device: Device) -> None:
+    conn = process.get_extra_info("connection")
+    peer = process.get_extra_info("peername")
+    session = CliSession(device, f"{peer[0]}:{peer[1]}" if peer else "")
+    device.stats["sessions"] += 1
+    write = process.stdout.write
+    write(session.greeting())
+    state: dict[str, Any] = {}
+    try:
+        while True:
+            data = await process.stdin.read(4096)
+            if not data:
+                break
+            for raw in _split_lines(data, state):
+                line = _edit(raw)
+                secret = not session.echo_input
+                if not secret:
+                    write(line + "\r\n")
+                if device.faults.slow_reply_seconds > 0:
+                    await asyncio.sleep(device.faults.slow_reply_seconds)
+                reply = session.handle_line(line)
+                if reply.drop:
+                    conn.abort()
+                    return
+                if reply.close:
+                    write(reply.text)
+                    process.exit(0)
+                    return
+                write(reply.text + ("" if session.pending is not None else session.prompt))
+    except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged):
+        pass
+    except (asyncssh.DisconnectError, ConnectionError, BrokenPipeError):
+        return
+    try:
+        process.exit(0)
+    except OSError:
+        pass
+
+
+class Fleet:
+    """All switches of one spec, served from one asyncio loop."""
+
+    def __init__(self, lab: LabSpec) -> None:
+        self.lab = lab
+        self.devices = {s.name: Device(s) for s in lab.switches}
+        self.ports: dict[str, int] = {}
+        self.control_port: int | None = None
+        self._servers: list[Any] = []
+
+    async def start(self) -> None:
+        for name, device in self.devices.items():
+            spec = device.spec
+            server = await asyncssh.create_server(
+                lambda d=device: _SshServer(d),
+                spec.address,
+                spec.port,
+                server_host_keys=[device.host_key],
+                process_factory=lambda p, d=device: _session(p, d),
+                line_editor=False,
+                encoding="utf-8",
+                allow_scp=False,
+                x11_forwarding=False,
+                agent_forwarding=False,
+                reuse_address=True,
+            )
+            self._servers.append(server)
+            self.ports[name] = server.sockets[0].getsockname()[1]
+        if self.lab.control is not None and any(s.test_hooks for s in self.lab.switches):
+            from .control import start_control
+
+            server = await start_control(self, self.lab.control)
+            self._servers.append(server)
+            self.control_port = server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        for server in self._servers:
+            server.close()
+        for server in self._servers:
+            try:
+                await asyncio.wait_for(server.wait_closed(), 5)
+            except (TimeoutError, AttributeError):
+                pass
+        self._servers.clear()
+
+
+class FleetHandle:
+    """A fleet running on its own event loop in a background thread."""
+
+    def __init__(self, fleet: Fleet, loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+        self.fleet = fleet
+        self._loop = loop
+        self._thread = thread
+
+    @property
+    def devices(self) -> dict[str, Device]:
+        return self.fleet.devices
+
+    @property
+    def ports(self) -> dict[str, int]:
+        return self.fleet.ports
+
+    @property
+    def control_url(self) -> str | None:
+        control = self.fleet.lab.control
+        if control is None or self.fleet.control_port is None:
+            return None
+        return f"http://{control.address}:{self.fleet.control_port}"
+
+    def stop(self) -> None:
+        if not self._loop.is_running():
+            return
+        asyncio.run_coroutine_threadsafe(self.fleet.stop(), self._loop).result(15)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(15)
+
+    def __enter__(self) -> FleetHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_switches(
+    specs: Iterable[Mapping[str, Any] | SwitchSpec], control: Mapping[str, Any] | None = None
+) -> FleetHandle:
+    switches = tuple(s if isinstance(s, SwitchSpec) else SwitchSpec.from_dict(dict(s)) for s in specs)
+    lab = LabSpec(switches, ControlSpec(**control) if control else None)
+    fleet = Fleet(lab)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="switch-emulator", daemon=True)
+    thread.start()
+    try:
+        asyncio.run_coroutine_threadsafe(fleet.start(), loop).result(60)
+    except BaseException:
+        loop.call_soon_threadsafe(loop.stop)
+        raise
+    return FleetHandle(fleet, loop, thread)
+
+
+async def serve(lab: LabSpec, stop: asyncio.Event) -> None:
+    fleet = Fleet(lab)
+    await fleet.start()
+    log.info("serving %d switch(es)", len(fleet.devices))
+    try:
+        await stop.wait()
+    finally:
+        await fleet.stop()
