@@ -257,14 +257,14 @@ class CallbackModule(CallbackBase):
                 parts.append("".join(difflib.unified_diff(
                     before.splitlines(keepends=True), after.splitlines(keepends=True),
                     str(diff.get("before_header", "before")), str(diff.get("after_header", "after")))))
-        return self._limit(mask_text("\n".join(p for p in parts if p)))
+        return self._limit(mask_text("\n".join(p for p in parts if p), config=True))
 
     def _commands_text(self, entry: dict[str, Any]) -> str:
         commands = entry.get("commands")
         if not commands:
             return ""
         lines = commands if isinstance(commands, list) else [commands]
-        return self._limit(mask_text("commands:\n" + "\n".join(f"  {c}" for c in lines)))
+        return self._limit(mask_text("commands:\n" + "\n".join(f"  {c}" for c in lines), config=True))
 
     # --- report ----------------------------------------------------------------------------
 
@@ -317,7 +317,13 @@ class CallbackModule(CallbackBase):
         }
         state = self._evals.get((host, cid))
         catalog_status = control.status if control else "implemented"
-        if state is not None:
+        if host in self._unreachable and (state is not None or catalog_status == "implemented"):
+            # results gathered before the host dropped (or by tasks that never connect, such
+            # as debug) cannot be trusted: the whole host is an error
+            entry.update(status="error", detail=f"host unreachable: {self._unreachable[host]}")
+            if state is not None:
+                entry["tasks"] = state["tasks"]
+        elif state is not None:
             entry.update(status=state["status"], detail="; ".join(dict.fromkeys(state["details"])),
                          tasks=state["tasks"])
             if state["remediated"]:
@@ -328,8 +334,6 @@ class CallbackModule(CallbackBase):
             entry.update(status="manual", detail=f"manual control, verify: {control.verify}")
         elif catalog_status == "planned":
             entry.update(status="not_implemented", detail="planned")
-        elif host in self._unreachable:
-            entry.update(status="error", detail=f"host unreachable: {self._unreachable[host]}")
         elif (host, cid) in self._skips:
             reasons = "; ".join(dict.fromkeys(self._skips[(host, cid)]))
             entry.update(status="manual", detail=f"skipped: disabled by toggle or condition ({reasons})")

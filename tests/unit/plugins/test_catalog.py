@@ -176,8 +176,20 @@ def test_mask_text(text, secret):
 
 
 def test_mask_text_leaves_prose_and_public_data():
-    text = "the private key does not match the certificate; vlan 20 name phones"
+    text = ("the private key does not match the certificate; vlan 20 name phones; "
+            "AUTH-04 | AUDIT | Password expiry interval is 90; password_strength: Strong")
     assert catalog_mod.mask_text(text) == text
+    assert catalog_mod.mask_text(text, config=True) == text
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    ("+radius-server key R4diusKey", "R4diusKey"),
+    ("+snmp-server community s3cretcomm RO", "s3cretcomm"),
+    ("-admin password TopSecretPw1", "TopSecretPw1"),
+])
+def test_mask_config_text(text, secret):
+    assert secret in catalog_mod.mask_text(text)  # bare keyword + word: only masked as config
+    assert secret not in catalog_mod.mask_text(text, config=True)
 
 
 def test_mask_data_by_key_name():
@@ -185,8 +197,8 @@ def test_mask_data_by_key_name():
             "nested": [{"radius_key": "k1"}, {"name": "x", "API_TOKEN": "t"}],
             "private_key_pem": "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----"}
     masked = catalog_mod.mask_data(data)
-    # a key named like a secret is masked whatever its value ("password_strength" too: safe side)
-    assert masked["password_strength"] == "********"
+    # settings about secrets stay readable: an AUTH-02 drift must show Weak -> Strong
+    assert masked["password_strength"] == "Strong"
     assert masked["phone_admin_passcode_set"] is True  # booleans say "is set", never the secret
     assert masked["nested"] == [{"radius_key": "********"}, {"name": "x", "API_TOKEN": "********"}]
     assert masked["private_key_pem"] == "********"
