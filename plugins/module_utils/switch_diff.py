@@ -73,7 +73,10 @@ def parse(platform: SwitchPlatform, text: str) -> HConfig:
 
 
 def _owns(scope: Scope, text: str, intended_tops: set[str]) -> bool:
-    return text in scope.sections or text in intended_tops or any(text.startswith(p) for p in scope.lines)
+    # Secret-bearing lines (AOS-CX `radius-server host X key ...`) are matched masked: the
+    # device shows the key hashed, the intent has it in clear.
+    return (text in scope.sections or text in intended_tops or mask_line(text) in intended_tops
+            or any(text.startswith(p) for p in scope.lines))
 
 
 def _prune(node: HConfig, patterns: list[str]) -> None:
@@ -84,7 +87,7 @@ def _prune(node: HConfig, patterns: list[str]) -> None:
 
 def scoped(config: HConfig, scope: Scope, intended_tops: Iterable[str]) -> HConfig:
     """A copy of `config` holding only the owned top-level sections/lines."""
-    tops = set(intended_tops)
+    tops = set(intended_tops) | {mask_line(t) for t in intended_tops}
     out = HConfig(config.driver)
     for child in config.children:
         if _owns(scope, child.text, tops):

@@ -1,0 +1,331 @@
+"""Offline tests of the switch half: intent validation, templates (golden files), scoped
+hier_config remediation (circular: remediation gives intended, rollback gives running back),
+secret masking, per-control classification and the platform dispatcher."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jinja2
+import pytest
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
+ROOT = Path(__file__).resolve().parents[3]
+_AnsibleCollectionFinder(paths=[str(ROOT / ".venv" / "collections")])._install()
+
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd  # noqa: E402
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf  # noqa: E402
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (  # noqa: E402
+    SwitchIntentError,
+    expand_interfaces,
+    normalize_intent,
+)
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import (  # noqa: E402
+    SwitchPlatformError,
+    platform_for,
+)
+
+FIXTURES = Path(__file__).parent / "switch_fixtures"
+RADIUS_KEY = "Rad1usKeyNeverShown"
+NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx"}
+PORTS = {
+    "cisco_ios": ["Gi1/0/1-2", "GigabitEthernet1/0/3-4", "Gi1/0/5", "GigabitEthernet1/0/6"],
+    "aruba_aoscx": ["1/1/1-1/1/2", "1/1/3-4", "1/1/5", "1/1/6"],
+}
+
+
+def intent(platform: str, **over):
+    base = {
+        "lan_vlans": {"controllers": {"id": 10, "name": "MIVB-CONTROLLERS"}, "voice": {"id": 20, "name": "VOICE"},
+                      "data": {"id": 30, "name": "DATA"}, "parking": {"id": 999, "name": "PARKING-UNUSED"}},
+        "lan_port_roles": [{"interfaces": [PORTS[platform][0]], "role": "controller"},
+                           {"interfaces": [PORTS[platform][1]], "role": "phone"},
+                           {"interfaces": [PORTS[platform][2]], "role": "uplink"},
+                           {"interfaces": [PORTS[platform][3]], "role": "unused"}],
+        "lan_dot1x": {"enabled": True, "mab_for_phones": True, "reauthentication": True,
+                      "radius_servers": [{"name": "radius1", "address": "10.10.0.21", "key": RADIUS_KEY}]},
+        "lan_smdr_collectors": ["10.30.0.50"],
+        "lan_pms_hosts": ["10.30.0.60"],
+        "lan_controller_addresses": ["10.0.1.1"],
+        "lan_qos_trust_voice": True,
+    }
+    base.update(over)
+    return base
+
+
+def render(norm: dict) -> str:
+    # Same whitespace settings as Ansible's template lookup (trim_blocks on).
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "templates" / "switch" / norm["platform"])),
+                             trim_blocks=True, undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701
+    return env.get_template("config.j2").render(sw=norm)
+
+
+def full_text(config) -> str:
+    return "\n".join(sd.render(config))
+
+
+def apply(running, remediation):
+    """Remediation applied the way the device does it.
+
+    hier_config's future() treats `shutdown` as the negation of AOS-CX's `no shutdown`
+    and drops both, where the switch ends up shut down; every positive line pushed is
+    present afterwards (and AOS-CX shows `no shutdown` as a line), so put back what
+    future() lost.
+    """
+    after = running.future(remediation)
+    aoscx = "AOSCX" in type(running.driver).__name__
+    for leaf in remediation.all_children():
+        if leaf.children or (leaf.text.startswith("no ") and not (aoscx and leaf.text == "no shutdown")):
+            continue
+        node = after
+        for part in [c.text for c in leaf.lineage()]:
+            node = node.get_child(equals=part) or node.add_child(part)
+    return after
+
+
+# ---- validation -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"lan_vlans": {"controllers": {"id": 0, "name": "A"}, "voice": {"id": 20, "name": "V"},
+                    "data": {"id": 30, "name": "D"}, "parking": {"id": 999, "name": "P"}}},
+     "VLAN id 0 is out of range (allowed 1-4094)"),
+    ({"lan_vlans": {"controllers": {"id": 10, "name": "A"}, "voice": {"id": 4095, "name": "V"},
+                    "data": {"id": 30, "name": "D"}, "parking": {"id": 999, "name": "P"}}},
+     "VLAN id 4095 is out of range (allowed 1-4094)"),
+    ({"lan_vlans": {"controllers": {"id": 10, "name": "A"}, "voice": {"id": 10, "name": "V"},
+                    "data": {"id": 30, "name": "D"}, "parking": {"id": 999, "name": "P"}}},
+     "lan_vlans.voice: VLAN id 10 is already used by lan_vlans.controllers"),
+    ({"lan_port_roles": [{"interfaces": ["Gi1/0/1-4"], "role": "phone"},
+                         {"interfaces": ["GigabitEthernet1/0/3"], "role": "unused"}]},
+     "port GigabitEthernet1/0/3 is listed twice: as phone and as unused"),
+    ({"lan_smdr_collectors": ["10.30.0.50", "smdr.example.com"]},
+     "lan_smdr_collectors: 'smdr.example.com' is not an IP address"),
+    ({"lan_pms_hosts": ["10.1.1.300"]}, "lan_pms_hosts: '10.1.1.300' is not an IP address"),
+    ({"lan_port_roles": [{"interfaces": ["Gi1/0/1"], "role": "printer"}]},
+     "role 'printer' is not one of controller, phone, uplink, unused"),
+    ({"lan_dot1x": {"enabled": True, "radius_servers": []}},
+     "lan_dot1x.enabled is true but lan_dot1x.radius_servers is empty"),
+])
+def test_invalid_intent_is_refused_with_a_clear_message(change, message):
+    with pytest.raises(SwitchIntentError) as err:
+        normalize_intent(intent("cisco_ios", **change), "cisco.ios.ios")
+    assert message in str(err.value)
+    assert RADIUS_KEY not in str(err.value)
+
+
+def test_every_problem_is_listed_at_once():
+    bad = intent("cisco_ios", lan_smdr_collectors=["x"], lan_pms_hosts=["y"])
+    with pytest.raises(SwitchIntentError) as err:
+        normalize_intent(bad, "cisco.ios.ios")
+    assert "'x' is not an IP address" in str(err.value)
+    assert "'y' is not an IP address" in str(err.value)
+
+
+def test_bad_radius_key_is_reported_without_echoing_it():
+    bad = intent("cisco_ios", lan_dot1x={"radius_servers": [{"name": "r", "address": "10.0.0.1",
+                                                             "key": "has space"}]})
+    with pytest.raises(SwitchIntentError) as err:
+        normalize_intent(bad, "cisco.ios.ios")
+    assert "key is empty or contains whitespace" in str(err.value)
+    assert "has space" not in str(err.value)
+
+
+def test_platform_dispatcher_maps_network_os_and_refuses_others():
+    assert platform_for("cisco.ios.ios").netmiko_device_type == "cisco_ios"
+    assert platform_for("arubanetworks.aoscx.aoscx").netmiko_device_type == "aruba_aoscx"
+    with pytest.raises(SwitchPlatformError) as err:
+        platform_for("junipernetworks.junos.junos")
+    assert "unsupported switch platform ansible_network_os=junipernetworks.junos.junos" in str(err.value)
+    assert "arubanetworks.aoscx.aoscx, cisco.ios.ios" in str(err.value)
+    with pytest.raises(SwitchPlatformError, match=r"\(unset\)"):
+        normalize_intent(intent("cisco_ios"), None)
+
+
+def test_interface_ranges_expand_to_canonical_names():
+    ios, cx = platform_for("cisco.ios.ios"), platform_for("arubanetworks.aoscx.aoscx")
+    assert expand_interfaces("Gi1/0/1-3", ios) == [f"GigabitEthernet1/0/{n}" for n in (1, 2, 3)]
+    assert expand_interfaces("te1/1/2", ios) == ["TenGigabitEthernet1/1/2"]
+    assert expand_interfaces("1/1/7-1/1/9", cx) == ["1/1/7", "1/1/8", "1/1/9"]
+    with pytest.raises(SwitchIntentError, match="ends before it starts"):
+        expand_interfaces("Gi1/0/8-1", ios)
+    with pytest.raises(SwitchIntentError, match="is not a aruba_aoscx interface name"):
+        expand_interfaces("Gi1/0/1", cx)
+
+
+def test_toggle_lan_04_off_removes_dot1x_from_intent_and_ownership():
+    norm = normalize_intent(intent("cisco_ios", lan_harden_lan_04=False), "cisco.ios.ios")
+    text = render(norm)
+    assert "dot1x" not in text and "radius" not in text and "authentication" not in text
+    assert "LAN-04" not in norm["managed"]["controls"]
+    # The switch's own 802.1X lines on managed ports are left alone, not removed.
+    running = (FIXTURES / "cisco_ios_running_factory.cfg").read_text().replace(
+        "interface GigabitEthernet1/0/3\n!", "interface GigabitEthernet1/0/3\n authentication port-control auto\n mab\n!")
+    plan = sd.plan(platform_for("cisco.ios.ios"), running, text, sd.Scope.from_dict(norm["managed"]))
+    assert not [c for c in plan.commands if "authentication" in c or c.strip() == "no mab"]
+    assert "aaa new-model" not in norm["managed"]["lines"]
+
+
+def test_tag_run_limits_rendering_and_ownership_to_the_tagged_controls():
+    norm = normalize_intent(intent("cisco_ios", lan_run_tags=["LAN-06"]), "cisco.ios.ios")
+    assert norm["managed"]["controls"] == ["LAN-06"]
+    assert set(norm["managed"]["sections"]) == {"vlan 999", "interface GigabitEthernet1/0/6"}
+
+
+# ---- templates: golden files ----------------------------------------------------------------
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "aruba_aoscx"])
+@pytest.mark.parametrize("variant", ["full", "no_dot1x"])
+def test_rendered_config_matches_golden_file(platform, variant):
+    over = {} if variant == "full" else {"lan_harden_lan_04": False}
+    norm = normalize_intent(intent(platform, **over), NETWORK_OS[platform])
+    text = render(norm).replace(RADIUS_KEY, "RADIUS-KEY-PLACEHOLDER")
+    golden = FIXTURES / f"{platform}_{variant}.golden"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text(), f"template output changed: review, then UPDATE_GOLDEN=1 ({golden.name})"
+
+
+# ---- circular: remediation gives intended, rollback gives running back ------------------------
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "aruba_aoscx"])
+@pytest.mark.parametrize("fixture", ["factory", "drifted"])
+def test_circular_remediation_and_rollback(platform, fixture):
+    p = platform_for(NETWORK_OS[platform])
+    norm = normalize_intent(intent(platform), NETWORK_OS[platform])
+    scope = sd.Scope.from_dict(norm["managed"])
+    intended = render(norm)
+    running_text = (FIXTURES / f"{platform}_running_{fixture}.cfg").read_text()
+    running = sd.parse(p, running_text)
+
+    plan = sd.plan(p, running_text, intended, scope)
+    assert plan.commands
+    after = apply(running, plan.remediation)
+    after_text = full_text(after)
+
+    # Remediation applied to running gives intended (within the managed sections) ...
+    assert sd.plan(p, after_text, intended, scope).commands == []
+    # ... and nothing it does not own was touched.
+    tops = {c.text for c in plan.intended.children}
+    for child in running.children:
+        if not sd._owns(scope, child.text, tops):
+            twin = after.get_child(equals=child.text)
+            assert twin is not None, f"unowned {child.text!r} removed"
+            assert sd.render(twin) == sd.render(child) if hasattr(twin, "all_children_sorted") else True
+    for unowned in ("vlan 77", "interface GigabitEthernet1/0/7", "interface 1/1/7", "ip access-list extended MGMT",
+                    "access-list ip MGMT", "radius server legacy", "radius-server host 10.10.0.99"):
+        if unowned.split()[-1] in running_text:
+            assert all(not c.strip().endswith(unowned) for c in plan.commands), unowned
+
+    # Rollback applied to the result gives the running config back.
+    rollback = sd.rollback_plan(p, after_text, plan.before, plan.intended, scope)
+    restored = apply(after, rollback.remediation)
+    assert sorted(sd.render(sd.scoped(restored, scope, tops))) == sorted(sd.render(plan.before))
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "aruba_aoscx"])
+def test_hashed_radius_key_on_the_device_is_not_drift(platform):
+    p = platform_for(NETWORK_OS[platform])
+    norm = normalize_intent(intent(platform), NETWORK_OS[platform])
+    scope = sd.Scope.from_dict(norm["managed"])
+    intended = render(norm)
+    plan = sd.plan(p, (FIXTURES / f"{platform}_running_drifted.cfg").read_text(), intended, scope)
+    assert not [c for c in plan.commands if "key" in c], "existing key re-pushed"
+    rotate = sd.plan(p, (FIXTURES / f"{platform}_running_drifted.cfg").read_text(), intended, scope,
+                     update_secrets=True)
+    assert [c for c in rotate.commands if RADIUS_KEY in c]
+
+
+def test_acl_applied_out_on_controller_ports_and_wrong_direction_removed():
+    p = platform_for("cisco.ios.ios")
+    norm = normalize_intent(intent("cisco_ios"), "cisco.ios.ios")
+    plan = sd.plan(p, (FIXTURES / "cisco_ios_running_drifted.cfg").read_text(), render(norm),
+                   sd.Scope.from_dict(norm["managed"]))
+    text = "\n".join(c.strip() for c in plan.commands)
+    assert "no ip access-group MIVB-SMDR-PMS in" in text
+    assert "ip access-group MIVB-SMDR-PMS out" in text
+    assert "no description MiVB controller 1" not in text  # descriptions are the operator's
+
+
+# ---- masking and per-control results ---------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "masked"), [
+    (" key 7 0822455D0A16544541", " key ********"),
+    (" key plain-text-key", " key ********"),
+    ("radius-server host 10.0.0.1 key plaintext abc", "radius-server host 10.0.0.1 key ********"),
+    ("enable secret 9 $9$abc", "enable secret ********"),
+    ("username netops privilege 15 secret 9 $9$x", "username netops privilege 15 secret ********"),
+    ("user admin group administrators password ciphertext AQB", "user admin group administrators password ********"),
+    ("snmp-server community x", "snmp-server community x"),
+    ("crypto key generate rsa modulus 2048", "crypto key generate rsa modulus 2048"),
+    (" authentication key-management wpa", " authentication key-management wpa"),
+])
+def test_secrets_are_masked(line, masked):
+    assert sd.mask_line(line) == masked
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "aruba_aoscx"])
+def test_controls_key_classifies_every_line_and_hides_secrets(platform):
+    p = platform_for(NETWORK_OS[platform])
+    norm = normalize_intent(intent(platform), NETWORK_OS[platform])
+    scope = sd.Scope.from_dict(norm["managed"])
+    plan = sd.plan(p, (FIXTURES / f"{platform}_running_factory.cfg").read_text(), render(norm), scope)
+    controls = sd.control_results(plan, scope, check_mode=True, pushed=False)
+    assert set(controls) == {"LAN-01", "LAN-02", "LAN-03", "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04"}
+    assert all(v["status"] == "drift" for v in controls.values())
+    blob = repr(controls) + sd.unified_diff(plan.before, plan.predicted_after()) + repr(plan.commands and
+                                                                                      [sd.mask_line(c) for c in plan.commands])
+    assert RADIUS_KEY not in blob
+    assert any("1752" in c for c in controls["LOG-03"]["commands"])
+    assert not any("1753" in c for c in controls["LOG-03"]["commands"])
+    assert any("1753" in c for c in controls["LOG-04"]["commands"])
+    lan04 = "\n".join(controls["LAN-04"]["commands"])
+    assert ("authentication port-control auto" in lan04) or ("port-access dot1x" in lan04)
+    # Each leaf command is classified under some control.
+    leaves = {c.text for c in plan.remediation.all_children() if not c.children}
+    classified = {line.strip() for v in controls.values() for line in v["commands"]}
+    assert {sd.mask_line(x) for x in leaves} <= classified
+
+
+def test_compliant_switch_reports_compliant_per_control():
+    p = platform_for("cisco.ios.ios")
+    norm = normalize_intent(intent("cisco_ios"), "cisco.ios.ios")
+    scope = sd.Scope.from_dict(norm["managed"])
+    running = sd.parse(p, (FIXTURES / "cisco_ios_running_factory.cfg").read_text())
+    first = sd.plan(p, full_text(running), render(norm), scope)
+    converged = full_text(apply(running, first.remediation))
+    again = sd.plan(p, converged, render(norm), scope)
+    assert again.commands == []
+    result = sd.control_results(again, scope, check_mode=True, pushed=False)
+    assert {v["status"] for v in result.values()} == {"compliant"}
+
+
+# ---- facts ------------------------------------------------------------------------------------
+
+def test_facts_from_real_ios_running_config_fixture():
+    raw = Path("/work/shared/fixtures/real-device-output/cisco_ios/cisco_ios_show_running-config_interface.raw")
+    text = raw.read_text() if raw.exists() else (FIXTURES / "cisco_ios_running_drifted.cfg").read_text()
+    facts = sf.gather(platform_for("cisco.ios.ios"), text)
+    assert facts["ports"]
+    if raw.exists():
+        port = facts["ports"]["GigabitEthernet2/0/4.223436"]
+        assert port["acl_in"] == "iACL" and port["acl_out"] == "oACL"
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "aruba_aoscx"])
+def test_facts_describe_the_hardened_state(platform):
+    p = platform_for(NETWORK_OS[platform])
+    norm = normalize_intent(intent(platform), NETWORK_OS[platform])
+    running = sd.parse(p, (FIXTURES / f"{platform}_running_factory.cfg").read_text())
+    plan = sd.plan(p, full_text(running), render(norm), sd.Scope.from_dict(norm["managed"]))
+    facts = sf.gather(p, full_text(apply(running, plan.remediation)))
+    names = [x["name"] for x in norm["ports"]]
+    ctrl, phone, uplink, unused = names[0], names[2], names[4], names[5]
+    assert facts["vlans"]["20"]["name"] == "VOICE"
+    assert facts["ports"][ctrl]["access_vlan"] == 10 and facts["ports"][ctrl]["acl_out"] == "MIVB-SMDR-PMS"
+    assert facts["ports"][phone]["dot1x"] and facts["ports"][phone]["mab"]
+    assert facts["ports"][phone]["qos_trust"] == "dscp"
+    assert sorted(facts["ports"][uplink]["allowed_vlans"]) == [10, 20, 30]
+    assert facts["ports"][unused]["shutdown"] and facts["ports"][unused]["access_vlan"] == 999
+    assert facts["dot1x"]["radius_servers"][0]["address"] == "10.10.0.21"
+    assert RADIUS_KEY not in repr(facts)
