@@ -1,0 +1,463 @@
+"""Build `openapi.json` (the served contract document): `python -m emulators.mivb.openapi_build`.
+
+The JSON file is committed; a unit test checks it equals this builder's output and that
+its paths are exactly the routes the server serves.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .access import ACCESS_LEVELS, AREAS
+from .forms import SUPPORTED_SUITES, TLS_APPLICATIONS, TLS_LEVELS
+from .passwords import STRENGTHS
+
+V1 = "/api/v1"
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _int(low: int, high: int, desc: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "integer", "minimum": low, "maximum": high}
+    if desc:
+        out["description"] = desc
+    return out
+
+
+_ERR_DESC = {
+    400: "invalid_value: a field outside its limits (`field`, `allowed`); nothing was changed",
+    401: "invalid_credentials (with attempts_remaining) / session_expired / not_authenticated",
+    403: "password_change_required / forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "immutable",
+    423: "account_locked (with locked_until)",
+    500: "internal (controller fault; the emulator can inject it)",
+}
+
+
+def _responses(ok: str | dict[str, Any], *codes: int, desc: str = "OK") -> dict[str, Any]:
+    schema = ref(ok) if isinstance(ok, str) else ok
+    out: dict[str, Any] = {"200": {"description": desc, "content": {"application/json": {"schema": schema}}}}
+    for code in codes:
+        out[str(code)] = {"$ref": f"#/components/responses/E{code}"}
+    return out
+
+
+def _body(schema: str | dict[str, Any]) -> dict[str, Any]:
+    s = ref(schema) if isinstance(schema, str) else schema
+    return {"required": True, "content": {"application/json": {"schema": s}}}
+
+
+def _op(
+    summary: str,
+    tag: str,
+    responses: dict[str, Any],
+    body: Any = None,
+    auth: bool = True,
+    params: list[dict[str, Any]] | None = None,
+    desc: str = "",
+) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": responses}
+    if desc:
+        op["description"] = desc
+    if body is not None:
+        op["requestBody"] = _body(body)
+    if not auth:
+        op["security"] = []
+    if params:
+        op["parameters"] = params
+    return op
+
+
+def _path_param(name: str, desc: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}, "description": desc}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None, extra: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": extra}
+    if required:
+        out["required"] = required
+    return out
+
+
+STR, BOOL, INT = {"type": "string"}, {"type": "boolean"}, {"type": "integer"}
+ACCESS = {"type": "string", "enum": list(ACCESS_LEVELS)}
+LEVEL = {"type": "string", "enum": list(TLS_LEVELS)}
+FINGERPRINT = {"type": "string", "pattern": "^([0-9A-F]{2}:){31}[0-9A-F]{2}$"}
+TIME = {"type": "string", "format": "date-time"}
+
+
+def schemas() -> dict[str, Any]:
+    levels = _obj(dict.fromkeys(TLS_APPLICATIONS, LEVEL))
+    ssm_common = {
+        "login_banner_enabled": BOOL,
+        "login_banner_text": {"type": "string", "maxLength": 4000},
+        "password_strength": {"type": "string", "enum": list(STRENGTHS)},
+        "session_inactivity_minutes": _int(1, 1440),
+        "password_expiry_days": _int(0, 365, "0 = never"),
+        "tls_security_levels": levels,
+        "https_tls_1_2_only": BOOL,
+        "https_cipher_suites": {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string", "enum": SUPPORTED_SUITES},
+        },
+    }
+    opts_common = {
+        "voice_encryption_enabled": BOOL,
+        "srtp_encryption_enabled": BOOL,
+        "disa_failed_attempts": _int(1, 10),
+        "disa_lockout_minutes": _int(0, 60, "0 = forever"),
+        "set_registration_attempts": _int(1, 10),
+    }
+    digits = {"type": "string", "pattern": "^[0-9]{4,10}$", "writeOnly": True}
+    return {
+        "Error": _obj(
+            {
+                "error": STR,
+                "message": STR,
+                "field": {"type": ["string", "null"]},
+                "allowed": {},
+                "attempts_remaining": INT,
+                "locked_until": TIME,
+            },
+            ["error", "message", "field", "allowed"],
+        ),
+        "LoginRequest": _obj(
+            {"username": STR, "password": {"type": "string", "writeOnly": True}}, ["username", "password"]
+        ),
+        "LoginResponse": _obj(
+            {
+                "token": STR,
+                "username": STR,
+                "policy": STR,
+                "password_change_required": BOOL,
+                "session_inactivity_minutes": INT,
+            },
+            ["token", "username", "policy", "password_change_required", "session_inactivity_minutes"],
+        ),
+        "Session": _obj({"username": STR, "policy": STR, "password_change_required": BOOL, "idle_seconds": INT}),
+        "PasswordChange": _obj({"current_password": STR, "new_password": STR}, ["current_password", "new_password"]),
+        "Banner": _obj({"enabled": BOOL, "text": STR}, ["enabled", "text"]),
+        "FormList": _obj({"forms": {"type": "array", "items": STR}}),
+        "SystemSecurityManagementFields": _obj({**ssm_common, "phone_admin_passcode_set": BOOL}),
+        "SystemSecurityManagementPatch": _obj({**ssm_common, "phone_admin_passcode": digits}),
+        "SystemOptionsFields": _obj(
+            {
+                **opts_common,
+                "set_registration_access_code_set": BOOL,
+                "srtp_encryption_effective": BOOL,
+            }
+        ),
+        "SystemOptionsPatch": _obj({**opts_common, "set_registration_access_code": digits}),
+        "WebServerCertificateFields": _obj(
+            {
+                "subject": STR,
+                "issuer": STR,
+                "serial": STR,
+                "not_before": TIME,
+                "not_after": TIME,
+                "sha256_fingerprint": FINGERPRINT,
+                "self_signed": BOOL,
+                "chain_sha256": {"type": "array", "items": FINGERPRINT},
+                "certificate_pem": STR,
+                "chain_pem": STR,
+            }
+        ),
+        "DeviceCertificateFields": _obj(
+            {
+                "type": {"type": "string", "enum": ["mitel_legacy", "ca_signed", "web_certificate"]},
+                "subject": STR,
+                "issuer": STR,
+                "sha256_fingerprint": FINGERPRINT,
+                "not_after": TIME,
+                "csr_pending": BOOL,
+            }
+        ),
+        "Form": _obj(
+            {
+                "form": STR,
+                "fields": {
+                    "oneOf": [
+                        ref("SystemSecurityManagementFields"),
+                        ref("SystemOptionsFields"),
+                        ref("WebServerCertificateFields"),
+                        ref("DeviceCertificateFields"),
+                    ]
+                },
+            },
+            ["form", "fields"],
+        ),
+        "FormPatch": _obj(
+            {
+                "fields": {
+                    "oneOf": [ref("SystemSecurityManagementPatch"), ref("SystemOptionsPatch")],
+                    "minProperties": 1,
+                },
+            },
+            ["fields"],
+        ),
+        "WebCertificateInstall": _obj(
+            {
+                "certificate_pem": STR,
+                "private_key_pem": {"type": "string", "writeOnly": True},
+                "intermediate_pem": {"type": "string", "description": "issuer of the leaf first"},
+            },
+            ["certificate_pem", "private_key_pem"],
+        ),
+        "DeviceCertificateInstall": {
+            "oneOf": [
+                _obj({"certificate_pem": STR, "intermediate_pem": STR}, ["certificate_pem"]),
+                _obj({"reuse_web_certificate": {"const": True}}, ["reuse_web_certificate"]),
+            ]
+        },
+        "CertificateInstall": {"oneOf": [ref("WebCertificateInstall"), ref("DeviceCertificateInstall")]},
+        "CsrRequest": _obj(
+            {
+                "common_name": {"type": "string", "minLength": 1, "maxLength": 64},
+                "subject_alt_names": {"type": "array", "items": STR},
+            },
+            ["common_name"],
+        ),
+        "CsrResponse": _obj({"csr_pem": STR}, ["csr_pem"]),
+        "VerifySecretRequest": _obj({"field": STR, "value": {"type": "string", "writeOnly": True}}, ["field", "value"]),
+        "VerifySecretResponse": _obj({"field": STR, "match": BOOL}, ["field", "match"]),
+        "AdminPolicy": _obj(
+            {
+                "name": STR,
+                "default_access": ACCESS,
+                "default_policy": BOOL,
+                "forms": {"type": "object", "propertyNames": {"enum": list(AREAS)}, "additionalProperties": ACCESS},
+            }
+        ),
+        "AdminPolicyPut": _obj(
+            {
+                "default_access": ACCESS,
+                "forms": {"type": "object", "propertyNames": {"enum": list(AREAS)}, "additionalProperties": ACCESS},
+            },
+            ["default_access"],
+        ),
+        "AdminPolicyList": _obj({"policies": {"type": "array", "items": ref("AdminPolicy")}}),
+        "UserProfile": _obj(
+            {
+                "username": STR,
+                "policy": STR,
+                "application_access_only": BOOL,
+                "expires": {"type": ["string", "null"], "format": "date-time"},
+            }
+        ),
+        "UserProfilePut": _obj(
+            {
+                "policy": STR,
+                "password": {
+                    "type": "string",
+                    "writeOnly": True,
+                    "description": "required on create; must meet password_strength",
+                },
+                "application_access_only": BOOL,
+                "expires": {"type": ["string", "null"]},
+            },
+            ["policy"],
+        ),
+        "UserProfileList": _obj({"profiles": {"type": "array", "items": ref("UserProfile")}}),
+        "Deleted": _obj({"deleted": STR}),
+        "LoggedOut": _obj({"logged_out": BOOL}),
+        "PasswordChanged": _obj({"password_change_required": BOOL}),
+        "AuditEntry": _obj(
+            {
+                "id": INT,
+                "time": TIME,
+                "severity": STR,
+                "user": {"type": ["string", "null"]},
+                "source_ip": STR,
+                "interface": STR,
+                "category": STR,
+                "action": STR,
+                "form": {"type": ["string", "null"]},
+                "changes": {"type": "array", "items": _obj({"field": STR, "old": {}, "new": {}})},
+                "message": STR,
+            }
+        ),
+        "AuditTrail": _obj({"entries": {"type": "array", "items": ref("AuditEntry")}, "newest_id": INT}),
+        "Fault": _obj(
+            {
+                "status": {
+                    "type": ["integer", "null"],
+                    "description": "400-599; 0 drops the connection; null delays only",
+                },
+                "method": {"type": ["string", "null"]},
+                "path_prefix": STR,
+                "count": {"type": ["integer", "null"], "minimum": 1, "description": "null: until cleared"},
+                "delay_seconds": {"type": "number", "minimum": 0, "maximum": 120},
+                "when": {"type": "string", "enum": ["before", "after"]},
+            }
+        ),
+        "FaultList": _obj({"faults": {"type": "array", "items": ref("Fault")}}),
+        "ClockAdvance": _obj({"advance_seconds": {"type": "number", "minimum": 0}}, ["advance_seconds"]),
+        "Clock": _obj({"now": TIME, "offset_seconds": {"type": "number"}}),
+        "Stats": _obj(
+            {
+                "logins": INT,
+                "writes": INT,
+                "requests": {"type": "object", "additionalProperties": INT, "description": '"METHOD /path" -> count'},
+                "handshakes": {"type": "object", "additionalProperties": INT},
+            }
+        ),
+    }
+
+
+def paths() -> dict[str, Any]:
+    form = _path_param(
+        "form", "system_security_management | system_options | web_server_certificate | device_certificate"
+    )
+    policy = _path_param("name", "admin policy name (URL-encoded, e.g. NO%20ACCESS)")
+    user = _path_param("username", "user profile name")
+    hook = "emulator-test-hooks"
+    return {
+        f"{V1}/login": {
+            "post": _op(
+                "Log in",
+                "session",
+                _responses("LoginResponse", 400, 401, 423),
+                "LoginRequest",
+                auth=False,
+                desc="3 consecutive failures lock the account for 30 minutes.",
+            )
+        },
+        f"{V1}/logout": {"post": _op("Log out", "session", _responses("LoggedOut", 401))},
+        f"{V1}/session": {"get": _op("Current session", "session", _responses("Session", 401))},
+        f"{V1}/password": {
+            "post": _op("Change own password", "session", _responses("PasswordChanged", 400, 401), "PasswordChange")
+        },
+        f"{V1}/banner": {"get": _op("Login banner shown before login", "session", _responses("Banner"), auth=False)},
+        f"{V1}/openapi.json": {"get": _op("This document", "meta", _responses({"type": "object"}), auth=False)},
+        f"{V1}/forms": {"get": _op("List forms", "forms", _responses("FormList", 401, 403))},
+        f"{V1}/forms/{{form}}": {
+            "get": _op("Read a form", "forms", _responses("Form", 401, 403, 404), params=[form]),
+            "patch": _op(
+                "Change fields (partial, atomic)",
+                "forms",
+                _responses("Form", 400, 401, 403, 404, 405),
+                "FormPatch",
+                params=[form],
+            ),
+            "put": _op(
+                "Install a certificate (web_server_certificate, device_certificate)",
+                "forms",
+                _responses("Form", 400, 401, 403, 404, 405),
+                "CertificateInstall",
+                params=[form],
+                desc="Validated (PEM, key match, chain order, validity) before anything changes; "
+                "served from the next TLS handshake.",
+            ),
+        },
+        f"{V1}/forms/{{form}}/verify-secret": {
+            "post": _op(
+                "Check a write-only secret without reading it",
+                "forms",
+                _responses("VerifySecretResponse", 400, 401, 403, 404),
+                "VerifySecretRequest",
+                params=[form],
+            ),
+        },
+        f"{V1}/forms/device_certificate/csr": {
+            "post": _op(
+                "Generate a device-certificate CSR (key stays on the controller)",
+                "forms",
+                _responses("CsrResponse", 400, 401, 403),
+                "CsrRequest",
+            ),
+        },
+        f"{V1}/admin_policies": {
+            "get": _op("List admin policies (ROOT sessions only)", "access", _responses("AdminPolicyList", 401, 403))
+        },
+        f"{V1}/admin_policies/{{name}}": {
+            "put": _op(
+                "Create or replace a policy",
+                "access",
+                _responses("AdminPolicy", 400, 401, 403, 409),
+                "AdminPolicyPut",
+                params=[policy],
+            ),
+            "delete": _op("Delete a policy", "access", _responses("Deleted", 401, 403, 404, 409), params=[policy]),
+        },
+        f"{V1}/user_profiles": {"get": _op("List user profiles", "access", _responses("UserProfileList", 401, 403))},
+        f"{V1}/user_profiles/{{username}}": {
+            "put": _op(
+                "Create or update a profile",
+                "access",
+                _responses("UserProfile", 400, 401, 403, 409),
+                "UserProfilePut",
+                params=[user],
+            ),
+            "delete": _op("Delete a profile", "access", _responses("Deleted", 401, 403, 404, 409), params=[user]),
+        },
+        f"{V1}/audit_trail": {
+            "get": _op(
+                "Audit trail (at most 5000 entries kept; secrets as ********)",
+                "audit",
+                _responses("AuditTrail", 400, 401, 403),
+                params=[
+                    {"name": "since_id", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 5000}},
+                ],
+            )
+        },
+        "/_emulator/faults": {
+            "post": _op("Inject a fault", hook, _responses("FaultList", 400), "Fault", auth=False),
+            "delete": _op("Clear faults", hook, _responses("FaultList"), auth=False),
+        },
+        "/_emulator/clock": {
+            "get": _op("Virtual clock", hook, _responses("Clock"), auth=False),
+            "post": _op("Advance the virtual clock", hook, _responses("Clock", 400), "ClockAdvance", auth=False),
+        },
+        "/_emulator/stats": {
+            "get": _op("Request statistics", hook, _responses("Stats"), auth=False),
+            "delete": _op("Reset statistics", hook, _responses("Stats"), auth=False),
+        },
+    }
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "MiVB management API (voicesec contract v1)",
+            "version": "1.0.0",
+            "description": "The toolkit's own management API contract for MiVoice Business controllers, named "
+            "after the System Administration Tool forms (docs/management-api.md). Served by the emulator. "
+            "Paths under /_emulator/ exist only when the emulator runs with test hooks; they are not part "
+            "of the product API.",
+        },
+        "servers": [
+            {
+                "url": "https://{host}:{port}",
+                "variables": {"host": {"default": "127.0.1.1"}, "port": {"default": "443"}},
+            }
+        ],
+        "security": [{"bearer": []}],
+        "tags": [{"name": t} for t in ("session", "forms", "access", "audit", "meta", "emulator-test-hooks")],
+        "paths": paths(),
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas(),
+            "responses": {
+                f"E{code}": {"description": desc, "content": {"application/json": {"schema": ref("Error")}}}
+                for code, desc in _ERR_DESC.items()
+            },
+        },
+    }
+
+
+def render() -> str:
+    return json.dumps(document(), indent=1) + "\n"
+
+
+if __name__ == "__main__":
+    (Path(__file__).parent / "openapi.json").write_text(render(), encoding="utf-8")
