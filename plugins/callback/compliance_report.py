@@ -173,21 +173,24 @@ class CallbackModule(CallbackBase):
         self._check_flags.append(check)
         message = mask_text(str(res.get("msg") or res.get("module_stderr") or "task failed"))
         task_diff = self._diff_text(res)
-        for cid in dict.fromkeys([*ids, *per_control]):
+        # With a `controls` dict the module says which controls it evaluated (with --tags the
+        # switch role narrows it): IDs the task name lists but the dict omits were not evaluated.
+        evaluated = list(per_control) if per_control else ids
+        if outcome == "failed" and not per_control:
+            evaluated = ids
+        for cid in evaluated:
             entry = per_control.get(cid)
             if outcome == "failed":
                 detail = (entry or {}).get("detail") or message
                 self._merge(host, cid, "error", f"{name}: {detail}", False, None, name)
             elif entry is not None:
                 status = entry["status"]
-                remediated = status == "drift" and not check
+                # a module may say itself whether it fixed the drift (switch_config does)
+                remediated = bool(entry.get("remediated", not check)) and status == "drift" and not check
                 if remediated:
                     status = "compliant"
                 diff = self._diff_text(entry) or self._commands_text(entry) or None
                 self._merge(host, cid, status, entry.get("detail") or name, remediated, diff, name)
-            elif per_control:
-                # the module reported per control and did not name this one: nothing to change
-                self._merge(host, cid, "compliant", f"{name}: no finding reported", False, None, name)
             elif outcome == "changed":
                 if check:
                     self._merge(host, cid, "drift", f"would change: {name}", False, task_diff, name)

@@ -113,6 +113,11 @@ PLAYBOOK = '''
             detail: vlan 20 (phones) missing
             diff: "+vlan 20\\n+ name phones\\n+enable secret 0 S3cretEnable\\n+radius-server key R4diusKey\\n"
           LAN-02: {status: compliant}
+          LAN-05:
+            status: drift
+            remediated: false
+            detail: QoS trust not pushed (save disabled)
+            commands: ["interface GigabitEthernet1/0/3", " mls qos trust cos", "radius-server key 0 R4diusKey"]
           LOG-03: {status: error, detail: "ACL 1752 refused by the switch"}
 
     - name: LAN-04 | PATCH | 802.1X on access ports
@@ -254,7 +259,7 @@ def test_check_mode_statuses(runs):
         ("ctl1", "TLS-02"): "manual", ("ctl1", "CERT-03"): "not_implemented", ("ctl1", "MAN-01"): "manual",
         ("ctl_down", "AUTH-02"): "error", ("ctl_down", "TLS-02"): "error",
         ("ctl_down", "CERT-03"): "not_implemented",
-        ("sw1", "LAN-01"): "drift", ("sw1", "LAN-02"): "compliant", ("sw1", "LAN-03"): "compliant",
+        ("sw1", "LAN-01"): "drift", ("sw1", "LAN-02"): "compliant", ("sw1", "LAN-03"): "manual",
         ("sw1", "LOG-03"): "error", ("sw1", "LOG-04"): "manual", ("sw1", "LAN-04"): "compliant",
         ("sw2", "LAN-01"): "drift", ("sw2", "LAN-04"): "error", ("sw1", "MAN-02"): "manual",
     }
@@ -266,6 +271,9 @@ def test_check_mode_statuses(runs):
     assert _entry(report, "ctl_down", "TLS-02")["detail"].startswith("host unreachable")
     assert "expiry read back wrong" in _entry(report, "ctl2", "AUTH-04")["detail"]
     assert _entry(report, "sw1", "LOG-03")["detail"] == "ACL 1752 refused by the switch"
+    # named in the task but absent from the module's `controls`: not evaluated (e.g. --tags)
+    assert _entry(report, "sw1", "LAN-03")["detail"] == "not evaluated in this run (tags/limit/toggle)"
+    assert _entry(report, "sw1", "LAN-05")["status"] == "drift"
     assert all("remediated" not in r for r in report["results"])
 
 
@@ -280,6 +288,8 @@ def test_check_mode_diffs(runs):
     assert lan["detail"] == "vlan 20 (phones) missing"
     assert "+vlan 20" in lan["diff"] and "enable secret 0 ********" in lan["diff"]
     assert "diff" not in _entry(report, "ctl2", "TLS-01")  # compliant: nothing to show
+    qos = _entry(report, "sw1", "LAN-05")["diff"]
+    assert "mls qos trust cos" in qos and "radius-server key 0 ********" in qos
 
 
 def test_harden_mode_statuses(runs):
@@ -291,7 +301,11 @@ def test_harden_mode_statuses(runs):
     assert "remediated" not in _entry(report, "ctl2", "AUTH-02")
     assert _entry(report, "ctl2", "AUTH-04")["status"] == "error"
     assert _entry(report, "sw1", "LOG-03")["status"] == "error"
-    assert report["summary"]["drift"] == 0
+    # the module said it did not push LAN-05: still drift after a harden run
+    assert _entry(report, "sw1", "LAN-05")["status"] == "drift"
+    assert "remediated" not in _entry(report, "sw1", "LAN-05")
+    assert {(r["host"], r["control"]) for r in report["results"] if r["status"] == "drift"} == {
+        ("sw1", "LAN-05"), ("sw2", "LAN-05")}
 
 
 def test_secrets_never_written(runs):
