@@ -83,6 +83,11 @@ class CliSession:
             outcome = apply_line(self.dialect, self.device.running, frames, line)
         if outcome.do_line is not None:
             return self._exec_line(outcome.do_line, from_config=True)
+        if outcome.error is not None and self.dialect.exec_in_config:
+            words, _ = split_words(line.partition("|")[0])
+            found = match(self.dialect.modes["enable"], words)
+            if isinstance(found, Match) and str(found.rule.action).startswith(self.dialect.exec_in_config):
+                return self._exec_line(line, from_config=True)
         self.device.stats["config_lines"] += 1
         self.config_lines += 1
         if outcome.error is not None:

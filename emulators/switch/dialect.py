@@ -25,6 +25,7 @@ class Dialect:
     save_output = ""
     copy_question = ""  # IOS asks for the destination file name
     reload_questions: ClassVar[dict[str, str]] = {}
+    exec_in_config: tuple[str, ...] = ()  # exec actions the platform also accepts in config contexts
 
     # ---- prompts and errors --------------------------------------------------------------
     def prompt(self, hostname: str, mode: str, label: str | None) -> str:
