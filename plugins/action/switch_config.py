@@ -78,13 +78,13 @@ class ActionModule(ActionBase):
             out["facts"] = sf.gather(platform, running)
         if not plan.commands:
             out.update(after=out["before"], diff={"prepared": ""}, saved=False,
-                       controls=sd.control_results(plan, scope, check, pushed=False))
+                       controls=sd.control_results(plan, scope, check_mode=check, pushed=False))
             return out
         if check:
             predicted = plan.predicted_after()
             out.update(changed=True, saved=False, after="\n".join(sd.mask_line(x) for x in sd.render(predicted)),
                        diff={"prepared": sd.unified_diff(plan.before, predicted)},
-                       controls=sd.control_results(plan, scope, check=True, pushed=False))
+                       controls=sd.control_results(plan, scope, check_mode=True, pushed=False))
             return out
         try:
             ss.push(conn, platform, plan.push_lines())
@@ -106,7 +106,7 @@ class ActionModule(ActionBase):
         after_scoped = sd.scoped(after, scope, [c.text for c in plan.intended.children])
         out.update(changed=True, saved=saved, after="\n".join(sd.mask_line(x) for x in sd.render(after_scoped)),
                    diff={"prepared": sd.unified_diff(plan.before, after_scoped)},
-                   controls=sd.control_results(plan, scope, check=False, pushed=True))
+                   controls=sd.control_results(plan, scope, check_mode=False, pushed=True))
         return out
 
     def _rolled_back(self, plan, platform, target, scope, reason, out):

@@ -234,6 +234,13 @@ def commands_by_control(plan_: Plan, scope: Scope) -> dict[str, list[str]]:
     return out
 
 
+def _leaf_count(lines: list[str]) -> int:
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    return sum(1 for i, line in enumerate(lines) if i + 1 == len(lines) or indent(lines[i + 1]) <= indent(line))
+
+
 def control_results(plan_: Plan, scope: Scope, check_mode: bool, pushed: bool) -> dict[str, dict[str, Any]]:
     per_control = commands_by_control(plan_, scope)
     results: dict[str, dict[str, Any]] = {}
@@ -242,8 +249,7 @@ def control_results(plan_: Plan, scope: Scope, check_mode: bool, pushed: bool) -
         if not commands:
             results[control] = {"status": "compliant", "commands": [], "detail": "matches intent"}
             continue
-        count = sum(1 for c in commands if c.startswith(" ") or not any(
-            other.startswith(" ") for other in commands))
+        count = _leaf_count(commands)
         if check_mode or not pushed:
             detail = f"{count} line(s) differ from intent; check mode: nothing pushed"
         else:
