@@ -396,7 +396,7 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5em
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em}table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:3px 6px;font-size:.85em;vertical-align:top}
 th.v{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:normal}
-td.s{color:#fff;text-align:center;font-weight:bold;min-width:1.4em}
+td.s{color:#fff;text-align:center;font-weight:bold;min-width:1.4em}td.s a{color:#fff;text-decoration:none}
 td.na{background:#fafafa;color:#bbb;text-align:center}
 pre{background:#f5f5f5;padding:6px;max-width:110ch;overflow-x:auto;white-space:pre-wrap;font-size:.85em}
 .legend span{display:inline-block;padding:2px 8px;margin-right:6px;color:#fff;border-radius:3px}
@@ -407,48 +407,67 @@ def _cell_letter(entry: dict[str, Any]) -> str:
     return "R" if entry.get("remediated") and entry["status"] == "compliant" else LETTERS[entry["status"]]
 
 
+def _anchor(host: str, cid: str | None = None) -> str:
+    return html.escape(f"h-{host}" + (f"-{cid}" if cid else ""), quote=True)
+
+
+def _detail_row(entry: dict[str, Any], with_host: bool) -> str:
+    esc = html.escape
+    status = entry["status"] + (" (remediated)" if entry.get("remediated") else "")
+    diff = f"<pre>{esc(entry['diff'])}</pre>" if entry.get("diff") else ""
+    host = (f"<td><a href='#{_anchor(entry['host'])}'>{esc(entry['host'])}</a></td>" if with_host else "")
+    row_id = "" if with_host else f" id='{_anchor(entry['host'], entry['control'])}'"
+    return (f"<tr{row_id}>{host}<td>{esc(entry['control'])}</td><td>{esc(entry['title'])}</td>"
+            f"<td class='s {entry['status']}'>{esc(status)}</td><td>{esc(entry.get('detail', ''))}{diff}</td>"
+            f"<td>{esc(entry['guideline_section'])}</td></tr>")
+
+
 def render_html(report: dict[str, Any], catalog: list[Control]) -> str:
-    """Self-contained HTML: host x control matrix, then each host's details. No JS, no assets."""
+    """Self-contained HTML: host x control matrix, findings, each host's details. No JS, no assets."""
     esc = html.escape
     by_key = {(r["host"], r["control"]): r for r in report["results"]}
     hosts = list(dict.fromkeys(r["host"] for r in report["results"]))
-    known = [c.id for c in catalog]
+    titles = {c.id: c.title for c in catalog}
     present = {cid for _, cid in by_key}
-    controls = [c for c in known if c in present] + sorted(present - set(known))
+    controls = [c.id for c in catalog if c.id in present] + sorted(present - set(titles))
     summary = report["summary"]
+    head = ("<tr><th>host</th><th>control</th><th>title</th><th>status</th><th>detail</th>"
+            "<th>guideline section</th></tr>")
     out = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>MiVB compliance report "
            f"{esc(report['generated'])}</title><style>{_CSS}</style></head><body>",
            f"<h1>MiVB compliance report</h1><p>Generated {esc(report['generated'])} &middot; mode "
-           f"<b>{esc(report['mode'])}</b> &middot; playbook {esc(report['playbook'])}</p>",
+           f"<b>{esc(report['mode'])}</b> &middot; playbook {esc(report['playbook'])} &middot; "
+           f"{len(hosts)} host(s), {summary['total']} result(s)</p>",
            "<p class='legend'>" + "".join(
                f"<span class='{s}'>{LETTERS[s]} {s}: {summary[s]}</span>" for s in REPORT_STATUSES)
-           + "<span style='background:#2e7d32'>R compliant (remediated in this run)</span></p>",
+           + "<span class='compliant'>R compliant, remediated in this run</span></p>",
            "<h2>Matrix</h2><table><tr><th>host</th>"]
-    out += [f"<th class='v'>{esc(c)}</th>" for c in controls]
+    out += [f"<th class='v' title=\"{esc(titles.get(c, ''), quote=True)}\">{esc(c)}</th>" for c in controls]
     out.append("</tr>")
     for host in hosts:
-        out.append(f"<tr><th><a href='#{esc(host)}'>{esc(host)}</a></th>")
+        out.append(f"<tr><th><a href='#{_anchor(host)}'>{esc(host)}</a></th>")
         for cid in controls:
             entry = by_key.get((host, cid))
             if entry is None:
-                out.append("<td class='na'>&middot;</td>")
-            else:
-                tip = esc(f"{cid} {entry['status']}: {entry.get('detail', '')}", quote=True)
-                out.append(f"<td class='s {entry['status']}' title=\"{tip}\">{_cell_letter(entry)}</td>")
+                out.append("<td class='na' title='not applicable'>&middot;</td>")
+                continue
+            tip = esc(f"{cid} {entry['status']}: {entry.get('detail', '')}", quote=True)
+            out.append(f"<td class='s {entry['status']}' title=\"{tip}\"><a href='#{_anchor(host, cid)}'>"
+                       f"{_cell_letter(entry)}</a></td>")
         out.append("</tr>")
     out.append("</table>")
+    findings = [r for r in report["results"] if r["status"] in ("error", "drift")]
+    out.append(f"<h2>Findings: drift and errors ({len(findings)})</h2>")
+    if findings:
+        out.append("<table>" + head + "".join(_detail_row(r, True) for r in findings) + "</table>")
+    else:
+        out.append("<p>No drift, no errors.</p>")
     for host in hosts:
         counts = ", ".join(f"{summary['hosts'][host][s]} {s}" for s in REPORT_STATUSES)
-        out.append(f"<h2 id='{esc(host)}'>{esc(host)}</h2><p>{esc(counts)}</p><table><tr><th>control</th>"
-                   "<th>title</th><th>status</th><th>detail</th><th>guideline section</th></tr>")
-        for entry in (r for r in report["results"] if r["host"] == host):
-            status = entry["status"] + (" (remediated)" if entry.get("remediated") else "")
-            diff = f"<pre>{esc(entry['diff'])}</pre>" if entry.get("diff") else ""
-            out.append(f"<tr><td>{esc(entry['control'])}</td><td>{esc(entry['title'])}</td>"
-                       f"<td class='s {entry['status']}'>{esc(status)}</td>"
-                       f"<td>{esc(entry.get('detail', ''))}{diff}</td>"
-                       f"<td>{esc(entry['guideline_section'])}</td></tr>")
-        out.append("</table>")
+        out.append(f"<h2 id='{_anchor(host)}'>{esc(host)}</h2><p>{esc(counts)}</p><table>"
+                   + head.replace("<th>host</th>", "")
+                   + "".join(_detail_row(r, False) for r in report["results"] if r["host"] == host)
+                   + "</table>")
     out.append("</body></html>\n")
     return "".join(out)
 

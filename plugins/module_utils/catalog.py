@@ -195,7 +195,7 @@ def mask_data(value: Any) -> Any:
         return {k: (MASK if isinstance(k, str) and is_secret_key(k) and not isinstance(v, bool)
                     else mask_data(v))
                 for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         return [mask_data(v) for v in value]
     if isinstance(value, str):
         return mask_text(value)

@@ -322,7 +322,11 @@ def test_html_matrix(runs):
     assert html.startswith("<!DOCTYPE html>") and "<style>" in html
     assert "<script" not in html and "http://" not in html and "https://" not in html  # offline
     for host in report["summary"]["hosts"]:
-        assert f"id='{host}'" in html
+        assert f"id='h-{host}'" in html
+    for entry in report["results"]:  # every matrix cell links to its detail row
+        assert f"href='#h-{entry['host']}-{entry['control']}'" in html
+        assert f"id='h-{entry['host']}-{entry['control']}'" in html
+    assert "Findings: drift and errors" in html
     for control in {r["control"] for r in report["results"]}:
         assert f">{control}<" in html
     assert "vlan 20 (phones) missing" in html
