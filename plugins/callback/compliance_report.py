@@ -62,6 +62,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from ansible import constants as C
 from ansible import context
 from ansible.plugins.callback import CallbackBase
 from ansible_collections.voicesec.mivb.plugins.module_utils.catalog import (
@@ -279,7 +280,9 @@ class CallbackModule(CallbackBase):
             self._display.warning(f"compliance_report: report not written: {exc}")
             return
         counts = ", ".join(f"{report['summary'][s]} {s}" for s in REPORT_STATUSES)
-        self._display.display(f"COMPLIANCE REPORT ({report['mode']}): {counts} -> {path}")
+        # a machine-readable stdout (json, jsonl) must stay parseable: the line goes to stderr
+        machine = "json" in str(getattr(C, "DEFAULT_STDOUT_CALLBACK", ""))
+        self._display.display(f"COMPLIANCE REPORT ({report['mode']}): {counts} -> {path}", stderr=machine)
 
     def _mode(self) -> str:
         if context.CLIARGS.get("check") or (self._check_flags and all(self._check_flags)):

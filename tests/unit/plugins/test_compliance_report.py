@@ -194,7 +194,7 @@ def runs(tmp_path_factory):
         directory = Path(line[0].rsplit("-> ", 1)[1])
         out[mode] = {"dir": directory, "stdout": proc.stdout, "line": line[0],
                      "report": json.loads((directory / "report.json").read_text(encoding="utf-8"))}
-    out["reports"] = reports
+    out.update(reports=reports, work=work, env=env)
     return out
 
 
@@ -377,3 +377,18 @@ def test_ansible_doc_renders():
                           env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"})
     assert proc.returncode == 0, proc.stderr
     assert "VOICESEC_REPORT_DIR" in proc.stdout and "report_dir" in proc.stdout
+
+
+def test_json_stdout_callback_and_limit(runs):
+    """Any stdout callback: with a JSON one, stdout stays parseable and the line goes to stderr."""
+    reports = runs["work"] / "reports-json"
+    env = {**runs["env"], "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "VOICESEC_REPORT_DIR": str(reports)}
+    proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", "inventory.yml", "site.yml", "--check",
+                           "--limit", "ctl1,sw1"], cwd=runs["work"], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ctl1" in json.loads(proc.stdout)["stats"]
+    assert "COMPLIANCE REPORT (audit)" in proc.stderr
+    report = json.loads((reports / "latest" / "report.json").read_text(encoding="utf-8"))
+    assert set(report["summary"]["hosts"]) == {"ctl1", "sw1"}  # --limit: the others are not in this run
+    assert _entry(report, "ctl1", "AUTH-02")["status"] == "drift"
