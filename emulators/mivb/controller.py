@@ -23,7 +23,7 @@ from . import certs, tls
 from .clock import VirtualClock, iso
 from .errors import ApiError
 from .forms import FACTORY
-from .passwords import FACTORY_PASSWORD, hash_secret
+from .passwords import factory_password_hash
 from .spec import ControllerSpec
 from .store import StateStore
 
@@ -94,7 +94,7 @@ def factory_state(now: float) -> dict[str, Any]:
         "users": {
             "system": {
                 "policy": "ROOT",
-                "password_hash": hash_secret(FACTORY_PASSWORD),
+                "password_hash": factory_password_hash(),
                 "password_change_required": True,
                 "password_changed_at": now,
                 "application_access_only": False,
@@ -124,13 +124,13 @@ class Controller:
         self.stats = Stats()
         self.faults: list[Fault] = []
         self._contexts: dict[str, ssl.SSLContext] = {}
+        self._certs_ready = False
         loaded = self.store.load_state()
         self.state: dict[str, Any] = loaded if loaded is not None else factory_state(self.clock.now())
         self.audit_entries: deque[dict[str, Any]] = deque(self.store.load_audit()[-MAX_AUDIT:], maxlen=MAX_AUDIT)
         self._audit_lines = len(self.audit_entries)
         if self.audit_entries:  # ids never repeat, even if state.json was replaced
             self.state["audit_next_id"] = max(self.state["audit_next_id"], self.audit_entries[-1]["id"] + 1)
-        self._ensure_certificates()
         if loaded is None:
             self.save()
 
@@ -138,7 +138,19 @@ class Controller:
     def save(self) -> None:
         self.store.save_state(self.state)
 
-    def _ensure_certificates(self) -> None:
+    def ensure_certificates(self) -> None:
+        """Generate the factory certificates if this state dir has none yet.
+
+        Called lazily (first handshake or certificate read) and by the start-up warm-up
+        threads, so binding many controllers never waits for RSA key generation.
+        """
+        with self.lock:
+            if self._certs_ready:
+                return
+            self._generate_factory_certificates()
+            self._certs_ready = True
+
+    def _generate_factory_certificates(self) -> None:
         now = self.clock.now_dt()
         if not self.store.read_pem("web_cert.pem"):
             key = certs.new_rsa_key()
@@ -164,9 +176,11 @@ class Controller:
 
     # -- certificates and TLS -------------------------------------------------------------
     def web_cert(self) -> x509.Certificate:
+        self.ensure_certificates()
         return x509.load_pem_x509_certificate(self.store.read_pem("web_cert.pem").encode())
 
     def device_cert(self) -> x509.Certificate:
+        self.ensure_certificates()
         pem = "web_cert.pem" if self.state["device_certificate"]["type"] == "web_certificate" else "device_cert.pem"
         return x509.load_pem_x509_certificate(self.store.read_pem(pem).encode())
 
@@ -179,6 +193,7 @@ class Controller:
         with self.lock:
             ctx = self._contexts.get(listener)
             if ctx is None:
+                self.ensure_certificates()
                 ctx = tls.build_context(self, listener)
                 self._contexts[listener] = ctx
             return ctx
