@@ -291,11 +291,11 @@ class CallbackModule(CallbackBase):
 
     def build_report(self) -> dict[str, Any]:
         catalog = {c.id: c for c in self._catalog}
-        hosts = sorted(set(self._hosts) | {h for h, _ in self._evals})
+        hosts = sorted(set(self._hosts) | {host for host, _cid in self._evals})
         results: list[dict[str, Any]] = []
         for host in hosts:
             roles = self._hosts.get(host, set())
-            evaluated = [cid for h, cid in self._evals if h == host]
+            evaluated = [cid for evaluated_host, cid in self._evals if evaluated_host == host]
             ids = [c.id for c in self._catalog if c.applies_to in roles or c.id in evaluated]
             ids += sorted(cid for cid in evaluated if cid not in catalog)
             results.extend(self._entry(host, cid, catalog.get(cid)) for cid in ids)
@@ -431,7 +431,7 @@ def render_html(report: dict[str, Any], catalog: list[Control]) -> str:
     by_key = {(r["host"], r["control"]): r for r in report["results"]}
     hosts = list(dict.fromkeys(r["host"] for r in report["results"]))
     titles = {c.id: c.title for c in catalog}
-    present = {cid for _, cid in by_key}
+    present = {cid for _host, cid in by_key}
     controls = [c.id for c in catalog if c.id in present] + sorted(present - set(titles))
     summary = report["summary"]
     head = ("<tr><th>host</th><th>control</th><th>title</th><th>status</th><th>detail</th>"

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+try:
+    import yaml
+except ImportError:  # only the controller needs the catalog; module_utils must still import anywhere
+    yaml = None
 
 # meta/controls.yml relative to this file: plugins/module_utils/ -> collection root.
 CATALOG_PATH = Path(__file__).resolve().parents[2] / "meta" / "controls.yml"
@@ -73,6 +76,8 @@ class CatalogError(ValueError):
 
 def load_catalog(path: str | Path | None = None) -> list[Control]:
     """Read and validate the catalog; order is the file's order."""
+    if yaml is None:
+        raise CatalogError("reading the control catalog needs PyYAML (pip install pyyaml)")
     data = yaml.safe_load(Path(path or CATALOG_PATH).read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("controls"), list):
         raise CatalogError("catalog must be a mapping with a 'controls' list")
@@ -140,6 +145,8 @@ NON_SECRET_KEY_RE = re.compile(
 def is_secret_key(name: str) -> bool:
     """True for a field name that holds a secret (password, passcode, radius_key, ...)."""
     return bool(SECRET_KEY_RE.search(name)) and not NON_SECRET_KEY_RE.search(name)
+
+
 _PEM_PRIVATE_RE = re.compile(
     r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)", re.DOTALL)
 # Config lines such as "enable secret 9 $9$...", "username x secret 0 y", " key 7 0822...",
