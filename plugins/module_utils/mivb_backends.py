@@ -55,9 +55,10 @@ class SecuritySettingsBackend(FormBackend):
                 "login_banner_text: an enabled login banner (AUTH-05) needs the company text",
                 field="login_banner_text",
             )
+        min_length = check_int_range("passcode_min_length", p.get("passcode_min_length") or 10, 4, 10)
         if want["phone_admin_passcode"] is not None:
             want["phone_admin_passcode"] = check_passcode(
-                "phone_admin_passcode", want["phone_admin_passcode"], int(p.get("passcode_min_length") or 4)
+                "phone_admin_passcode", want["phone_admin_passcode"], min_length
             )
         levels = check_tls_levels("tls_security_levels", want["tls_security_levels"] or {})
         if p.get("tls_exceptions"):

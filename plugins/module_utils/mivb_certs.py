@@ -80,6 +80,11 @@ def not_after(cert: Any) -> dt.datetime:
     return cert.not_valid_after_utc
 
 
+def iso(when: dt.datetime) -> str:
+    """The contract's timestamp format (ISO 8601 UTC with Z)."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def days_remaining(cert: Any, now: dt.datetime | None = None) -> int:
     now = now or dt.datetime.now(dt.UTC)
     return int((not_after(cert) - now).total_seconds() // 86400)
@@ -96,14 +101,20 @@ def check_bundle(cert_pem: str, key_pem: str, chain_pem: str | None, allow_self_
     leaf = leaves[0]
     chain = load_certs("intermediate", chain_pem) if chain_pem and chain_pem.strip() else []
     key = load_key("private_key", key_pem)
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    # The controller's web server accepts RSA keys of 2048 bits or more only.
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
+        raise InputError("private_key: must be an RSA key of 2048 bits or more; nothing was pushed",
+                         field="private_key", allowed="RSA >= 2048")
     if _public_der(key.public_key()) != _public_der(leaf.public_key()):
         raise InputError("private_key: does not match the certificate's public key; nothing was pushed",
                          field="private_key")
     if leaf.not_valid_before_utc > now:
-        raise InputError(f"certificate: not yet valid (valid from {leaf.not_valid_before_utc.isoformat()}); "
+        raise InputError(f"certificate: not yet valid (valid from {iso(leaf.not_valid_before_utc)}); "
                          "nothing was pushed", field="certificate")
     if leaf.not_valid_after_utc < now:
-        raise InputError(f"certificate: expired on {leaf.not_valid_after_utc.isoformat()}; nothing was pushed",
+        raise InputError(f"certificate: expired on {iso(leaf.not_valid_after_utc)}; nothing was pushed",
                          field="certificate")
     prev = leaf
     for i, inter in enumerate(chain):
@@ -124,7 +135,7 @@ def describe_pem(pem: str, now: dt.datetime | None = None) -> dict[str, Any]:
         "sha256_fingerprint": fingerprint(cert),
         "subject": cert.subject.rfc4514_string(),
         "issuer": cert.issuer.rfc4514_string(),
-        "not_after": not_after(cert).isoformat(),
+        "not_after": iso(not_after(cert)),
         "days_remaining": days_remaining(cert, now),
         "self_signed": is_self_signed(cert),
     }
@@ -182,7 +193,7 @@ class WebCertificateBackend:
                 "subject": self.leaf.subject.rfc4514_string(),
                 "issuer": self.leaf.issuer.rfc4514_string(),
                 "sha256_fingerprint": fingerprint(self.leaf),
-                "not_after": not_after(self.leaf).isoformat(),
+                "not_after": iso(not_after(self.leaf)),
                 "self_signed": is_self_signed(self.leaf),
                 "chain_sha256": [fingerprint(c) for c in self.chain],
             }

@@ -121,19 +121,21 @@ class FormBackend:
         }
 
 
+def execute(backend: Any, check_mode: bool) -> tuple[bool, dict[str, Any]]:
+    """Decide, write unless check mode, report. Shared by every module and by the tests."""
+    changed = bool(backend.needs_change())
+    if changed and not check_mode:
+        backend.apply()
+    return changed, backend.dump()
+
+
 def run_backend(module: Any, backend_factory: Any) -> None:
-    """Shared main() body: validate -> read -> decide -> write unless check mode -> report."""
+    """Shared main() body: validate (in the backend constructor) -> execute -> exit."""
     from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import HttpApiTransport
 
     try:
-        backend = backend_factory(HttpApiTransport(module), module.params)
-        changed = backend.needs_change()
-        if changed and not module.check_mode:
-            backend.apply()
-        result = backend.dump()
+        changed, result = execute(backend_factory(HttpApiTransport(module), module.params), module.check_mode)
     except MivbError as exc:
         module.fail_json(msg=exc.message, error=exc.to_dict())
         return
-    diff = {"before": result.pop("before"), "after": result.pop("after")}
-    result["before"], result["after"] = diff["before"], diff["after"]
-    module.exit_json(changed=changed, diff=diff, **result)
+    module.exit_json(changed=changed, diff={"before": result["before"], "after": result["after"]}, **result)

@@ -37,19 +37,19 @@ SPECIALS = set("`~!@#$%^&*()-_=+")
 
 
 def passcode_problem(code: str) -> str | None:
-    """Why a numeric passcode is trivial, or None. Rules of AUTH-06 (guideline: no 1111/1234)."""
+    """Why a numeric passcode is trivial, or None (AUTH-06; guideline: no 1111/1234). Never quotes digits."""
     if len(set(code)) < 3:
         return "it uses fewer than 3 distinct digits"
     for i in range(len(code) - 3):
         window = [int(c) for c in code[i : i + 4]]
         if len(set(window)) == 1:
-            return f"it contains the repeat {code[i : i + 4]}"
+            return "it contains 4 equal digits in a row (like 1111)"
         steps = {(b - a) % 10 for a, b in itertools.pairwise(window)}
         if steps in ({1}, {9}):
-            return f"it contains the run {code[i : i + 4]} (ascending or descending sequence)"
+            return "it contains 4 consecutive ascending or descending digits (like 1234 or 4321)"
     for size in range(1, len(code) // 2 + 1):
         if len(code) % size == 0 and code[:size] * (len(code) // size) == code:
-            return f"it repeats the block {code[:size]}"
+            return f"it repeats a block of {size} digit(s)"
     return None
 
 
@@ -62,12 +62,6 @@ def check_passcode(field: str, code: Any, min_length: int = 4) -> str:
             field=field,
             allowed=f"{min_length}-10 digits",
         )
-    if not min_length <= len(text) <= 10:
-        raise InputError(
-            f"{field}: length {len(text)} is outside {min_length}-10 digits; nothing was changed",
-            field=field,
-            allowed=f"{min_length}-10 digits",
-        )
     problem = passcode_problem(text)
     if problem:
         raise InputError(
@@ -75,6 +69,12 @@ def check_passcode(field: str, code: Any, min_length: int = 4) -> str:
             "(no repeats like 1111, no runs like 1234/4321, at least 3 distinct digits); nothing was changed",
             field=field,
             allowed="non-trivial digits",
+        )
+    if not min_length <= len(text) <= 10:
+        raise InputError(
+            f"{field}: length {len(text)} is outside {min_length}-10 digits; nothing was changed",
+            field=field,
+            allowed=f"{min_length}-10 digits",
         )
     return text
 

@@ -1,0 +1,120 @@
+"""Fixtures for the controller-side plugin tests: the collection on sys.path, an in-process
+MiVB emulator per test (127.0.5.x, port 0) and an independent raw HTTPS path to it."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import ssl
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+COLLECTIONS = ROOT / ".venv" / "collections"
+if str(COLLECTIONS) not in sys.path:
+    sys.path.insert(0, str(COLLECTIONS))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FACTORY_PASSWORD = "password"  # noqa: S105 - the contract's documented factory default
+MANAGED_PASSWORD = "Qz7#Lm2!Vx9@Rt4%Kp"  # noqa: S105 - test value, satisfies Strong
+_ADDRESSES = itertools.count(1)
+
+
+class RawApi:
+    """Talks to the emulator without the toolkit: proves what happened independently."""
+
+    def __init__(self, address: str, port: int) -> None:
+        self.base = f"https://{address}:{port}"
+        self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self._ctx.check_hostname = False
+        self._ctx.verify_mode = ssl.CERT_NONE
+        self.token: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, context=self._ctx, timeout=15) as resp:
+                return resp.status, json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"null")
+
+    def stats(self) -> dict[str, Any]:
+        return self.call("GET", "/_emulator/stats")[1]
+
+    def reset_stats(self) -> None:
+        self.call("DELETE", "/_emulator/stats")
+
+    def login(self, password: str) -> int:
+        status, data = self.call("POST", "/api/v1/login", {"username": "system", "password": password})
+        if status == 200:
+            self.token = data["token"]
+        return status
+
+    def audit(self, password: str) -> list[dict[str, Any]]:
+        """Audit trail read with a fresh session (adds its own Login entry at the end)."""
+        assert self.login(password) == 200
+        status, data = self.call("GET", "/api/v1/audit_trail?limit=5000")
+        assert status == 200, data
+        return data["entries"]
+
+
+class Controller:
+    def __init__(self, handle: Any, rc: Any, ca_path: str) -> None:
+        self.handle = handle
+        self.rc = rc
+        self.address = rc.address
+        self.port = rc.https_port
+        self.ca_path = ca_path
+        self.raw = RawApi(rc.address, rc.https_port)
+
+    def transport(self, password: str = MANAGED_PASSWORD, factory: str | None = FACTORY_PASSWORD, **kw: Any) -> Any:
+        from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import DirectTransport
+
+        return DirectTransport(self.address, self.port, "system", password, ca_path=self.ca_path,
+                               factory_password=factory, **kw)
+
+
+def start_controller(tmp_path: Path) -> Controller:
+    from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import fetch_served_certificate
+    from emulators.mivb.server import ControllerSpec, start_controllers
+
+    # Distinct loopback address per test; port 0 so parallel workers never collide.
+    address = f"127.0.5.{next(_ADDRESSES) % 250 + 1}"
+    handle = start_controllers([ControllerSpec("t1", address, str(tmp_path / "state"), https_port=0,
+                                               sip_tls_port=0, ip_sets_tls_port=0, test_hooks=True)])
+    rc = handle["t1"]
+    # Trust on first contact, as the lab does: pin the factory self-signed certificate.
+    ca = tmp_path / "ca.pem"
+    ca.write_text(fetch_served_certificate(address, rc.https_port)["certificate_pem"])
+    return Controller(handle, rc, str(ca))
+
+
+@pytest.fixture
+def controller(tmp_path: Path):
+    ctl = start_controller(tmp_path)
+    try:
+        yield ctl
+    finally:
+        ctl.handle.stop()
+
+
+@pytest.fixture
+def commissioned(controller: Controller) -> Controller:
+    """A controller whose factory password was changed to MANAGED_PASSWORD (AUTH-01 done)."""
+    raw = RawApi(controller.address, controller.port)
+    assert raw.login(FACTORY_PASSWORD) == 200
+    status, data = raw.call("POST", "/api/v1/password",
+                            {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
+    assert status == 200, data
+    controller.raw.reset_stats()
+    return controller
