@@ -24,7 +24,8 @@ description:
     C(<report_dir>/latest) at that directory and prints a one-line summary. Secrets (keys
     matching password, passcode, secret, key, token, private; PEM private keys; secret
     values in config lines) are masked in everything written.
-  - Works with any stdout callback; enable it with C(callbacks_enabled).
+  - Works with any stdout callback; enable it with C(callbacks_enabled). Under a JSON stdout
+    callback the summary line goes to stderr so stdout stays parseable.
 requirements:
   - enable in configuration (C(callbacks_enabled = voicesec.mivb.compliance_report))
 options:
@@ -87,7 +88,12 @@ class CallbackModule(CallbackBase):
 
     def __init__(self, display: Any = None, options: Any = None) -> None:
         super().__init__(display=display, options=options)
-        self._catalog: list[Control] = load_catalog()
+        try:
+            self._catalog: list[Control] = load_catalog()
+        except (OSError, ValueError) as exc:  # a broken catalog must not stop the playbook
+            self._display.warning(f"compliance_report: control catalog not loaded ({exc}); "
+                                  "the report lists evaluated controls only")
+            self._catalog = []
         self._playbooks: list[str] = []
         self._hosts: dict[str, set[str]] = {}  # host -> applies_to roles
         self._evals: dict[tuple[str, str], dict[str, Any]] = {}
