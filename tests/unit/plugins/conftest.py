@@ -21,8 +21,8 @@ if str(COLLECTIONS) not in sys.path:
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-FACTORY_PASSWORD = "password"  # noqa: S105 - the contract's documented factory default
-MANAGED_PASSWORD = "Qz7#Lm2!Vx9@Rt4%Kp"  # noqa: S105 - test value, satisfies Strong
+FACTORY_PASSWORD = "password"
+MANAGED_PASSWORD = "Qz7#Lm2!Vx9@Rt4%Kp"
 _ADDRESSES = itertools.count(1)
 
 
@@ -86,6 +86,7 @@ class Controller:
 
 def start_controller(tmp_path: Path) -> Controller:
     from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import fetch_served_certificate
+
     from emulators.mivb.server import ControllerSpec, start_controllers
 
     # Distinct loopback address per test; port 0 so parallel workers never collide.
