@@ -96,6 +96,14 @@ class _Hub:
                 conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 threading.Thread(target=self._serve, args=(key.data, conn, addr), daemon=True).start()
 
+    def track(self, old: socket.socket, new: socket.socket) -> None:
+        with self._conns_lock:
+            self._conns.discard(old)
+            self._conns.add(new)
+            if self._stopping.is_set():
+                with contextlib.suppress(OSError):
+                    new.shutdown(socket.SHUT_RDWR)
+
     def _serve(self, on_conn: Callable[[socket.socket, Any], None], conn: socket.socket, addr: Any) -> None:
         with self._conns_lock:
             self._conns.add(conn)
@@ -106,6 +114,7 @@ class _Hub:
         finally:
             with self._conns_lock:
                 self._conns.discard(conn)
+                self._conns = {c for c in self._conns if c.fileno() != -1}
             with contextlib.suppress(OSError):
                 conn.close()
 
@@ -126,10 +135,11 @@ class _Hub:
         os.close(self._wake_w)
 
 
-def _handshake(ctrl: Controller, listener: str, conn: socket.socket) -> ssl.SSLSocket | None:
+def _handshake(ctrl: Controller, listener: str, conn: socket.socket, hub: _Hub) -> ssl.SSLSocket | None:
     ctx = ctrl.tls_context(listener)
     conn.settimeout(HANDSHAKE_TIMEOUT)
     tls = ctx.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+    hub.track(conn, tls)  # wrap_socket detached `conn`: stop() must shut the TLS socket down
     try:
         tls.do_handshake()
     except (OSError, ssl.SSLError):
@@ -139,11 +149,11 @@ def _handshake(ctrl: Controller, listener: str, conn: socket.socket) -> ssl.SSLS
     return tls
 
 
-def _https_handler(ctrl: Controller) -> Callable[[socket.socket, Any], None]:
+def _https_handler(ctrl: Controller, hub: _Hub) -> Callable[[socket.socket, Any], None]:
     ref = ServerRef(ctrl)
 
     def handle(conn: socket.socket, addr: Any) -> None:
-        tls = _handshake(ctrl, "https", conn)
+        tls = _handshake(ctrl, "https", conn, hub)
         if tls is not None:
             try:
                 ApiHandler(tls, addr, ref)  # type: ignore[arg-type]
@@ -153,11 +163,11 @@ def _https_handler(ctrl: Controller) -> Callable[[socket.socket, Any], None]:
     return handle
 
 
-def _app_handler(ctrl: Controller, listener: str) -> Callable[[socket.socket, Any], None]:
+def _app_handler(ctrl: Controller, listener: str, hub: _Hub) -> Callable[[socket.socket, Any], None]:
     """SIP / IP Sets TLS: complete the handshake, echo what arrives, close when idle."""
 
     def handle(conn: socket.socket, addr: Any) -> None:
-        tls = _handshake(ctrl, listener, conn)
+        tls = _handshake(ctrl, listener, conn, hub)
         if tls is None:
             return
         tls.settimeout(APP_IDLE_TIMEOUT)
@@ -235,14 +245,14 @@ def start_controllers(specs: Iterable[ControllerSpec]) -> EmulatorHandle:
             if spec.name in running:
                 raise ValueError(f"duplicate controller name {spec.name!r}")
             ctrl = Controller(spec)
-            https = hub.listen(spec.address, spec.https_port, _https_handler(ctrl))
+            https = hub.listen(spec.address, spec.https_port, _https_handler(ctrl, hub))
             sip = (
-                hub.listen(spec.address, spec.sip_tls_port, _app_handler(ctrl, "sip"))
+                hub.listen(spec.address, spec.sip_tls_port, _app_handler(ctrl, "sip", hub))
                 if spec.sip_tls_port is not None
                 else None
             )
             ip_sets = (
-                hub.listen(spec.address, spec.ip_sets_tls_port, _app_handler(ctrl, "ip_sets"))
+                hub.listen(spec.address, spec.ip_sets_tls_port, _app_handler(ctrl, "ip_sets", hub))
                 if spec.ip_sets_tls_port is not None
                 else None
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,12 @@ class ControllerSpec:
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise ValueError(f"controller spec: unknown keys {sorted(unknown)}")
-        spec = cls(**data)
+            # Other tools may keep their own keys in the lab spec: say so, do not fail.
+            print(f"mivb: {data.get('name')}: ignoring unknown spec keys {sorted(unknown)}", file=sys.stderr)
+        missing = {"name", "address", "state_dir"} - set(data)
+        if missing:
+            raise ValueError(f"controller spec: missing keys {sorted(missing)}")
+        spec = cls(**{k: v for k, v in data.items() if k in known})
         if base_dir is not None and not Path(spec.state_dir).is_absolute():
             spec.state_dir = str(base_dir / spec.state_dir)
         return spec

@@ -9,6 +9,7 @@ import socket
 import ssl
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from emulators.mivb import certs
 from emulators.mivb.server import ControllerSpec, EmulatorHandle, RunningController, start_controllers
 
 # Tests stay off the lab's 127.0.1.x / 127.0.2.x; port 0 avoids collisions between workers.
@@ -25,7 +27,22 @@ NEW_PASSWORD = "Adm1n-Pass-2026"
 STRONG_PASSWORD = "Str0ng!!Passw0rd-X"
 
 
-def start(state_dir: Path, name: str = "m1", hooks: bool = True) -> EmulatorHandle:
+@cache
+def _seed_web_certificate(name: str) -> tuple[str, str]:
+    key = rsa_key()
+    cert = certs.self_signed(key, name, [ADDRESS, name], dt.datetime.now(dt.UTC), days=3650)
+    return certs.cert_pem(cert), certs.key_pem(key)
+
+
+def start(state_dir: Path, name: str = "m1", hooks: bool = True, seed: bool = True) -> EmulatorHandle:
+    """Start one controller. `seed` pre-places a factory-like web certificate made once per test
+    process (RSA key generation dominates test time on a busy 2-core machine); tests about
+    the factory certificate itself pass `seed=False`."""
+    if seed and not (state_dir / "web_cert.pem").exists():
+        state_dir.mkdir(parents=True, exist_ok=True)
+        cert_pem, key_pem = _seed_web_certificate(name)
+        (state_dir / "web_cert.pem").write_text(cert_pem)
+        (state_dir / "web_key.pem").write_text(key_pem)
     return start_controllers(
         [
             ControllerSpec(
@@ -176,6 +193,12 @@ def rsa_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+@cache
+def cached_key(index: int) -> rsa.RSAPrivateKey:
+    """Distinct keys, made once per test process."""
+    return rsa_key()
+
+
 @dataclass
 class Pki:
     root_key: rsa.RSAPrivateKey
@@ -187,8 +210,9 @@ class Pki:
         return make_cert(key, cn, self.inter_key, "Lab Intermediate CA", days=days, start_days=start_days)
 
 
+@cache
 def make_pki() -> Pki:
-    root_key, inter_key = rsa_key(), rsa_key()
+    root_key, inter_key = cached_key(100), cached_key(101)
     root = make_cert(root_key, "Lab Root CA", root_key, "Lab Root CA", ca=True, days=3650)
     inter = make_cert(inter_key, "Lab Intermediate CA", root_key, "Lab Root CA", ca=True, days=1825)
     return Pki(root_key, root, inter_key, inter)

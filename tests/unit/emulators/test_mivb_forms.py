@@ -175,5 +175,5 @@ def test_restart_keeps_state(tmp_path):
 def test_empty_state_dir_is_factory(tmp_path):
     with start(tmp_path / "a") as handle:
         admin(handle["m1"])
-    with start(tmp_path / "b") as handle:
+    with start(tmp_path / "b", seed=False) as handle:
         assert Api(handle["m1"]).login("system", "password")[1]["password_change_required"] is True

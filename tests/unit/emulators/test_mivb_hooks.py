@@ -154,3 +154,23 @@ def test_cli_serves_until_sigterm(tmp_path):
 
 def test_address_is_used(rc):
     assert rc.address == ADDRESS and rc.base_url.startswith(f"https://{ADDRESS}:")
+
+
+def test_stop_closes_open_connections_and_frees_ports(tmp_path):
+    with start(tmp_path / "m1") as handle:
+        rc = handle["m1"]
+        port = rc.https_port
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+        conn = http.client.HTTPSConnection(ADDRESS, port, context=ctx, timeout=10)
+        conn.request("GET", "/api/v1/banner")
+        conn.getresponse().read()  # keep-alive: the server thread now waits for the next request
+    conn.sock.settimeout(5)
+    assert conn.sock.recv(1) == b""  # closed by stop(), not by the 30 s idle timeout
+    conn.close()
+    spec = ControllerSpec(
+        "m1", ADDRESS, str(tmp_path / "m1"), https_port=port, sip_tls_port=None, ip_sets_tls_port=None
+    )
+    with start_controllers([spec]) as handle:
+        assert handle["m1"].https_port == port
+        assert Api(handle["m1"]).ok("GET", "/banner")["enabled"] is False

@@ -8,7 +8,7 @@ import ssl
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from mivb_fixtures import ADDRESS, NEW_PASSWORD, admin, fingerprint, handshake, make_pki, rsa_key, start
+from mivb_fixtures import ADDRESS, NEW_PASSWORD, admin, cached_key, fingerprint, handshake, make_pki, start
 
 from emulators.mivb import certs
 
@@ -62,7 +62,12 @@ def test_unsupported_cipher_refused_with_allowed_list(rc):
     assert "AES128-GCM-SHA256" in data["allowed"]
 
 
-def test_factory_certificate_is_self_signed_with_address_and_name(rc):
+def test_factory_certificate_is_self_signed_with_address_and_name(tmp_path):
+    with start(tmp_path / "m1", seed=False) as handle:
+        check_factory_certificate(handle["m1"])
+
+
+def check_factory_certificate(rc):
     api = admin(rc)
     fields = api.ok("GET", "/forms/web_server_certificate")["fields"]
     served = handshake(ADDRESS, rc.https_port)
@@ -83,7 +88,7 @@ def test_factory_certificate_is_self_signed_with_address_and_name(rc):
 
 def test_installed_certificate_served_on_next_handshake(rc):
     pki = make_pki()
-    key = rsa_key()
+    key = cached_key(1)
     leaf = pki.issue(key, "mivb1.example.net")
     api = admin(rc)
     before = handshake(ADDRESS, rc.https_port)
@@ -109,7 +114,7 @@ def test_installed_certificate_served_on_next_handshake(rc):
 
 def test_certificate_install_validation(rc):
     pki = make_pki()
-    key, other = rsa_key(), rsa_key()
+    key, other = cached_key(1), cached_key(2)
     leaf = pki.issue(key, "mivb1.example.net")
     api = admin(rc)
     url = "/forms/web_server_certificate"
@@ -176,7 +181,7 @@ def test_device_certificate_csr_install_and_reuse(rc):
     assert csr.is_signature_valid
     pki = make_pki()
     # A certificate for some other key is refused.
-    wrong = pki.issue(rsa_key(), "mivb1.example.net")
+    wrong = pki.issue(cached_key(3), "mivb1.example.net")
     status, data = api.call("PUT", "/forms/device_certificate", {"certificate_pem": pem(wrong)})
     assert (status, data["field"]) == (400, "certificate_pem")
     import datetime as dt
