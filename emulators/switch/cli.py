@@ -77,6 +77,7 @@ class CliSession:
     def _config_line(self, line: str) -> Reply:
         if not line.strip():
             return Reply()
+        prompt = self.prompt
         with self.device.lock:
             frames = self.frames
             frames[0].targets = [self.device.running]  # a reload may have swapped the tree
@@ -91,7 +92,7 @@ class CliSession:
         self.device.stats["config_lines"] += 1
         self.config_lines += 1
         if outcome.error is not None:
-            return Reply(self._error(outcome.error, line))
+            return Reply(self.dialect.format_error(outcome.error, prompt, line))
         self.device.last_change = time.time()
         self.device.audit("config", user=self.device.spec.username, peer=self.peer, command=mask_secrets(line.strip()))
         limit = self.device.faults.drop_after_config_lines

@@ -78,8 +78,12 @@ def apply_line(dialect: Dialect, root: Node, frames: list[Frame], line: str) -> 
             elif not negate and result.rule.extra.get("no_only"):
                 result = NoMatch("incomplete" if len(body) == 1 else "invalid", len(body) if len(body) == 1 else 1)
         if isinstance(result, Match):
+            saved = frames[depth + 1 :]
             del frames[depth + 1 :]
-            return _execute(dialect, root, frames, result, negate, offset)
+            outcome = _execute(dialect, root, frames, result, negate, offset)
+            if outcome.error is not None and len(frames) == depth + 1:
+                frames.extend(saved)  # a refused line leaves you where you were
+            return outcome
         err = NoMatch(result.kind, result.index + offset)
         if best is None or err.index > best.index:
             best = err

@@ -27,13 +27,20 @@ log = logging.getLogger("emulators.switch")
 
 
 class _SshServer(asyncssh.SSHServer):
-    def __init__(self, device: Device) -> None:
+    def __init__(self, device: Device, live: set[asyncssh.SSHServerConnection]) -> None:
         self.device = device
         self.peer = ""
+        self.live = live
+        self.conn: asyncssh.SSHServerConnection | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         peer = conn.get_extra_info("peername")
         self.peer = f"{peer[0]}:{peer[1]}" if peer else ""
+        self.conn = conn
+        self.live.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.live.discard(self.conn)  # type: ignore[arg-type]
 
     def begin_auth(self, username: str) -> bool:
         return True
@@ -122,12 +129,13 @@ class Fleet:
         self.ports: dict[str, int] = {}
         self.control_port: int | None = None
         self._servers: list[Any] = []
+        self._live: set[asyncssh.SSHServerConnection] = set()
 
     async def start(self) -> None:
         for name, device in self.devices.items():
             spec = device.spec
             server = await asyncssh.create_server(
-                lambda d=device: _SshServer(d),
+                lambda d=device: _SshServer(d, self._live),
                 spec.address,
                 spec.port,
                 server_host_keys=[device.host_key],
@@ -151,6 +159,13 @@ class Fleet:
     async def stop(self) -> None:
         for server in self._servers:
             server.close()
+        for conn in list(self._live):
+            conn.close()
+        for conn in list(self._live):
+            try:
+                await asyncio.wait_for(conn.wait_closed(), 5)
+            except TimeoutError:
+                pass
         for server in self._servers:
             try:
                 await asyncio.wait_for(server.wait_closed(), 5)
