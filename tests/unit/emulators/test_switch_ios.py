@@ -92,7 +92,7 @@ def test_wrong_enable_secret_is_refused(ios):
     # the same exchange on a raw channel shows IOS's text after three bad tries
     device = handle.devices["sw1"]
     client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())  # noqa: S507 - throwaway test host key
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
     client.connect(device.spec.address, handle.ports["sw1"], USERNAME, PASSWORD, look_for_keys=False,
                    allow_agent=False)
     chan = client.invoke_shell()
@@ -137,9 +137,9 @@ def test_no_forms_remove_lines(ios):
     handle, _ = ios
     conn = connect(handle, "sw1")
     conn.enable()
-    conn.send_config_set(PHONE_PORT + ["ip access-list extended SMDR", "permit tcp host 10.0.0.5 any eq 1752",
-                                       "deny ip any any", "interface Gi1/0/5", "ip access-group SMDR in"],
-                         error_pattern=ERRORS)
+    acl = ["ip access-list extended SMDR", "permit tcp host 10.0.0.5 any eq 1752", "deny ip any any",
+           "interface Gi1/0/5", "ip access-group SMDR in"]
+    conn.send_config_set([*PHONE_PORT, *acl], error_pattern=ERRORS)
     conn.send_config_set(["interface GigabitEthernet1/0/5", "no switchport voice vlan", "no mab",
                           "no ip access-group SMDR in", "no description", "ip access-list extended SMDR", "no 20",
                           "no vlan 20"], error_pattern=ERRORS)
