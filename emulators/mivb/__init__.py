@@ -13,9 +13,12 @@ Run (docs/lab.md)::
       "sip_tls_port": 5061, "ip_sets_tls_port": 6901, "state_dir": ".lab/mivb1",
       "test_hooks": true}]}
 
-It prints one line per controller and ``mivb: N controller(s) ready``, then serves until
-SIGTERM/SIGINT and exits 0. A port of 0 picks a free port (printed); a TLS port of null
-disables that listener. Relative state dirs are relative to the working directory.
+It prints one line per controller, e.g.
+``mivb mivb1: https://127.0.1.1:8443 sip_tls=5061 ip_sets_tls=6901 state=.lab/mivb1``, then
+``mivb: N controller(s) ready in 0.05s`` once every port listens, serves until SIGTERM/SIGINT,
+prints ``mivb: stopped`` and exits 0. A port of 0 picks a free port (printed); a TLS port of
+null disables that listener. Relative state dirs are relative to the working directory.
+Unknown spec keys are ignored with a warning on stderr.
 
 Python API (tests)::
 
@@ -24,6 +27,13 @@ Python API (tests)::
                                            sip_tls_port=0, ip_sets_tls_port=0,
                                            test_hooks=True)]) as handle:
         rc = handle["m1"]   # .https_port .sip_tls_port .ip_sets_tls_port .base_url .controller
+
+``start_controllers(specs) -> EmulatorHandle`` binds every port before it returns (a bad or
+busy address raises ``OSError`` and nothing keeps running); ``handle["m1"]`` /
+``handle.controllers`` / iterating give ``RunningController`` objects; ``handle.stop()`` closes
+listeners and live connections; ``handle.wait_ready()`` waits for the background generation
+of missing factory certificates (RSA 2048, two threads; a handshake or certificate read that
+comes first generates that controller's certificate on the spot, so nobody has to wait).
 
 State dir (an empty one = factory state): ``state.json`` (configuration, salted password and
 secret hashes, lockouts), ``audit.jsonl``, ``web_cert.pem`` / ``web_key.pem`` /

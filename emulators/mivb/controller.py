@@ -240,6 +240,11 @@ class Controller:
 
     # -- sessions ---------------------------------------------------------------------------
     def new_session(self, username: str, source_ip: str) -> Session:
+        # Forget sessions nobody will be allowed to use again, so benchmarks do not pile them up.
+        idle_limit = self.state["forms"]["system_security_management"]["session_inactivity_minutes"] * 60
+        now = self.clock.now()
+        for token in [t for t, s in self.sessions.items() if now - s.last_activity > idle_limit]:
+            del self.sessions[token]
         session = Session(secrets.token_urlsafe(32), username, source_ip, self.clock.now())
         self.sessions[session.token] = session
         return session

@@ -21,6 +21,11 @@ def test_factory_login_forces_password_change(rc):
         status, data = api.call(method, path)
         assert (status, data["error"]) == (403, "password_change_required")
     assert api.ok("GET", "/session")["password_change_required"] is True
+    # Logout is allowed before the change too.
+    other = Api(rc)
+    other.login("system", "password")
+    other.ok("POST", "/logout")
+    assert other.call("GET", "/session")[1]["error"] == "not_authenticated"
     status, data = api.call("POST", "/password", {"current_password": "password", "new_password": "password"})
     assert (status, data["field"]) == (400, "new_password")
     api.ok("POST", "/password", {"current_password": "password", "new_password": NEW_PASSWORD})
