@@ -121,7 +121,8 @@ class _Hub:
     def stop(self) -> None:
         self._stopping.set()
         os.write(self._wake_w, b"x")
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
         for sock in self._listeners:
             with contextlib.suppress(Exception):
                 self.selector.unregister(sock)

@@ -174,3 +174,16 @@ def test_stop_closes_open_connections_and_frees_ports(tmp_path):
     with start_controllers([spec]) as handle:
         assert handle["m1"].https_port == port
         assert Api(handle["m1"]).ok("GET", "/banner")["enabled"] is False
+
+
+def test_busy_port_raises_and_releases_everything(tmp_path):
+    with start(tmp_path / "a") as handle:
+        busy = handle["m1"].https_port
+        specs = [
+            ControllerSpec("ok", ADDRESS, str(tmp_path / "ok"), https_port=0, sip_tls_port=0, ip_sets_tls_port=None),
+            ControllerSpec(
+                "clash", ADDRESS, str(tmp_path / "b"), https_port=busy, sip_tls_port=None, ip_sets_tls_port=None
+            ),
+        ]
+        with pytest.raises(OSError):
+            start_controllers(specs)
