@@ -47,7 +47,8 @@ class RunningController:
 
     @property
     def base_url(self) -> str:
-        return f"https://{self.spec.address}:{self.https_port}/api/v1"
+        host = f"[{self.spec.address}]" if ":" in self.spec.address else self.spec.address
+        return f"https://{host}:{self.https_port}/api/v1"
 
     @property
     def state_dir(self) -> str:
@@ -68,7 +69,8 @@ class _Hub:
         self._thread = threading.Thread(target=self._run, name="mivb-accept", daemon=True)
 
     def listen(self, address: str, port: int, on_conn: Callable[[socket.socket, Any], None]) -> int:
-        sock = socket.create_server((address, port), backlog=128)
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.create_server((address, port), family=family, backlog=128)
         sock.setblocking(False)
         self._listeners.append(sock)
         self.selector.register(sock, selectors.EVENT_READ, on_conn)
