@@ -8,6 +8,7 @@ import signal
 import ssl
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,26 @@ def test_busy_port_raises_and_releases_everything(tmp_path):
         ]
         with pytest.raises(OSError):
             start_controllers(specs)
+
+
+def test_concurrent_clients_are_counted_exactly(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with start(tmp_path / "m1") as handle:
+        rc = handle["m1"]
+        api = admin(rc)
+        api.ok("DELETE", "/_emulator/stats")
+
+        def work(i: int) -> int:
+            status, _ = api.call("PATCH", "/forms/system_options", {"fields": {"disa_failed_attempts": i % 10 + 1}})
+            return status
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(work, range(40)))
+        assert statuses == [200] * 40
+        stats = api.ok("GET", "/_emulator/stats")
+        assert stats["writes"] == 40 and stats["requests"]["PATCH /api/v1/forms/system_options"] == 40
+        # Every change was audited once, with consistent old -> new chains.
+        changes = [e["changes"][0] for e in api.ok("GET", "/audit_trail")["entries"] if e["action"] == "Modify"]
+        for before, after in pairwise(changes):
+            assert before["new"] == after["old"]
