@@ -1,0 +1,171 @@
+"""The mivb_hardening role through real ansible-playbook runs (httpapi persistent connection)
+against an in-process emulator started from factory state."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FACTORY_PASSWORD, MANAGED_PASSWORD, ROOT, start_controller
+from mivb_certgen import issue
+
+PASSCODE = "8302719465"
+ACCESS_CODE = "49275813"
+PLAYBOOK = "- name: Harden\n  hosts: mivb_controllers\n  gather_facts: false\n  roles:\n    - role: voicesec.mivb.mivb_hardening\n"
+
+
+def _host(ctl, tmp: Path, name: str, **extra):
+    b = issue(san=ctl.address)
+    certs = tmp / name
+    certs.mkdir()
+    for fname, text in (("cert.pem", b.leaf), ("key.pem", b.key), ("chain.pem", b.intermediate)):
+        (certs / fname).write_text(text)
+    ca = tmp / f"{name}-ca.pem"
+    ca.write_text(Path(ctl.ca_path).read_text() + b.root)
+    host = {
+        "ansible_host": ctl.address, "ansible_httpapi_port": ctl.port, "ansible_httpapi_ca_path": str(ca),
+        "mivb_web_certificate_path": str(certs / "cert.pem"), "mivb_web_private_key_path": str(certs / "key.pem"),
+        "mivb_web_chain_path": str(certs / "chain.pem"),
+    }
+    host.update(extra)
+    return host, b
+
+
+def _inventory(tmp: Path, hosts: dict) -> Path:
+    group_vars = {
+        "ansible_connection": "ansible.netcommon.httpapi", "ansible_network_os": "voicesec.mivb.mivb",
+        "ansible_httpapi_use_ssl": True, "ansible_httpapi_validate_certs": True,
+        "ansible_python_interpreter": "{{ ansible_playbook_python }}", "ansible_user": "system",
+        "ansible_password": MANAGED_PASSWORD, "mivb_admin_password": MANAGED_PASSWORD,
+        "mivb_factory_password": FACTORY_PASSWORD, "mivb_phone_admin_passcode": PASSCODE,
+        "mivb_set_registration_access_code": ACCESS_CODE,
+    }
+    inv = tmp / "hosts.yml"
+    inv.write_text(yaml.safe_dump({"all": {"children": {"mivb_controllers": {"hosts": hosts, "vars": group_vars}}}}))
+    (tmp / "site.yml").write_text(PLAYBOOK)
+    return inv
+
+
+def play(tmp: Path, *args: str, json_out: bool = True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), VOICESEC_REPORT_DIR=str(tmp / "reports"),
+               ANSIBLE_PERSISTENT_CONTROL_PATH_DIR=str(tmp / "pc"), ANSIBLE_LOCAL_TEMP=str(tmp / "at"),
+               ANSIBLE_HOME=str(tmp / "ah"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    if json_out:
+        env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(tmp / "hosts.yml"),
+           str(tmp / "site.yml"), *args]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def tasks(proc: subprocess.CompletedProcess, host: str) -> dict[str, dict]:
+    data = json.loads(proc.stdout)
+    out = {}
+    for p in data["plays"]:
+        for t in p["tasks"]:
+            if host in t["hosts"]:
+                # "voicesec.mivb.mivb_hardening : AUTH-02 | ..." -> "AUTH-02 | ..."
+                out[t["task"]["name"].split(" : ", 1)[-1]] = t["hosts"][host]
+    return out
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("mivb_play")
+    ctl = start_controller(tmp)
+    host, bundle = _host(ctl, tmp, "mivb1")
+    _inventory(tmp, {"mivb1": host})
+    try:
+        yield tmp, ctl, bundle
+    finally:
+        ctl.handle.stop()
+
+
+def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
+    tmp, ctl, bundle = lab
+    # 1. converge from factory, -vvv: every control applied, no secret anywhere in the output
+    first = play(tmp, "--diff", "-vvv", json_out=False)
+    assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-2000:]
+    recap = re.search(r"mivb1\s*:\s*ok=(\d+)\s+changed=(\d+).*failed=(\d+)", first.stdout)
+    assert recap and int(recap.group(2)) >= 9 and recap.group(3) == "0"
+    output = first.stdout + first.stderr
+    key_line = bundle.key.splitlines()[5]
+    for secret in (MANAGED_PASSWORD, PASSCODE, ACCESS_CODE, key_line):
+        assert secret not in output
+    assert "set (new value)" in output  # masked secrets still show in the diff
+    # independent proof: the factory password is dead, the served leaf is the pushed one
+    assert ctl.raw.login(FACTORY_PASSWORD) == 401
+    assert ctl.raw.login(MANAGED_PASSWORD) == 200
+    from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_certs import fingerprint, load_certs
+    from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import fetch_served_certificate
+
+    served = load_certs("served", fetch_served_certificate(ctl.address, ctl.port)["certificate_pem"])[0]
+    assert fingerprint(served) == fingerprint(bundle.leaf_obj)
+
+    # 2. second run: zero changes, one login, at most one read per form, no write
+    ctl.raw.reset_stats()
+    second = play(tmp)
+    assert second.returncode == 0, second.stdout[-3000:]
+    results = tasks(second, "mivb1")
+    assert [n for n, r in results.items() if r.get("changed")] == []
+    assert len([n for n in results if " | " in n]) == 14
+    stats = ctl.raw.stats()
+    assert stats["writes"] == 0 and stats["logins"] == 1
+    form_gets = {k: v for k, v in stats["requests"].items() if k.startswith("GET /api/v1/forms/")}
+    assert form_gets and max(form_gets.values()) == 1
+
+    # 3. drift made outside the toolkit; check mode + diff reports exactly it and writes nothing
+    status, data = ctl.raw.call("PATCH", "/api/v1/forms/system_security_management",
+                                {"fields": {"password_strength": "Weak"}})
+    assert status == 200, data
+    status, data = ctl.raw.call("PATCH", "/api/v1/forms/system_options", {"fields": {"disa_failed_attempts": 10}})
+    assert status == 200, data
+    ctl.raw.reset_stats()
+    check = play(tmp, "--check", "--diff")
+    assert check.returncode == 0, check.stdout[-3000:]
+    results = tasks(check, "mivb1")
+    changed = {n.split(" | ")[0]: r for n, r in results.items() if r.get("changed")}
+    assert set(changed) == {"AUTH-02", "TOLL-02"}
+    assert changed["AUTH-02"]["diff"]["before"] == {"password_strength": "Weak"}
+    assert changed["AUTH-02"]["diff"]["after"] == {"password_strength": "Strong"}
+    assert changed["AUTH-02"]["controls"] == {"AUTH-02": "drift"}
+    assert changed["TOLL-02"]["diff"]["before"]["disa_failed_attempts"] == 10
+    assert ctl.raw.stats()["writes"] == 0
+
+
+def test_bad_inputs_fail_clearly_and_push_nothing(tmp_path):
+    wrong = start_controller(tmp_path / "a")
+    bad = start_controller(tmp_path / "b")
+    try:
+        for ctl in (wrong, bad):  # commission both with the managed password first
+            ctl.raw.login(FACTORY_PASSWORD)
+            ctl.raw.call("POST", "/api/v1/password",
+                         {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
+            ctl.raw.reset_stats()
+        with socket.socket() as s:
+            s.bind(("127.0.5.251", 0))
+            closed_port = s.getsockname()[1]
+        h_wrong, _ = _host(wrong, tmp_path, "wrongpw", ansible_password="Wrong#Pass1!Wrong2", mivb_factory_password="")
+        h_bad, _ = _host(bad, tmp_path, "badpass", mivb_phone_admin_passcode="1234")
+        h_down, _ = _host(bad, tmp_path, "down", ansible_host="127.0.5.251", ansible_httpapi_port=closed_port)
+        _inventory(tmp_path, {"wrongpw": h_wrong, "badpass": h_bad, "down": h_down})
+        proc = play(tmp_path, "--tags", "AUTH-06,TLS-01", "-e", "mivb_hardening_tls_exceptions={}")
+        assert proc.returncode != 0
+        msg = {h: tasks(proc, h)["AUTH-06 | PATCH | Phone administrator passcode is set and not trivial"]["msg"]
+               for h in ("wrongpw", "badpass", "down")}
+        assert "authentication failed" in msg["wrongpw"] and "2 attempt(s) remaining" in msg["wrongpw"]
+        assert msg["badpass"].startswith("phone_admin_passcode: trivial passcode refused")
+        assert "cannot reach the controller" in msg["down"] or "Could not connect" in msg["down"]
+        assert "1234" not in proc.stdout.replace("like 1234", "")
+        assert wrong.raw.stats()["writes"] == 0 and bad.raw.stats()["writes"] == 0
+        entries = wrong.raw.audit(MANAGED_PASSWORD)  # not locked
+        assert len([e for e in entries if e["action"] == "Login Failed"]) == 1
+    finally:
+        wrong.handle.stop()
+        bad.handle.stop()
