@@ -53,7 +53,12 @@ Behaviour worth knowing
 - Profiles created with ``PUT /user_profiles/{u}`` do not have to change their password.
 - TLS 1.3 is never offered (the cipher list would not govern it); TLS 1.0/1.1 use
   ``@SECLEVEL=0``. Certificates/TLS settings apply from the next handshake.
-- Test hooks (``test_hooks: true``): ``/_emulator/faults`` (``status`` 0 drops the
+- Optional maintenance SSH (spec key ``maintenance_ssh_port``, absent = off; not in the lab
+  spec yet): ROOT-policy profiles log in to an MSL-like shell, ``/sysro/bin/mtce-term``
+  enters the MTCE shell with ``LOGS READ HOTEL [ALL|NEW n|OLD n] [MATCH s]`` (ends with
+  ``N HOTEL log(s) displayed``) and ``LOGS PURGE HOTEL [ALL|NEW n|OLD n]`` (``N HOTEL log(s)
+  purged``, audited). Factory: 24 synthetic occupancy logs. See ``maintenance.py`` (LOG-05).
+- Test hooks (``test_hooks: true``): ``POST /_emulator/hotel_logs {"count": n}`` adds logs; ``/_emulator/faults`` (``status`` 0 drops the
   connection, null only delays; ``when``: ``before`` = request not processed, ``after`` =
   processed but the answer is replaced; ``count`` null = until cleared), ``/_emulator/clock``
   (GET, POST ``advance_seconds``), ``/_emulator/stats`` (``logins``, ``requests``,

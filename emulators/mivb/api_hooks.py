@@ -65,3 +65,13 @@ def reset_stats(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
     ctrl.stats = Stats()
     return 200, ctrl.stats.as_dict()
+
+
+def add_hotel_logs(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    from .maintenance import add_hotel_logs as add
+
+    body = body_dict(req, {"count"}, {"count"})
+    count = body["count"]
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:
+        raise invalid("count", "count: 1-1000", {"min": 1, "max": 1000})
+    return 200, {"hotel_logs": len(add(ctrl, count))}

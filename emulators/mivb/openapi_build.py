@@ -417,6 +417,15 @@ def paths() -> dict[str, Any]:
             "get": _op("Virtual clock", hook, _responses("Clock"), auth=False),
             "post": _op("Advance the virtual clock", hook, _responses("Clock", 400), "ClockAdvance", auth=False),
         },
+        "/_emulator/hotel_logs": {
+            "post": _op(
+                "Add synthetic PMS occupancy logs (read/purged over maintenance SSH)",
+                hook,
+                _responses(_obj({"hotel_logs": INT}), 400),
+                _obj({"count": _int(1, 1000)}, ["count"]),
+                auth=False,
+            ),
+        },
         "/_emulator/stats": {
             "get": _op("Request statistics", hook, _responses("Stats"), auth=False),
             "delete": _op("Reset statistics", hook, _responses("Stats"), auth=False),

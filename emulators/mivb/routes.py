@@ -80,5 +80,6 @@ for _method, _template, _handler in (
     ("POST", "/_emulator/clock", api_hooks.advance_clock),
     ("GET", "/_emulator/stats", api_hooks.get_stats),
     ("DELETE", "/_emulator/stats", api_hooks.reset_stats),
+    ("POST", "/_emulator/hotel_logs", api_hooks.add_hotel_logs),
 ):
     ROUTER.add(_method, _template, _handler)

@@ -24,6 +24,7 @@ from typing import Any
 from .controller import Controller
 from .forms import check_suites_available
 from .http_api import ApiHandler, ServerRef
+from .maintenance import MaintenanceSsh
 from .spec import ControllerSpec, load_spec_file
 
 __all__ = ["ControllerSpec", "EmulatorHandle", "RunningController", "load_spec_file", "start_controllers"]
@@ -40,6 +41,7 @@ class RunningController:
     https_port: int
     sip_tls_port: int | None
     ip_sets_tls_port: int | None
+    maintenance_ssh_port: int | None = None
 
     @property
     def address(self) -> str:
@@ -188,8 +190,9 @@ def _app_handler(ctrl: Controller, listener: str, hub: _Hub) -> Callable[[socket
 class EmulatorHandle:
     """The running controllers; `stop()` (or leaving the `with` block) shuts them all down."""
 
-    def __init__(self, hub: _Hub, controllers: dict[str, RunningController]) -> None:
+    def __init__(self, hub: _Hub, controllers: dict[str, RunningController], ssh: MaintenanceSsh | None = None) -> None:
         self._hub = hub
+        self._ssh = ssh
         self.controllers = controllers
         self._stopped = False
         self._warmup: list[threading.Thread] = []
@@ -230,6 +233,8 @@ class EmulatorHandle:
         if not self._stopped:
             self._stopped = True
             self._hub.stop()
+            if self._ssh is not None:
+                self._ssh.stop()
 
     def __enter__(self) -> EmulatorHandle:
         return self
@@ -242,6 +247,7 @@ def start_controllers(specs: Iterable[ControllerSpec]) -> EmulatorHandle:
     """Load (or create at factory state) each controller, bind its ports, start serving."""
     check_suites_available()
     hub = _Hub()
+    ssh: MaintenanceSsh | None = None
     running: dict[str, RunningController] = {}
     try:
         for spec in specs:
@@ -259,11 +265,17 @@ def start_controllers(specs: Iterable[ControllerSpec]) -> EmulatorHandle:
                 if spec.ip_sets_tls_port is not None
                 else None
             )
-            running[spec.name] = RunningController(spec, ctrl, https, sip, ip_sets)
+            ssh_port = None
+            if spec.maintenance_ssh_port is not None:
+                ssh = ssh or MaintenanceSsh()
+                ssh_port = ssh.listen(ctrl, spec.address, spec.maintenance_ssh_port)
+            running[spec.name] = RunningController(spec, ctrl, https, sip, ip_sets, ssh_port)
     except BaseException:
         hub.stop()
+        if ssh is not None:
+            ssh.stop()
         raise
     hub.start()
-    handle = EmulatorHandle(hub, running)
+    handle = EmulatorHandle(hub, running, ssh)
     handle.start_warmup()
     return handle

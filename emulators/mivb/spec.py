@@ -20,6 +20,7 @@ class ControllerSpec:
     sip_tls_port: int | None = 5061
     ip_sets_tls_port: int | None = 6901
     test_hooks: bool = False
+    maintenance_ssh_port: int | None = None  # optional MSL/MTCE SSH (LOG-05); not in the lab spec
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], base_dir: Path | None = None) -> ControllerSpec:

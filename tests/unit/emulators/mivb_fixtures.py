@@ -34,15 +34,20 @@ def _seed_web_certificate(name: str) -> tuple[str, str]:
     return certs.cert_pem(cert), certs.key_pem(key)
 
 
-def start(state_dir: Path, name: str = "m1", hooks: bool = True, seed: bool = True) -> EmulatorHandle:
-    """Start one controller. `seed` pre-places a factory-like web certificate made once per test
-    process (RSA key generation dominates test time on a busy 2-core machine); tests about
-    the factory certificate itself pass `seed=False`."""
-    if seed and not (state_dir / "web_cert.pem").exists():
+def seed_state_dir(state_dir: Path, name: str) -> None:
+    if not (state_dir / "web_cert.pem").exists():
         state_dir.mkdir(parents=True, exist_ok=True)
         cert_pem, key_pem = _seed_web_certificate(name)
         (state_dir / "web_cert.pem").write_text(cert_pem)
         (state_dir / "web_key.pem").write_text(key_pem)
+
+
+def start(state_dir: Path, name: str = "m1", hooks: bool = True, seed: bool = True) -> EmulatorHandle:
+    """Start one controller. `seed` pre-places a factory-like web certificate made once per test
+    process (RSA key generation dominates test time on a busy 2-core machine); tests about
+    the factory certificate itself pass `seed=False`."""
+    if seed:
+        seed_state_dir(state_dir, name)
     return start_controllers(
         [
             ControllerSpec(

@@ -1,0 +1,256 @@
+"""Maintenance SSH (optional spec key `maintenance_ssh_port`): the MSL Linux shell and the MTCE
+maintenance shell (`/sysro/bin/mtce-term`) with the PMS occupancy-log commands of LOG-05:
+
+    LOGS READ HOTEL [ALL | NEW <n> | OLD <n>] [MATCH <string>]
+    LOGS PURGE HOTEL [ALL | NEW <n> | OLD <n>]
+
+NEW n = the n most recent entries, OLD n = the n oldest. Only ROOT-policy user profiles may
+log in (the maintenance shell is root-equivalent); logins and purges are audited.
+One asyncio loop thread serves the maintenance ports of every controller in the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import threading
+from typing import TYPE_CHECKING, Any
+
+import asyncssh
+
+from .clock import iso
+from .passwords import check_secret
+
+if TYPE_CHECKING:
+    from .controller import Controller
+
+MTCE_TERM = "/sysro/bin/mtce-term"
+_INTERFACE = "Maintenance SSH"
+_SELECT = re.compile(r"^(?:(ALL)|(NEW|OLD)\s+(\d+))?\s*(?:MATCH\s+(.+))?$", re.IGNORECASE)
+
+
+def factory_hotel_logs(now: float) -> list[dict[str, Any]]:
+    """Synthetic occupancy logs (the kind of personal data LOG-05 wants purged)."""
+    events = ("CHECK IN", "CHECK OUT", "ROOM STATUS", "MESSAGE WAITING")
+    return [
+        {
+            "id": i + 1,
+            "time": iso(now - (24 - i) * 3600),
+            "room": str(101 + i % 12),
+            "event": events[i % len(events)],
+            "guest": f"GUEST {i + 1:02d}",
+        }
+        for i in range(24)
+    ]
+
+
+def add_hotel_logs(ctrl: Controller, count: int) -> list[dict[str, Any]]:
+    logs = hotel_logs(ctrl)
+    next_id = max((e["id"] for e in logs), default=0) + 1
+    now = ctrl.clock.now()
+    for i in range(count):
+        logs.append(
+            {
+                "id": next_id + i,
+                "time": iso(now),
+                "room": str(201 + i % 20),
+                "event": "CHECK IN",
+                "guest": f"GUEST {next_id + i:02d}",
+            }
+        )
+    ctrl.save()
+    return logs
+
+
+def hotel_logs(ctrl: Controller) -> list[dict[str, Any]]:
+    if "hotel_logs" not in ctrl.state:
+        ctrl.state["hotel_logs"] = factory_hotel_logs(ctrl.clock.now())
+    return ctrl.state["hotel_logs"]
+
+
+def _select(logs: list[dict[str, Any]], args: str) -> tuple[list[dict[str, Any]], str | None] | None:
+    found = _SELECT.match(args.strip())
+    if not found:
+        return None
+    _, which, number, match = found.groups()
+    chosen = logs
+    if which:
+        n = int(number)
+        chosen = logs[-n:] if which.upper() == "NEW" and n else logs[:n] if which.upper() == "OLD" else []
+    return chosen, match
+
+
+def mtce_command(ctrl: Controller, line: str, user: str, peer: str) -> str:
+    """Run one MTCE command; return its output (a PTY session turns LF into CR LF)."""
+    words = line.strip().split(None, 3)
+    if not words:
+        return ""
+    if len(words) >= 3 and [w.upper() for w in words[:3]] in (["LOGS", "READ", "HOTEL"], ["LOGS", "PURGE", "HOTEL"]):
+        args = words[3] if len(words) > 3 else ""
+        with ctrl.lock:
+            logs = hotel_logs(ctrl)
+            picked = _select(logs, args)
+            if picked is None or (words[1].upper() == "PURGE" and picked[1]):
+                return (
+                    "Invalid parameter. Usage: "
+                    + (
+                        "LOGS READ HOTEL [ALL | NEW <number> | OLD <number>] [MATCH <string>]"
+                        if words[1].upper() == "READ"
+                        else "LOGS PURGE HOTEL [ALL | NEW <number> | OLD <number>]"
+                    )
+                    + "\n"
+                )
+            chosen, match = picked
+            if words[1].upper() == "READ":
+                if match:
+                    chosen = [e for e in chosen if match.lower() in " ".join(map(str, e.values())).lower()]
+                out = [f"{e['id']:6d}  {e['time']}  ROOM {e['room']:<6} {e['event']:<16} {e['guest']}" for e in chosen]
+                out.append(f"{len(chosen)} HOTEL log(s) displayed")
+                return "\n".join(out) + "\n"
+            ids = {e["id"] for e in chosen}
+            ctrl.state["hotel_logs"] = [e for e in logs if e["id"] not in ids]
+            ctrl.audit(
+                "Purge",
+                user,
+                peer,
+                form="hotel_logs",
+                category="Maintenance",
+                message=f"{line.strip()}: {len(ids)} HOTEL log(s) purged",
+            )
+            return f"{len(ids)} HOTEL log(s) purged\n"
+    return f"Invalid command: {words[0]}\n"
+
+
+class _Server(asyncssh.SSHServer):
+    def __init__(self, ctrl: Controller, live: set[asyncssh.SSHServerConnection]) -> None:
+        self.ctrl = ctrl
+        self.peer = ""
+        self.live = live
+        self.conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        peer = conn.get_extra_info("peername")
+        self.peer = peer[0] if peer else ""
+        self.conn = conn
+        self.live.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.live.discard(self.conn)  # type: ignore[arg-type]
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        ctrl = self.ctrl
+        with ctrl.lock:
+            user = ctrl.state["users"].get(username)
+            ok = bool(user) and user["policy"] == "ROOT" and check_secret(password, user["password_hash"])
+            ctrl.audit(
+                "Login" if ok else "Login Failed",
+                username,
+                self.peer,
+                category="LogIn/LogOut/Security Audit",
+                severity="Info" if ok else "Warning",
+                message=f"{_INTERFACE} login",
+            )
+        return ok
+
+
+async def _session(ctrl: Controller, process: asyncssh.SSHServerProcess) -> None:
+    user = process.get_extra_info("username")
+    peer = (process.get_extra_info("peername") or ("",))[0]
+    linux_prompt = f"[{user}@{ctrl.name} ~]# "
+    mtce_prompt = f"{ctrl.name} MTCE> "
+    in_mtce = False
+    interactive = process.command is None
+    if not interactive:
+        if process.command.strip() != MTCE_TERM:
+            process.stdout.write(f"bash: {process.command.split()[0]}: command not found\n")
+            process.exit(127)
+            return
+        in_mtce = True
+    process.stdout.write(mtce_prompt if in_mtce else linux_prompt)
+    try:
+        while True:
+            line = await process.stdin.readline()
+            if not line:
+                break
+            text = line.strip()
+            if in_mtce:
+                if text.upper() in ("EXIT", "QUIT"):
+                    if not interactive:
+                        break
+                    in_mtce = False
+                else:
+                    output = await asyncio.get_running_loop().run_in_executor(
+                        None, mtce_command, ctrl, text, user, peer
+                    )
+                    process.stdout.write(output)
+            elif text == MTCE_TERM:
+                in_mtce = True
+            elif text in ("exit", "logout"):
+                break
+            elif text:
+                process.stdout.write(f"bash: {text.split()[0]}: command not found\n")
+            process.stdout.write(mtce_prompt if in_mtce else linux_prompt)
+    except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
+        pass
+    process.exit(0)
+
+
+def _host_key(ctrl: Controller) -> asyncssh.SSHKey:
+    path = ctrl.store.path("ssh_host_key")
+    text = ctrl.store.read_pem("ssh_host_key")
+    if text:
+        return asyncssh.import_private_key(text)
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    ctrl.store.write_pem("ssh_host_key", key.export_private_key().decode())
+    path.chmod(0o600)
+    return key
+
+
+class MaintenanceSsh:
+    """One asyncio loop thread for every controller's maintenance port."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._servers: list[asyncssh.SSHAcceptor] = []
+        self._live: set[asyncssh.SSHServerConnection] = set()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="mivb-ssh", daemon=True)
+        self._thread.start()
+
+    def listen(self, ctrl: Controller, address: str, port: int) -> int:
+        key = _host_key(ctrl)
+
+        async def start() -> asyncssh.SSHAcceptor:
+            return await asyncssh.create_server(
+                lambda: _Server(ctrl, self._live),
+                address,
+                port,
+                server_host_keys=[key],
+                process_factory=lambda p: _session(ctrl, p),
+                encoding="utf-8",
+            )
+
+        server = asyncio.run_coroutine_threadsafe(start(), self.loop).result(timeout=30)
+        self._servers.append(server)
+        return server.sockets[0].getsockname()[1]
+
+    def stop(self) -> None:
+        async def close() -> None:
+            for conn in list(self._live):
+                conn.close()
+            for server in self._servers:
+                server.close()
+                with contextlib.suppress(Exception):
+                    await server.wait_closed()
+
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(close(), self.loop).result(timeout=10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)
+        self.loop.close()
