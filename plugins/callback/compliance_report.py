@@ -101,18 +101,28 @@ class CallbackModule(CallbackBase):
         self._unreachable: dict[str, str] = {}
         self._host_failed: dict[str, str] = {}
         self._check_flags: list[bool] = []
+        self._pending_plays: list[Any] = []
 
     # --- inventory -------------------------------------------------------------------------
 
     def v2_playbook_on_start(self, playbook: Any) -> None:
         self._playbooks.append(os.path.abspath(getattr(playbook, "_file_name", "") or ""))
+        self._pending_plays.extend(getattr(playbook, "_entries", None) or [])
 
     def v2_playbook_on_play_start(self, play: Any) -> None:
         try:
             variable_manager = play.get_variable_manager()
             inventory = variable_manager._inventory
-            for host in inventory.get_hosts(play.hosts):
-                self._add_host(host, variable_manager, play)
+            # Hosts of every play of the playbook, not only of the plays that get to start: when
+            # a play fails on all its hosts, ansible-playbook stops and later plays' devices
+            # would silently vanish from the report.
+            patterns = [play.hosts]
+            patterns += [p.hosts for p in self._pending_plays if _static_pattern(getattr(p, "hosts", None))]
+            self._pending_plays = []
+            for pattern in patterns:
+                # ignore_restrictions: the current play's batch restriction (serial), not --limit
+                for host in inventory.get_hosts(pattern, ignore_restrictions=True):
+                    self._add_host(host, variable_manager, play)
         except Exception as exc:  # the report must never break the run
             self._display.warning(f"compliance_report: cannot read the play's inventory: {exc}")
 
@@ -136,7 +146,9 @@ class CallbackModule(CallbackBase):
         self._record(result, "changed" if result.result.get("changed") else "ok")
 
     def v2_runner_on_failed(self, result: Any, ignore_errors: bool = False) -> None:
-        if not self._record(result, "failed") and not ignore_errors:
+        self._record(result, "failed")
+        if not ignore_errors:
+            # the host runs no further task: its remaining controls say why they are missing
             self._host_failed.setdefault(result.host.get_name(), self._task_name(result))
 
     def v2_runner_on_skipped(self, result: Any) -> None:
@@ -196,7 +208,9 @@ class CallbackModule(CallbackBase):
                 remediated = bool(entry.get("remediated", not check)) and status == "drift" and not check
                 if remediated:
                     status = "compliant"
-                diff = self._diff_text(entry) or self._commands_text(entry) or None
+                # no per-control diff (the controller form modules): the task's diff shows it
+                diff = (self._diff_text(entry) or self._commands_text(entry)
+                        or (task_diff if entry["status"] == "drift" else "")) or None
                 self._merge(host, cid, status, entry.get("detail") or name, remediated, diff, name)
             elif outcome == "changed":
                 if check:
@@ -228,15 +242,11 @@ class CallbackModule(CallbackBase):
 
     def _merge(self, host: str, cid: str, status: str, detail: str, remediated: bool,
                diff: str | None, task: str) -> None:
-        state = self._evals.setdefault((host, cid), {"status": None, "details": [], "remediated": False,
+        state = self._evals.setdefault((host, cid), {"status": None, "details": {}, "remediated": False,
                                                      "diffs": [], "tasks": []})
-        worst = worse(state["status"], status)
-        if worst != state["status"]:
-            # the worst status explains the control: its detail goes first
-            state["details"].insert(0, mask_text(detail))
-        elif status == worst:
-            state["details"].append(mask_text(detail))
-        state["status"] = worst
+        state["status"] = worse(state["status"], status)
+        # details per status: the report explains a control by its worst status only
+        state["details"].setdefault(status, []).append(mask_text(detail))
         state["remediated"] = state["remediated"] or remediated
         if diff:
             state["diffs"].append(diff)
@@ -336,8 +346,8 @@ class CallbackModule(CallbackBase):
             if state is not None:
                 entry["tasks"] = state["tasks"]
         elif state is not None:
-            entry.update(status=state["status"], detail="; ".join(dict.fromkeys(state["details"])),
-                         tasks=state["tasks"])
+            entry.update(status=state["status"], tasks=state["tasks"],
+                         detail="; ".join(dict.fromkeys(state["details"][state["status"]])))
             if state["remediated"]:
                 entry["remediated"] = True
             if state["diffs"] and (state["status"] == "drift" or state["remediated"]):
@@ -387,6 +397,12 @@ class CallbackModule(CallbackBase):
         tmp.symlink_to(target.name)
         os.replace(tmp, latest)  # atomic: readers never see a missing link
         return target
+
+
+def _static_pattern(hosts: Any) -> bool:
+    """A play's `hosts` that can be resolved before the play runs (no Jinja)."""
+    values = hosts if isinstance(hosts, list) else [hosts]
+    return bool(hosts) and all(isinstance(v, str) and "{{" not in v for v in values)
 
 
 def _as_text(value: Any) -> str:

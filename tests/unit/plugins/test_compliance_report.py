@@ -100,6 +100,14 @@ PLAYBOOK = '''
             -----END RSA PRIVATE KEY-----
             admin password TopSecretPw1
 
+    - name: EP-03, EP-04 | PATCH | Voice and SRTP encryption enabled
+      voicesec_test_result:
+        changed: true
+        controls: {EP-03: drift, EP-04: compliant}  # the form modules' short form
+        diff:
+          before: {voice_encryption_enabled: false, srtp_encryption_enabled: true}
+          after: {voice_encryption_enabled: true, srtp_encryption_enabled: true}
+
 - name: Switches
   hosts: lan_switches:edge
   gather_facts: false
@@ -288,13 +296,18 @@ def test_check_mode_diffs(runs):
     assert lan["detail"] == "vlan 20 (phones) missing"
     assert "+vlan 20" in lan["diff"] and "enable secret 0 ********" in lan["diff"]
     assert "diff" not in _entry(report, "ctl2", "TLS-01")  # compliant: nothing to show
+    # a controls dict without per-control diffs: the drifting control gets the task's diff
+    assert "+voice_encryption_enabled: true" in _entry(report, "ctl1", "EP-03")["diff"]
+    assert _entry(report, "ctl1", "EP-04")["status"] == "compliant"
+    assert "diff" not in _entry(report, "ctl1", "EP-04")
     qos = _entry(report, "sw1", "LAN-05")["diff"]
     assert "mls qos trust cos" in qos and "radius-server key 0 ********" in qos
 
 
 def test_harden_mode_statuses(runs):
     report = runs["harden"]["report"]
-    for host, control in (("ctl1", "AUTH-02"), ("ctl1", "TLS-01"), ("ctl1", "CERT-01"), ("sw1", "LAN-01")):
+    for host, control in (("ctl1", "AUTH-02"), ("ctl1", "TLS-01"), ("ctl1", "CERT-01"), ("sw1", "LAN-01"),
+                          ("ctl2", "EP-03")):
         entry = _entry(report, host, control)
         assert (entry["status"], entry.get("remediated")) == ("compliant", True), entry
     assert "+  sip: High" in _entry(report, "ctl1", "TLS-01")["diff"]
@@ -392,3 +405,48 @@ def test_json_stdout_callback_and_limit(runs):
     report = json.loads((reports / "latest" / "report.json").read_text(encoding="utf-8"))
     assert set(report["summary"]["hosts"]) == {"ctl1", "sw1"}  # --limit: the others are not in this run
     assert _entry(report, "ctl1", "AUTH-02")["status"] == "drift"
+
+
+STOP_PLAYBOOK = '''
+- name: Controllers fail early
+  hosts: mivb_controllers
+  gather_facts: false
+  tasks:
+    - name: AUTH-01 | PATCH | Factory default password is changed
+      ansible.builtin.assert:
+        that: false
+        fail_msg: controller refused the new password
+
+    - name: AUTH-02 | PATCH | Never reached
+      ansible.builtin.debug:
+        msg: unreachable code
+
+- name: Switches never start
+  hosts: lan_switches
+  gather_facts: false
+  tasks:
+    - name: LAN-01 | PATCH | Never reached
+      ansible.builtin.debug:
+        msg: unreachable code
+'''
+
+
+def test_failed_hosts_and_plays_that_never_start(runs):
+    """All hosts of play 1 fail, so ansible-playbook stops: play 2's switches must still be reported."""
+    (runs["work"] / "stop.yml").write_text(STOP_PLAYBOOK, encoding="utf-8")
+    reports = runs["work"] / "reports-stop"
+    env = {**runs["env"], "VOICESEC_REPORT_DIR": str(reports)}
+    proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", "inventory.yml", "stop.yml",
+                           "--limit", "ctl1,sw1"], cwd=runs["work"], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Switches never start" not in proc.stdout
+    report = json.loads((reports / "latest" / "report.json").read_text(encoding="utf-8"))
+    assert set(report["summary"]["hosts"]) == {"ctl1", "sw1"}
+    auth01 = _entry(report, "ctl1", "AUTH-01")
+    assert auth01["status"] == "error" and "controller refused the new password" in auth01["detail"]
+    stopped = _entry(report, "ctl1", "AUTH-02")
+    assert stopped["status"] == "manual"
+    assert stopped["detail"] == ("not evaluated in this run: host stopped after failed task "
+                                 "'AUTH-01 | PATCH | Factory default password is changed'")
+    assert _entry(report, "sw1", "LAN-01")["detail"] == "not evaluated in this run (tags/limit/toggle)"
