@@ -58,10 +58,12 @@ Behaviour worth knowing
   enters the MTCE shell with ``LOGS READ HOTEL [ALL|NEW n|OLD n] [MATCH s]`` (ends with
   ``N HOTEL log(s) displayed``) and ``LOGS PURGE HOTEL [ALL|NEW n|OLD n]`` (``N HOTEL log(s)
   purged``, audited). Factory: 24 synthetic occupancy logs. See ``maintenance.py`` (LOG-05).
-- Test hooks (``test_hooks: true``): ``POST /_emulator/hotel_logs {"count": n}`` adds logs; ``/_emulator/faults`` (``status`` 0 drops the
-  connection, null only delays; ``when``: ``before`` = request not processed, ``after`` =
-  processed but the answer is replaced; ``count`` null = until cleared), ``/_emulator/clock``
-  (GET, POST ``advance_seconds``), ``/_emulator/stats`` (``logins``, ``requests``,
-  ``writes`` = successful PATCH/PUT/DELETE/POST other than login/logout/verify-secret,
-  ``handshakes`` per listener).
+- Test hooks (``test_hooks: true``):
+  ``POST /_emulator/hotel_logs {"count": n}`` adds occupancy logs;
+  ``/_emulator/faults``: ``status`` 0 drops the connection, null only delays; ``when``
+  ``before`` = request not processed, ``after`` = processed but the answer is replaced;
+  ``count`` null = until cleared;
+  ``/_emulator/clock``: GET, POST ``advance_seconds``;
+  ``/_emulator/stats``: ``logins``, ``requests``, ``writes`` (successful PATCH/PUT/DELETE/POST
+  other than login/logout/verify-secret), ``handshakes`` per listener.
 """

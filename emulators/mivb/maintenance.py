@@ -203,13 +203,11 @@ async def _session(ctrl: Controller, process: asyncssh.SSHServerProcess) -> None
 
 
 def _host_key(ctrl: Controller) -> asyncssh.SSHKey:
-    path = ctrl.store.path("ssh_host_key")
     text = ctrl.store.read_pem("ssh_host_key")
     if text:
         return asyncssh.import_private_key(text)
     key = asyncssh.generate_private_key("ssh-ed25519")
     ctrl.store.write_pem("ssh_host_key", key.export_private_key().decode())
-    path.chmod(0o600)
     return key
 
 

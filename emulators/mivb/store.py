@@ -14,7 +14,7 @@ from typing import Any
 
 STATE_FILE = "state.json"
 AUDIT_FILE = "audit.jsonl"
-# PEM files; *_key.pem are private (0600).
+# PEM files; every file with "key" in its name is private (0600).
 PEM_FILES = (
     "web_cert.pem",
     "web_key.pem",
@@ -63,7 +63,7 @@ class StateStore:
 
     def write_pem(self, name: str, text: str) -> None:
         if text:
-            self._write(name, text, private=name.endswith("_key.pem"))
+            self._write(name, text, private="key" in name)
         else:
             self.path(name).unlink(missing_ok=True)
 
