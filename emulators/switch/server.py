@@ -172,6 +172,11 @@ class Fleet:
             except (TimeoutError, AttributeError):
                 pass
         self._servers.clear()
+        # sessions parked in a slow-reply sleep or a read would otherwise die with the loop
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class FleetHandle:

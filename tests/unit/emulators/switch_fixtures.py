@@ -80,3 +80,12 @@ def hook(handle: FleetHandle, method: str, path: str, body: Any = None) -> tuple
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read())
+
+
+def wait_dropped(conn: Any) -> None:
+    """Read until the switch closes the SSH channel (reload, dropped connection), then let go."""
+    chan = conn.remote_conn
+    chan.settimeout(10)
+    while chan.recv(4096):
+        pass
+    conn.remote_conn_pre.close()

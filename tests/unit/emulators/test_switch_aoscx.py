@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from netmiko.exceptions import ConfigInvalidException
 from ntc_templates.parse import parse_output
-from switch_fixtures import connect, restart_same_port, start, switch_spec
+from switch_fixtures import connect, restart_same_port, start, switch_spec, wait_dropped
 
 ERRORS = r"Invalid input|Command incomplete|Ambiguous command"
 
@@ -144,7 +144,7 @@ def test_boot_system_restores_startup_and_restart_keeps_it(tmp_path):
         out = conn.send_command_timing("n")
         assert "Continue (y/n)?" in out
         conn.write_channel("y\r")
-        conn.disconnect()
+        wait_dropped(conn)
         fresh = connect(handle, "cx1")
         run = fresh.send_command("show running-config")
         assert "name SAVED" in run and "vlan 41" not in run

@@ -86,10 +86,11 @@ def test_hooks_only_for_switches_that_enable_them(fleet):
 def test_drop_mid_config_keeps_earlier_lines(fleet):
     status, faults = hook(fleet, "POST", "/switches/sw1/faults", {"drop_after_config_lines": 2})
     assert status == 200 and faults["drop_after_config_lines"] == 2
-    conn = connect(fleet, "sw1")
+    conn = connect(fleet, "sw1", read_timeout_override=2)
     conn.enable()
     with pytest.raises((OSError, EOFError, ReadTimeout)):
         conn.send_config_set(["vlan 60", "name FIRST", "vlan 61", "name NEVER"])
+    assert conn.remote_conn.closed or not conn.remote_conn.get_transport().is_active()
     fresh = connect(fleet, "sw1")
     fresh.enable()
     run = fresh.send_command("show running-config")
@@ -119,9 +120,9 @@ def test_slow_reply_outlasts_a_short_read_timeout(fleet):
     conn.enable()
     hook(fleet, "POST", "/switches/sw1/faults", {"slow_reply_seconds": 1.5})
     with pytest.raises(ReadTimeout):
-        conn.send_command("show version", read_timeout=0.3)
+        conn.send_command("show version", expect_string=r"sw1#", read_timeout=0.3)
     hook(fleet, "DELETE", "/switches/sw1/faults")
-    conn.disconnect()
+    conn.remote_conn_pre.close()
 
 
 def test_stats_and_drift(fleet):

@@ -9,7 +9,16 @@ import paramiko
 import pytest
 from netmiko.exceptions import ConfigInvalidException, NetmikoAuthenticationException, ReadTimeout
 from ntc_templates.parse import parse_output
-from switch_fixtures import ENABLE, PASSWORD, USERNAME, connect, restart_same_port, start, switch_spec
+from switch_fixtures import (
+    ENABLE,
+    PASSWORD,
+    USERNAME,
+    connect,
+    restart_same_port,
+    start,
+    switch_spec,
+    wait_dropped,
+)
 
 ERRORS = r"% Invalid|% Incomplete|% Ambiguous"
 
@@ -259,8 +268,7 @@ def test_reload_restores_startup_config(ios):
     out = conn.send_command_timing("no")
     assert "Proceed with reload? [confirm]" in out
     conn.write_channel("\n")
-    time.sleep(0.3)
-    conn.disconnect()
+    wait_dropped(conn)
 
     fresh = connect(handle, "sw1")
     fresh.enable()
