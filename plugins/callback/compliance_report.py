@@ -182,15 +182,15 @@ class CallbackModule(CallbackBase):
         """Fold one task result into the per host/control state; False if not a control task."""
         name = self._task_name(result)
         ids = control_ids_from_task_name(name)
+        if not ids:
+            return False
         res = result.result
         per_control = self._controls_of(res)
-        if not ids and not per_control:
-            return False
         host = result.host.get_name()
         self._add_host(result.host)
         check = self._is_check(result.task)
         self._check_flags.append(check)
-        message = mask_text(str(res.get("msg") or res.get("module_stderr") or "task failed"))
+        message = mask_text(_failure_message(res))
         task_diff = self._diff_text(res)
         # With a `controls` dict the module says which controls it evaluated (with --tags the
         # switch role narrows it): IDs the task name lists but the dict omits were not evaluated.
@@ -397,6 +397,16 @@ class CallbackModule(CallbackBase):
         tmp.symlink_to(target.name)
         os.replace(tmp, latest)  # atomic: readers never see a missing link
         return target
+
+
+def _failure_message(res: dict[str, Any]) -> str:
+    """The task's error; for a loop, the failed items' errors rather than "One or more items failed"."""
+    # callback results may not carry an item's `failed` flag (ansible-core 2.19+): the error does
+    items = [r for r in res.get("results", []) if isinstance(r, dict)
+             and (r.get("failed") or "exception" in r or r.get("evaluated_to") is False)]
+    if items:
+        return "; ".join(dict.fromkeys(str(r.get("msg") or "item failed") for r in items))
+    return str(res.get("msg") or res.get("module_stderr") or "task failed")
 
 
 def _static_pattern(hosts: Any) -> bool:

@@ -100,6 +100,13 @@ PLAYBOOK = '''
             -----END RSA PRIVATE KEY-----
             admin password TopSecretPw1
 
+    - name: AUTH-06 | PATCH | Phone administrator passcode, per item
+      ansible.builtin.assert:
+        that: item != 'b' or inventory_hostname != 'ctl2'
+        fail_msg: "item {{ item }} refused passcode=5938271046"
+      loop: [a, b]
+      ignore_errors: true
+
     - name: EP-03, EP-04 | PATCH | Voice and SRTP encryption enabled
       voicesec_test_result:
         changed: true
@@ -278,6 +285,9 @@ def test_check_mode_statuses(runs):
     assert _entry(report, "ctl1", "CERT-03")["detail"] == "planned"
     assert _entry(report, "ctl_down", "TLS-02")["detail"].startswith("host unreachable")
     assert "expiry read back wrong" in _entry(report, "ctl2", "AUTH-04")["detail"]
+    # a loop: the failed item's message, secret masked, not "One or more items failed"
+    assert _entry(report, "ctl2", "AUTH-06")["detail"].endswith("item b refused passcode=********")
+    assert _entry(report, "ctl1", "AUTH-06")["status"] == "compliant"
     assert _entry(report, "sw1", "LOG-03")["detail"] == "ACL 1752 refused by the switch"
     # named in the task but absent from the module's `controls`: not evaluated (e.g. --tags)
     assert _entry(report, "sw1", "LAN-03")["detail"] == "not evaluated in this run (tags/limit/toggle)"
