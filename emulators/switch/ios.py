@@ -190,6 +190,12 @@ def acl_entry(ctx: ApplyContext, platform: str) -> None:
                 target.children = [c for c in target.children if c.text.split(None, 1)[1] != words[0]]
             continue
         ace = parse_ace(words[0].split(), platform)
+        # an AOS-CX comment shares its sequence number with the entry it describes
+        kind = "comment" if ace.action == "comment" else "entry"
+
+        def slot(node: Node, kind: str = kind) -> bool:
+            return ("comment" if node.text.split()[1] == "comment" else "entry") == kind
+
         seqs = [int(c.text.split()[0]) for c in target.children]
         if ace.seq is None:
             if any(c.text.split(None, 1)[1] == ace.text for c in target.children):
@@ -197,15 +203,15 @@ def acl_entry(ctx: ApplyContext, platform: str) -> None:
             seq = (max(seqs) // 10 * 10 + 10) if seqs else 10
         else:
             seq = ace.seq
-            if seq in seqs:
-                same = next(c for c in target.children if int(c.text.split()[0]) == seq)
+            same = next((c for c in target.children if int(c.text.split()[0]) == seq and slot(c)), None)
+            if same is not None:
                 if same.text.split(None, 1)[1] == ace.text:
                     continue
                 if platform == "cisco_ios":
                     raise HandlerError("% Duplicate sequence number\r\n")
                 target.children.remove(same)
         target.children.append(Node(f"{seq} {ace.text}"))
-        target.children.sort(key=lambda c: int(c.text.split()[0]))
+        target.children.sort(key=lambda c: (int(c.text.split()[0]), c.text.split()[1] != "comment"))
 
 
 def h_acl_seq_only(ctx: ApplyContext) -> None:
