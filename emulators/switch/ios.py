@@ -255,7 +255,11 @@ def remove_vlan(ctx: ApplyContext) -> None:
 
 
 def h_vlan_name(ctx: ApplyContext) -> None:
+    if not ctx.negate and len(ctx.match.words[-1]) > 32:
+        raise HandlerError(index=1)
     for target in ctx.targets:
+        if target.text == "vlan 1":
+            raise HandlerError("%Default VLAN 1 may not have its name changed.\r\n")
         target.remove_prefix("name")
         if not ctx.negate:
             target.children.append(Node(ctx.match.text))

@@ -98,7 +98,7 @@ async def _session(process: asyncssh.SSHServerProcess[str], device: Device) -> N
                 line = _edit(raw)
                 secret = not session.echo_input
                 if not secret:
-                    write(line + "\r\n")
+                    write(line.replace("\x1a", "^Z") + "\r\n")
                 if device.faults.slow_reply_seconds > 0:
                     await asyncio.sleep(device.faults.slow_reply_seconds)
                 reply = session.handle_line(line)
