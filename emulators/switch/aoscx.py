@@ -34,7 +34,7 @@ from .grammar import (
 )
 from .ios import acl_entry, h_acl_seq_only
 from .model import Node
-from .secrets import cx_decrypt, cx_encrypt
+from .secrets import cx_encrypt
 
 if TYPE_CHECKING:
     from .device import Device
@@ -109,7 +109,8 @@ def h_vlan_access(ctx: ApplyContext) -> None:
     for target in ctx.targets:
         target.remove_prefix("vlan access")
         if ctx.negate:
-            target.children.append(Node("vlan access 1"))  # the port falls back to the default VLAN
+            if not target.find_prefix("vlan trunk"):
+                target.children.append(Node("vlan access 1"))  # an access port falls back to VLAN 1
             continue
         target.remove_prefix("vlan trunk")
         target.children.append(Node(ctx.match.text))
@@ -169,7 +170,7 @@ def h_radius_host(ctx: ApplyContext) -> None:
     while i < len(rest):
         if rest[i] == "key":
             kind, secret = rest[i + 1], rest[i + 2]
-            if kind == "ciphertext" and cx_decrypt(secret) is None:
+            if kind == "ciphertext" and not (secret.startswith("AQBap") and len(secret) > 10):
                 raise HandlerError("Invalid ciphertext key.\r\n")
             out += ["key", "ciphertext", cx_encrypt(secret) if kind == "plaintext" else secret]
             i += 3
@@ -305,6 +306,13 @@ IF_DOT1X: list[tuple[str, dict[str, Any]]] = [
 
 MACAUTH: list[tuple[str, dict[str, Any]]] = [
     ("enable", {}),
+    ("radius server-group <word>", {"key": 2}),
+    ("reauth", {}),
+    *COMMON_CONFIG,
+]
+
+IF_MACAUTH: list[tuple[str, dict[str, Any]]] = [
+    ("enable", {}),
     ("reauth", {}),
     *COMMON_CONFIG,
 ]
@@ -354,7 +362,7 @@ class ArubaAOSCX(Dialect):
             "dot1x": compile_rules(DOT1X, PARAMS),
             "if-dot1x": compile_rules(IF_DOT1X, PARAMS),
             "macauth": compile_rules(MACAUTH, PARAMS),
-            "if-macauth": compile_rules(MACAUTH, PARAMS),
+            "if-macauth": compile_rules(IF_MACAUTH, PARAMS),
         }
 
     def format_error(self, err: NoMatch, prompt: str, line: str) -> str:

@@ -93,6 +93,8 @@ class CliSession:
         self.config_lines += 1
         if outcome.error is not None:
             return Reply(self.dialect.format_error(outcome.error, prompt, line))
+        if outcome.refused:
+            return Reply(outcome.message)
         self.device.last_change = time.time()
         self.device.audit("config", user=self.device.spec.username, peer=self.peer, command=mask_secrets(line.strip()))
         limit = self.device.faults.drop_after_config_lines

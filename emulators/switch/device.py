@@ -25,7 +25,7 @@ AUDIT_FILE = "audit.log"
 
 _SECRET_PATTERNS = [
     re.compile(r"(\bkey\s+(?:(?:0|7|plaintext|ciphertext)\s+)?)\S.*$", re.I),
-    re.compile(r"(\b(?:secret|password)\s+(?:\d\s+)?)\S+", re.I),
+    re.compile(r"(\b(?:secret|password)\s+(?:(?:\d|ciphertext|plaintext)\s+)?)\S+", re.I),
 ]
 
 
@@ -141,8 +141,9 @@ class Device:
             for command in commands:
                 frames[0].targets = [self.running]
                 outcome = apply_line(self.dialect, self.running, frames, command)
-                if outcome.error is not None:
-                    errors.append({"command": mask_secrets(command), "error": outcome.error.kind})
+                if outcome.error is not None or outcome.refused:
+                    kind = outcome.error.kind if outcome.error is not None else outcome.message.strip()
+                    errors.append({"command": mask_secrets(command), "error": kind})
                 elif outcome.end:
                     frames = [Frame("config", [self.running], self.dialect.config_mode_label)]
                 self.audit("drift", command=mask_secrets(command))

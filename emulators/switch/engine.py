@@ -31,6 +31,7 @@ class Outcome:
     message: str = ""  # informational output (already platform-formatted, no prompt)
     end: bool = False  # back to privileged exec
     do_line: str | None = None  # `do <exec command>`
+    refused: bool = False  # a handler refused the line with a platform message
 
 
 @dataclass
@@ -124,7 +125,7 @@ def _execute(dialect: Dialect, root: Node, frames: list[Frame], m: Match, negate
     except HandlerError as err:
         if err.index is not None:
             return Outcome(error=NoMatch("invalid", err.index + offset))
-        return Outcome(message=err.message)
+        return Outcome(message=err.message, refused=True)
     except ParamError as err:
         return Outcome(error=NoMatch("invalid", err.index + offset))
     return Outcome(message="".join(ctx.messages))
