@@ -21,7 +21,6 @@ class Reply:
     text: str = ""
     close: bool = False  # polite logout
     drop: bool = False  # fault: connection torn down without a reply
-    echo: bool = True
 
 
 Pending = Callable[[str], Reply]
@@ -162,14 +161,13 @@ class CliSession:
             if line == self.device.spec.enable_secret:
                 self.mode = "enable"
                 self.device.audit("enable", user=self.device.spec.username, peer=self.peer, result="ok")
-                return Reply("\r\n", echo=False)
+                return Reply("\r\n")
             self.enable_tries += 1
             if self.enable_tries >= 3:
                 self.device.audit("enable", user=self.device.spec.username, peer=self.peer, result="denied")
-                return Reply("\r\n% Bad secrets\r\n\r\n", echo=False)
+                return Reply("\r\n% Bad secrets\r\n\r\n")
             reply = self._ask_secret()
             reply.text = "\r\n" + reply.text
-            reply.echo = False
             return reply
 
         check.secret = True  # type: ignore[attr-defined]

@@ -93,3 +93,14 @@ def test_spec_validation_and_repr_hides_secrets():
                                            "state_dir": "/tmp/x", "username": "u", "password": "hunter2",
                                            "enable_secret": "en"}]})
     assert "hunter2" not in repr(lab) and lab.control is None
+
+
+def test_aoscx_access_and_trunk_exclude_each_other():
+    root, _, results = _apply("aruba_aoscx", ["vlan 30", "interface 1/1/3", "vlan trunk native 30",
+                                              "no vlan access", "vlan trunk allowed 40"])
+    iface = root.find("interface 1/1/3")
+    assert iface is not None and [c.text for c in iface.children] == ["vlan trunk native 30"]
+    assert results[4].refused and results[4].message == "VLAN 40 does not exist.\r\n"
+    _apply_more = _apply("aruba_aoscx", ["interface 1/1/4", "no vlan access"])[0]
+    iface4 = _apply_more.find("interface 1/1/4")
+    assert iface4 is not None and [c.text for c in iface4.children] == ["vlan access 1"]
