@@ -17,15 +17,23 @@ from ansible.plugins.action import ActionBase
 # Heavy imports at module top on purpose (see the module docstring).
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_render
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (
+    CONTROL_IDS,
+    SwitchIntentError,
+    normalize_intent,
+)
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatformError
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_target import target_from_vars
 
 _LOADED_IN_PID = os.getpid()
+switch_render.preload()  # compiled once here, inherited by every forked worker
 
 ARGUMENT_SPEC = {
-    "intended": {"type": "str", "required": True, "no_log": False},
-    "managed": {"type": "dict", "required": True},
+    "intended": {"type": "str"},
+    "managed": {"type": "dict"},
+    "intent": {"type": "dict"},
     "save": {"type": "bool", "default": True},
     "update_secrets": {"type": "bool", "default": False},
     "gather_facts": {"type": "bool", "default": True},
@@ -39,12 +47,22 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         started = time.perf_counter()
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        scope = sd.Scope.from_dict(args["managed"])
+        _, args = self.validate_argument_spec(
+            argument_spec=ARGUMENT_SPEC,
+            mutually_exclusive=[("intent", "intended"), ("intent", "managed")],
+            required_one_of=[("intent", "intended")],
+            required_together=[("intended", "managed")],
+        )
+        scope = sd.Scope.from_dict(args["managed"] or {"controls": list(CONTROL_IDS)})
         try:
             platform, target = target_from_vars(task_vars or {}, self._templar.template)
-        except (SwitchPlatformError, ValueError) as exc:
-            return self._fail(result, scope, str(exc))
+            if args["intent"] is not None:
+                # Validate and render here: no connection is made for invalid intent.
+                norm = normalize_intent(args["intent"], platform.name)
+                args["intended"] = switch_render.render_config(norm)
+                scope = sd.Scope.from_dict(norm["managed"])
+        except (SwitchPlatformError, SwitchIntentError, ValueError) as exc:
+            return self._fail(result, scope, str(exc), kind="intent")
         check = bool(self._task.check_mode)
         timing = {"preloaded": _LOADED_IN_PID != os.getpid()}
         try:

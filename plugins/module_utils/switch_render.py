@@ -1,0 +1,40 @@
+"""Render templates/switch/<platform>/config.j2 from normalized intent, templates compiled once.
+
+switch_config renders in its action plugin when the role passes `intent` instead of a
+pre-rendered `intended`: the Jinja environment (and so every compiled template) is built
+once in the parent process at import and inherited by every forked worker, where a
+template lookup per host would compile all templates again in each worker.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "switch"
+
+
+@cache
+def environment(platform: str) -> jinja2.Environment:
+    # trim_blocks like Ansible's template lookup, so both paths render byte-identical text.
+    return jinja2.Environment(  # noqa: S701 - switch CLI text, not HTML
+        loader=jinja2.FileSystemLoader(str(TEMPLATES / platform)),
+        trim_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_config(norm: dict[str, Any]) -> str:
+    return environment(norm["platform"]).get_template("config.j2").render(sw=norm)
+
+
+def preload(platforms: tuple[str, ...] = ("cisco_ios", "aruba_aoscx")) -> None:
+    for platform in platforms:
+        if (TEMPLATES / platform / "config.j2").is_file():
+            env = environment(platform)
+            for name in env.list_templates(extensions=["j2"]):
+                env.get_template(name)
