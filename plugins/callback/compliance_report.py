@@ -392,10 +392,13 @@ class CallbackModule(CallbackBase):
         (target / "junit.xml").write_text(render_junit(report), encoding="utf-8")
         latest = root / "latest"
         tmp = root / f".latest-{os.getpid()}"
-        if tmp.is_symlink() or tmp.exists():
-            tmp.unlink()
-        tmp.symlink_to(target.name)
-        os.replace(tmp, latest)  # atomic: readers never see a missing link
+        try:
+            if tmp.is_symlink() or tmp.exists():
+                tmp.unlink()
+            tmp.symlink_to(target.name)
+            os.replace(tmp, latest)  # atomic: readers never see a missing link
+        except OSError as exc:  # e.g. a share without symlinks: the report itself is written
+            self._display.warning(f"compliance_report: {latest} not updated: {exc}")
         return target
 
 
