@@ -3,7 +3,7 @@ from __future__ import annotations
 
 DOCUMENTATION = """
 name: mivb
-author: voicesec maintainers
+author: voicesec maintainers (@voicesec)
 short_description: HttpApi plugin for the MiVoice Business management API
 description:
   - Connects to a MiVB controller's management API (the contract in docs/management-api.md)
@@ -40,7 +40,10 @@ from typing import Any
 from urllib.error import HTTPError
 
 from ansible.errors import AnsibleConnectionFailure
-from ansible_collections.ansible.netcommon.plugins.plugin_utils.httpapi_base import HttpApiBase
+
+# Core's base (netcommon's subclass adds nothing this plugin uses), so the plugin imports
+# without netcommon; the connection plugin ansible.netcommon.httpapi is still required to run.
+from ansible.plugins.httpapi import HttpApiBase
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
     MivbSession,
     envelope,

@@ -20,7 +20,6 @@ import json
 import socket
 import ssl
 import urllib.error
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -304,10 +303,8 @@ class DirectTransport(MivbSession):
         self.host = host
         self.port = port
         self._base = f"https://{host}:{port}"
-        if validate_certs:
-            self._ctx = ssl.create_default_context(cafile=ca_path)
-        else:
-            self._ctx = ssl._create_unverified_context()  # noqa: S323 - explicit opt-out only
+        self._ca_path = ca_path
+        self._validate_certs = validate_certs
         self._timeout = timeout
         super().__init__(self._send, username, password, factory_password)
 
@@ -316,9 +313,12 @@ class DirectTransport(MivbSession):
         hdrs = {"Accept": "application/json", **headers}
         if data is not None:
             hdrs["Content-Type"] = "application/json"
-        req = urllib.request.Request(self._base + path, data=data, method=method, headers=hdrs)  # noqa: S310
+        from ansible.module_utils.urls import open_url
+
         try:
-            with urllib.request.urlopen(req, timeout=self._timeout, context=self._ctx) as resp:  # noqa: S310
+            resp = open_url(self._base + path, data=data, headers=hdrs, method=method, timeout=self._timeout,
+                            validate_certs=self._validate_certs, ca_path=self._ca_path, use_proxy=False)
+            with resp:
                 return resp.status, parse_body(resp.read())
         except urllib.error.HTTPError as exc:
             return exc.code, parse_body(exc.read())

@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 module: admin_password
 short_description: Change the MiVB factory administrator password (AUTH-01)
 version_added: 0.1.0
-author: voicesec maintainers
+author: voicesec maintainers (@voicesec)
 description:
   - When the session's login requires a password change (factory state, or an expired password), sets
     O(new_password). When the session is normal and O(new_password) differs from the password this play

@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 module: mivb_facts
 short_description: Read every MiVB form, admin policies, user profiles and the newest audit entry id
 version_added: 0.1.0
-author: voicesec maintainers
+author: voicesec maintainers (@voicesec)
 description:
   - Returns C(ansible_facts.mivb) with C(forms) (each form's fields), C(admin_policies), C(user_profiles),
     C(audit_trail_newest_id), C(session) and C(errors) (what the account's policy could not read).

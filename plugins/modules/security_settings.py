@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 module: security_settings
 short_description: Manage the MiVB System Security Management form (AUTH-02..06, TLS-01, TLS-02)
 version_added: 0.1.0
-author: voicesec maintainers
+author: voicesec maintainers (@voicesec)
 description:
   - Sets password strength (AUTH-02), session inactivity period (AUTH-03), password expiry (AUTH-04),
     login banner (AUTH-05), Phone Administrator Passcode (AUTH-06), per-application TLS security levels
@@ -119,11 +119,11 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import ru
 ARGUMENT_SPEC = dict(
     password_strength=dict(type="str", choices=["Weak", "Medium", "Strong"]),
     session_inactivity_minutes=dict(type="int"),
-    password_expiry_days=dict(type="int"),
+    password_expiry_days=dict(type="int", no_log=False),
     login_banner_enabled=dict(type="bool"),
     login_banner_text=dict(type="str"),
     phone_admin_passcode=dict(type="str", no_log=True),
-    passcode_min_length=dict(type="int", default=10),
+    passcode_min_length=dict(type="int", default=10, no_log=False),
     tls_security_levels=dict(type="dict"),
     tls_exceptions=dict(type="dict"),
     https_tls_1_2_only=dict(type="bool"),

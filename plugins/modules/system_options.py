@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 module: system_options
 short_description: Manage the MiVB System Options form (EP-02, EP-03, EP-04, TOLL-02)
 version_added: 0.1.0
-author: voicesec maintainers
+author: voicesec maintainers (@voicesec)
 description:
   - Sets voice encryption (EP-03), SRTP encryption (EP-04), DISA failed attempts and lock-out timer
     (TOLL-02), the set registration access code and registration attempts (EP-02).

@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 module: web_certificate
 short_description: Install the MiVB web server certificate and report its expiry (CERT-01, CERT-02)
 version_added: 0.1.0
-author: voicesec maintainers
+author: voicesec maintainers (@voicesec)
 description:
   - Validates the certificate, key and intermediates locally with C(cryptography) before anything is
     uploaded - PEM, key matches the certificate, each intermediate issued the previous certificate (chain

@@ -18,7 +18,16 @@ from mivb_certgen import issue
 
 PASSCODE = "8302719465"
 ACCESS_CODE = "49275813"
-PLAYBOOK = "- name: Harden\n  hosts: mivb_controllers\n  gather_facts: false\n  roles:\n    - role: voicesec.mivb.mivb_hardening\n"
+PLAYBOOK = """\
+- name: Harden
+  hosts: mivb_controllers
+  gather_facts: false
+  roles:
+    - role: voicesec.mivb.mivb_hardening
+  post_tasks:
+    - name: Read controller facts
+      voicesec.mivb.mivb_facts:
+"""
 
 
 def _host(ctl, tmp: Path, name: str, **extra):
@@ -115,6 +124,10 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     results = tasks(second, "mivb1")
     assert [n for n, r in results.items() if r.get("changed")] == []
     assert len([n for n in results if " | " in n]) == 14
+    facts = results["Read controller facts"]["ansible_facts"]["mivb"]
+    assert facts["forms"]["system_security_management"]["password_strength"] == "Strong"
+    assert facts["forms"]["web_server_certificate"]["sha256_fingerprint"] == fingerprint(bundle.leaf_obj)
+    assert PASSCODE not in second.stdout and MANAGED_PASSWORD not in second.stdout
     stats = ctl.raw.stats()
     assert stats["writes"] == 0 and stats["logins"] == 1
     form_gets = {k: v for k, v in stats["requests"].items() if k.startswith("GET /api/v1/forms/")}
