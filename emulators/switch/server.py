@@ -87,33 +87,37 @@ async def _session(process: asyncssh.SSHServerProcess[str], device: Device) -> N
     session = CliSession(device, f"{peer[0]}:{peer[1]}" if peer else "")
     device.stats["sessions"] += 1
     write = process.stdout.write
+    if process.command:  # `ssh switch show version`: one command, no prompt, then close
+        reply = session.handle_line(process.command)
+        write(reply.text)
+        process.exit(0)
+        return
     write(session.greeting())
     state: dict[str, Any] = {}
-    try:
-        while True:
+    while True:
+        try:
             data = await process.stdin.read(4096)
-            if not data:
-                break
-            for raw in _split_lines(data, state):
-                line = _edit(raw)
-                secret = not session.echo_input
-                if not secret:
-                    write(line.replace("\x1a", "^Z") + "\r\n")
-                if device.faults.slow_reply_seconds > 0:
-                    await asyncio.sleep(device.faults.slow_reply_seconds)
-                reply = session.handle_line(line)
-                if reply.drop:
-                    conn.abort()
-                    return
-                if reply.close:
-                    write(reply.text)
-                    process.exit(0)
-                    return
-                write(reply.text + ("" if session.pending is not None else session.prompt))
-    except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged):
-        pass
-    except (asyncssh.DisconnectError, ConnectionError, BrokenPipeError):
-        return
+        except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
+            continue  # window resizes and breaks do not end a CLI session
+        except (asyncssh.DisconnectError, ConnectionError):
+            return
+        if not data:
+            break
+        for raw in _split_lines(data, state):
+            line = _edit(raw)
+            if session.echo_input:
+                write(line.replace("\x1a", "^Z") + "\r\n")
+            if device.faults.slow_reply_seconds > 0:
+                await asyncio.sleep(device.faults.slow_reply_seconds)
+            reply = session.handle_line(line)
+            if reply.drop:
+                conn.abort()
+                return
+            if reply.close:
+                write(reply.text)
+                process.exit(0)
+                return
+            write(reply.text + ("" if session.pending is not None else session.prompt))
     try:
         process.exit(0)
     except OSError:
@@ -142,6 +146,7 @@ class Fleet:
                 process_factory=lambda p, d=device: _session(p, d),
                 line_editor=False,
                 encoding="utf-8",
+                errors="replace",  # a stray byte must not kill the session
                 allow_scp=False,
                 x11_forwarding=False,
                 agent_forwarding=False,

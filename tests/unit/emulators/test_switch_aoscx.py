@@ -185,3 +185,31 @@ def test_hier_config_remediation_round_trip(cx):
     after = scoped(conn.send_command("show running-config"))
     assert not tuple(WorkflowRemediation(after, intended).remediation_config.all_children())
     conn.disconnect()
+
+
+def test_exec_channel_and_window_resize(cx):
+    import time
+
+    import paramiko
+    from switch_fixtures import PASSWORD, USERNAME
+
+    handle, _ = cx
+    device = handle.devices["cx1"]
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(device.spec.address, handle.ports["cx1"], USERNAME, PASSWORD, look_for_keys=False,
+                   allow_agent=False)
+    _, stdout, _ = client.exec_command("show system")
+    rows = parse_output(platform="aruba_aoscx", command="show system", data=stdout.read().decode())
+    assert rows[0]["hostname"] == "cx1"
+    chan = client.invoke_shell()
+    chan.resize_pty(132, 50)
+    chan.send(b"\xffshow vlan\rshow system\r")
+    text = b""
+    deadline = time.monotonic() + 10
+    while b"Product Name" not in text:
+        assert time.monotonic() < deadline, text
+        text += chan.recv(65536) if chan.recv_ready() else b""
+        time.sleep(0.01)
+    assert "Invalid input: \ufffdshow" in text.decode()
+    client.close()
