@@ -254,6 +254,15 @@ def remove_vlan(ctx: ApplyContext) -> None:
     ctx.root.remove_prefix(f"vlan {vid}")
 
 
+def h_default_interface(ctx: ApplyContext) -> None:
+    name = ctx.match.words[-1]
+    node = ctx.root.find(f"interface {name}")
+    if node is None:
+        raise HandlerError(index=2)
+    node.children.clear()
+    ctx.messages.append(f"Interface {name} set to default configuration\r\n")
+
+
 def h_vlan_name(ctx: ApplyContext) -> None:
     if not ctx.negate and len(ctx.match.words[-1]) > 32:
         raise HandlerError(index=1)
@@ -302,6 +311,7 @@ GLOBAL: list[tuple[str, dict[str, Any]]] = [
                             "remove": remove_interface}),
     ("interface range <ifrange>", {"enters": "if", "label": "config-if-range", "section": resolve_range,
                                    "no_negate": True}),
+    ("default interface <ifname>", {"handler": h_default_interface, "no_negate": True}),
     ("ip access-list extended <word>", {"enters": "acl", "label": "config-ext-nacl"}),
     ("ip ssh version {1|2}", {"key": 3}),
     ("logging host <ip>", {}),
@@ -466,6 +476,10 @@ class CiscoIOS(Dialect):
 
     def login_banner(self, device: Device) -> str:
         return "\r\n"
+
+    def hostname(self, root: Node) -> str:
+        found = root.find_prefix("hostname")
+        return found[0].text.split(None, 1)[1] if found else "Switch"
 
     def render_running(self, device: Device, root: Node | None = None) -> str:
         return ios_show.running_config(self, device, root)

@@ -104,3 +104,12 @@ def test_aoscx_access_and_trunk_exclude_each_other():
     _apply_more = _apply("aruba_aoscx", ["interface 1/1/4", "no vlan access"])[0]
     iface4 = _apply_more.find("interface 1/1/4")
     assert iface4 is not None and [c.text for c in iface4.children] == ["vlan access 1"]
+
+
+def test_ios_default_interface_and_no_hostname():
+    root, frames, results = _apply("cisco_ios", ["interface Gi1/0/8", "description x", "shutdown",
+                                                 "default interface GigabitEthernet1/0/8", "no hostname"])
+    assert results[3].message == "Interface GigabitEthernet1/0/8 set to default configuration\r\n"
+    iface = root.find("interface GigabitEthernet1/0/8")
+    assert iface is not None and iface.children == [] and len(frames) == 1
+    assert shared_dialect("cisco_ios").hostname(root) == "Switch"
