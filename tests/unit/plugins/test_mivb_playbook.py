@@ -152,7 +152,31 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert ctl.raw.stats()["writes"] == 0
 
 
+CONTROLS = ("auth_01", "auth_02", "auth_03", "auth_04", "auth_05", "auth_06", "tls_01", "tls_02", "cert_01",
+            "cert_02", "ep_02", "ep_03", "ep_04", "toll_02")
+
+
+def only(control: str) -> dict:
+    """Host vars enabling one control of the role."""
+    return {f"mivb_hardening_{c}": c == control for c in CONTROLS}
+
+
+def _write_bundle(tmp: Path, name: str, cert: str, key: str, chain: str | None) -> dict:
+    d = tmp / f"{name}-files"
+    d.mkdir()
+    (d / "cert.pem").write_text(cert)
+    (d / "key.pem").write_text(key)
+    out = {"mivb_web_certificate_path": str(d / "cert.pem"), "mivb_web_private_key_path": str(d / "key.pem")}
+    if chain:
+        (d / "chain.pem").write_text(chain)
+        out["mivb_web_chain_path"] = str(d / "chain.pem")
+    return out
+
+
 def test_bad_inputs_fail_clearly_and_push_nothing(tmp_path):
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
     wrong = start_controller(tmp_path / "a")
     bad = start_controller(tmp_path / "b")
     try:
@@ -160,24 +184,70 @@ def test_bad_inputs_fail_clearly_and_push_nothing(tmp_path):
             ctl.raw.login(FACTORY_PASSWORD)
             ctl.raw.call("POST", "/api/v1/password",
                          {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
+            ctl.raw.token = None
             ctl.raw.reset_stats()
         with socket.socket() as s:
             s.bind(("127.0.5.251", 0))
             closed_port = s.getsockname()[1]
-        h_wrong, _ = _host(wrong, tmp_path, "wrongpw", ansible_password="Wrong#Pass1!Wrong2", mivb_factory_password="")
-        h_bad, _ = _host(bad, tmp_path, "badpass", mivb_phone_admin_passcode="1234")
-        h_down, _ = _host(bad, tmp_path, "down", ansible_host="127.0.5.251", ansible_httpapi_port=closed_port)
-        _inventory(tmp_path, {"wrongpw": h_wrong, "badpass": h_bad, "down": h_down})
-        proc = play(tmp_path, "--tags", "AUTH-06,TLS-01", "-e", "mivb_hardening_tls_exceptions={}")
+        good = issue(san=bad.address)
+        expired = issue(san=bad.address, start=now - dt.timedelta(days=9), end=now - dt.timedelta(days=2))
+        future = issue(san=bad.address, start=now + dt.timedelta(days=3), end=now + dt.timedelta(days=90))
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+
+        der = x509.load_pem_x509_certificate(good.leaf.encode()).public_bytes(serialization.Encoding.DER)
+        cases = {
+            # host: (control, extra host vars, task name prefix, expected message start)
+            "wrongpw": ("auth_06", {"ansible_password": "Wrong#Pass1!Wrong2", "mivb_factory_password": ""},
+                        "AUTH-06", "authentication failed"),
+            "down": ("auth_06", {"ansible_host": "127.0.5.251", "ansible_httpapi_port": closed_port},
+                     "AUTH-06", None),
+            "passrun": ("auth_06", {"mivb_phone_admin_passcode": "1234"}, "AUTH-06",
+                         "phone_admin_passcode: trivial passcode refused"),
+            "passrepeat": ("auth_06", {"mivb_phone_admin_passcode": "1111111111"}, "AUTH-06",
+                         "phone_admin_passcode: trivial passcode refused"),
+            "passletters": ("auth_06", {"mivb_phone_admin_passcode": "83027l9465"}, "AUTH-06",
+                            "phone_admin_passcode: digits 0-9 only"),
+            "expiry400": ("auth_04", {"mivb_hardening_password_expiry_days": 400}, "AUTH-04",
+                          "password_expiry_days: 400 is outside the allowed range 0-365"),
+            "tlsultra": ("tls_01", {"mivb_hardening_tls_security_levels": {"sip": "Ultra"}}, "TLS-01",
+                         "tls_security_levels.sip: 'Ultra' is not allowed"),
+            "nojustification": ("tls_01", {"mivb_hardening_tls_exceptions": {"mitai": {"level": "Low"}}}, "TLS-01",
+                                "tls_exceptions.mitai.justification: a TLS-01 exception"),
+            "keymismatch": ("cert_01", _write_bundle(tmp_path, "km", good.leaf, issue().key, good.intermediate),
+                            "CERT-01", "private_key: does not match"),
+            "certexpired": ("cert_01", _write_bundle(tmp_path, "ce", expired.leaf, expired.key, expired.intermediate),
+                            "CERT-01", "certificate: expired on"),
+            "certfuture": ("cert_01", _write_bundle(tmp_path, "cf", future.leaf, future.key, future.intermediate),
+                           "CERT-01", "certificate: not yet valid"),
+            "certnotpem": ("cert_01", _write_bundle(tmp_path, "cn", der.hex(), good.key, None),
+                           "CERT-01", "certificate: not a PEM certificate"),
+        }
+        hosts = {}
+        for name, (control, extra, _, _) in cases.items():
+            ctl = wrong if name == "wrongpw" else bad
+            hosts[name], _ = _host(ctl, tmp_path, name, **only(control))
+            hosts[name].update(extra)
+        _inventory(tmp_path, hosts)
+        proc = play(tmp_path)
         assert proc.returncode != 0
-        msg = {h: tasks(proc, h)["AUTH-06 | PATCH | Phone administrator passcode is set and not trivial"]["msg"]
-               for h in ("wrongpw", "badpass", "down")}
-        assert "authentication failed" in msg["wrongpw"] and "2 attempt(s) remaining" in msg["wrongpw"]
-        assert msg["badpass"].startswith("phone_admin_passcode: trivial passcode refused")
-        assert "cannot reach the controller" in msg["down"] or "Could not connect" in msg["down"]
-        assert "1234" not in proc.stdout.replace("like 1234", "")
-        assert wrong.raw.stats()["writes"] == 0 and bad.raw.stats()["writes"] == 0
-        entries = wrong.raw.audit(MANAGED_PASSWORD)  # not locked
+        for name, (_, _, cid, expected) in cases.items():
+            failed = {n: r for n, r in tasks(proc, name).items() if r.get("failed")}
+            assert len(failed) == 1, (name, failed)
+            task, result = next(iter(failed.items()))
+            assert task.startswith(cid + " | "), (name, task)
+            if name == "down":
+                assert "cannot reach the controller" in result["msg"] or "Could not connect" in result["msg"]
+            else:
+                assert result["msg"].startswith(expected), (name, result["msg"])
+        assert "2 attempt(s) remaining" in tasks(proc, "wrongpw")[next(
+            n for n in tasks(proc, "wrongpw") if n.startswith("AUTH-06"))]["msg"]
+        for rejected in ("83027l9465", "1111111111", MANAGED_PASSWORD, "Wrong#Pass1!Wrong2"):
+            assert rejected not in proc.stdout
+        # Nothing reached the controllers: no login, no request at all on the one behind the bad inputs.
+        assert bad.raw.stats()["requests"] == {} and bad.raw.stats()["logins"] == 0
+        assert wrong.raw.stats()["writes"] == 0
+        entries = wrong.raw.audit(MANAGED_PASSWORD)  # not locked: the managed password still logs in
         assert len([e for e in entries if e["action"] == "Login Failed"]) == 1
     finally:
         wrong.handle.stop()
