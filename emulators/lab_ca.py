@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -169,7 +170,14 @@ class LabCA:
         out = IssuedCertificate(directory / "cert.pem", directory / "key.pem", directory / "chain.pem")
         if out.cert_path.exists() and out.key_path.exists():
             current = x509.load_pem_x509_certificate(out.cert_path.read_bytes())
-            if current.not_valid_after_utc - _now() > dt.timedelta(days=30):
+            issuer_cert, _ = self._issuer()
+            try:
+                # A lab rebuilt with --fresh has a new CA: its old certificates must go.
+                current.verify_directly_issued_by(issuer_cert)
+                still_ours = True
+            except (ValueError, TypeError, InvalidSignature):
+                still_ours = False
+            if still_ours and current.not_valid_after_utc - _now() > dt.timedelta(days=30):
                 return out
         key = _new_key()
         cert = self.sign(key.public_key(), common_name, sans, days)

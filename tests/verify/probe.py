@@ -105,9 +105,14 @@ def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile
     if status != 200:
         return {"error": f"admin login failed: {status} {body.get('error')}"}
     admin_token = body["token"]
-    _call(base, "PUT", "/admin_policies/AUDIT-RO", cafile, {"default_access": "Read Only", "forms": {}}, admin_token)
-    ro_password = "Ro" + secrets.token_hex(6) + "!x#Y7" + "zq9"
-    _call(
+    st, body = _call(
+        base, "PUT", "/admin_policies/AUDIT-RO", cafile, {"default_access": "Read Only", "forms": {}}, admin_token
+    )
+    if st != 200:
+        return {"error": f"creating the Read Only policy failed: {st} {body}"}
+    # 18 characters, >= 2 of each class: valid at any password strength.
+    ro_password = "Ro" + secrets.token_hex(4) + "!x#Y7" + "zq9"
+    st, body = _call(
         base,
         "PUT",
         "/user_profiles/auditor",
@@ -115,13 +120,15 @@ def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile
         {"policy": "AUDIT-RO", "password": ro_password, "application_access_only": False},
         admin_token,
     )
+    if st != 200:
+        return {"error": f"creating the auditor profile failed: {st} {body.get('message')}"}
     _call(base, "POST", "/logout", cafile, {}, admin_token)
     status, body = _call(base, "POST", "/login", cafile, {"username": "auditor", "password": ro_password})
     if status != 200:
         return {"error": f"auditor login failed: {status} {body.get('error')}"}
     token = body["token"]
     if body.get("password_change_required"):
-        new = "Ro" + secrets.token_hex(6) + "!x#Y8" + "zq9"
+        new = "Ro" + secrets.token_hex(4) + "!x#Y8" + "zq9"
         _call(base, "POST", "/password", cafile, {"current_password": ro_password, "new_password": new}, token)
     forms = {}
     for name in ("system_security_management", "system_options", "web_server_certificate"):
