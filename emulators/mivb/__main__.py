@@ -28,7 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     started = time.monotonic()
-    handle = start_controllers(load_spec_file(args.spec))
+    try:
+        handle = start_controllers(load_spec_file(args.spec))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        # A missing spec, a bad key or a busy address: say which, without a traceback.
+        print(f"mivb: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     for rc in handle:
         print(
             f"mivb {rc.spec.name}: https://{rc.address}:{rc.https_port} sip_tls={rc.sip_tls_port} "
