@@ -84,7 +84,7 @@ class ActionModule(ActionBase):
         return result
 
     def _converge(self, conn, platform, target, args, scope, check):
-        running = ss.show_running(conn, platform)
+        running = ss.show_running(conn, platform, target.timeout)
         plan = sd.plan(platform, running, args["intended"], scope, args["update_secrets"])
         out = {
             "changed": False,
@@ -105,8 +105,8 @@ class ActionModule(ActionBase):
                        controls=sd.control_results(plan, scope, check_mode=True, pushed=False))
             return out
         try:
-            ss.push(conn, platform, plan.push_lines())
-            after_text = ss.show_running(conn, platform)
+            ss.push(conn, platform, plan.push_lines(), target.timeout)
+            after_text = ss.show_running(conn, platform, target.timeout)
             left = sd.plan(platform, after_text, args["intended"], scope, args["update_secrets"])
             if left.commands:
                 raise ss.SwitchSessionError(
@@ -133,16 +133,19 @@ class ActionModule(ActionBase):
         try:
             conn = self._conn_box[0]
             try:
-                current = ss.show_running(conn, platform)
+                if not conn.is_alive():
+                    raise OSError("session closed")
+                current = ss.show_running(conn, platform, target.timeout)
             except (ss.SwitchSessionError, *ss.SESSION_LOST):
                 ss.disconnect(conn)
                 conn = ss.connect(platform, target)
                 self._conn_box[0] = conn
-                current = ss.show_running(conn, platform)
+                current = ss.show_running(conn, platform, target.timeout)
             rollback = sd.rollback_plan(platform, current, plan.before, plan.intended, scope)
             if rollback.commands:
-                ss.push(conn, platform, rollback.push_lines())
-            check = sd.rollback_plan(platform, ss.show_running(conn, platform), plan.before, plan.intended, scope)
+                ss.push(conn, platform, rollback.push_lines(), target.timeout)
+            now = ss.show_running(conn, platform, target.timeout)
+            check = sd.rollback_plan(platform, now, plan.before, plan.intended, scope)
             if check.commands:
                 raise ss.SwitchSessionError("verify", "the config still differs after the rollback: "
                                             + "; ".join(sd.mask_line(c.strip()) for c in check.commands[:5]))

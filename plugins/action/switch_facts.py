@@ -38,7 +38,7 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg=str(exc), error_kind=getattr(exc, "kind", "config"))
             return result
         try:
-            running = ss.show_running(conn, platform)
+            running = ss.show_running(conn, platform, target.timeout)
         except (ss.SwitchSessionError, *ss.SESSION_LOST) as exc:
             result.update(failed=True, msg=f"{target.where}: reading the running config failed ({exc})")
             return result

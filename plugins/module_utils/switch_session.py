@@ -20,10 +20,11 @@ from netmiko.exceptions import (
     NetmikoAuthenticationException,
     NetmikoBaseException,
     NetmikoTimeoutException,
+    ReadException,
 )
 
 # Anything that means "the session is gone": reconnect before rolling back.
-SESSION_LOST = (OSError, EOFError, socket.timeout, paramiko.SSHException, NetmikoTimeoutException)
+SESSION_LOST = (OSError, EOFError, socket.timeout, paramiko.SSHException, NetmikoTimeoutException, ReadException)
 
 
 class SwitchSessionError(Exception):
@@ -89,21 +90,18 @@ def connect(platform: SwitchPlatform, target: Target) -> Any:
             "auth", f"authentication failed for user {target.username!r} at {target.where} "
             "(not retried, to avoid a lock-out)") from None
     except paramiko.BadHostKeyException:
-        raise SwitchSessionError(
-            "hostkey", f"host key of {target.where} does NOT match {known_hosts}: refusing to connect "
-            "(possible man-in-the-middle, or the switch was replaced)") from None
-    except NetmikoTimeoutException as exc:
-        raise SwitchSessionError("unreachable", f"switch {target.where} unreachable: "
-                                 f"{str(exc).strip().splitlines()[0]}") from None
+        raise SwitchSessionError("hostkey", _changed_key(target, known_hosts)) from None
     except (paramiko.SSHException, NetmikoBaseException, OSError, ValueError) as exc:
+        # netmiko wraps paramiko's host-key refusal in its own timeout exception: read the text.
         text = str(exc)
-        if "known_hosts" in text or "not found in known" in text.lower():
+        if "not found in known_hosts" in text:
             raise SwitchSessionError(
                 "hostkey", f"unknown SSH host key for {target.where}: not in {known_hosts}; add it there "
                 "or set lan_host_key_checking: false") from None
-        raise SwitchSessionError("unreachable", f"SSH to {target.where} failed: "
-                                 f"{text.strip().splitlines()[0] if text.strip() else type(exc).__name__}"
-                                 ) from None
+        if "does not match" in text or "BadHostKey" in text:
+            raise SwitchSessionError("hostkey", _changed_key(target, known_hosts)) from None
+        first = next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
+        raise SwitchSessionError("unreachable", f"switch {target.where} unreachable: {first}") from None
     if target.enable_secret:
         try:
             if not conn.check_enable_mode():
@@ -116,6 +114,11 @@ def connect(platform: SwitchPlatform, target: Target) -> Any:
     return conn
 
 
+def _changed_key(target: Target, known_hosts: str) -> str:
+    return (f"host key of {target.where} does NOT match {known_hosts}: refusing to connect "
+            "(possible man-in-the-middle, or the switch was replaced)")
+
+
 def disconnect(conn: Any) -> None:
     try:
         conn.disconnect()
@@ -123,14 +126,14 @@ def disconnect(conn: Any) -> None:
         pass
 
 
-def show_running(conn: Any, platform: SwitchPlatform) -> str:
-    return conn.send_command(platform.show_running, read_timeout=60)
+def show_running(conn: Any, platform: SwitchPlatform, timeout: float = 60) -> str:
+    return conn.send_command(platform.show_running, read_timeout=timeout)
 
 
-def push(conn: Any, platform: SwitchPlatform, lines: list[str]) -> str:
+def push(conn: Any, platform: SwitchPlatform, lines: list[str], timeout: float = 60) -> str:
     """Send the delta in config mode; a line the CLI refuses raises CommandRejected."""
     try:
-        return conn.send_config_set(lines, error_pattern=platform.error_pattern, read_timeout=60,
+        return conn.send_config_set(lines, error_pattern=platform.error_pattern, read_timeout=timeout,
                                     cmd_verify=True)
     except ConfigInvalidException as exc:
         try:

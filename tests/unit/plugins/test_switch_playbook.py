@@ -1,0 +1,252 @@
+"""switch_config / switch_facts for real: ansible-playbook runs the switch_hardening role
+against emulated switches (emulators.switch), and every claim is checked through a path
+that is not the plugin: the emulator's own model and statistics, or a fresh SSH session.
+
+Addresses 127.0.5.x (IOS) / 127.0.6.x (AOS-CX), ports picked by the OS: no collision
+with a running lab or a parallel test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from emulators.lab import _host_key_line  # noqa: E402
+from emulators.switch.server import start_switches  # noqa: E402
+
+PASSWORD, ENABLE, RADIUS_KEY = "Sw-pass-Test-1", "En-secret-Test-1", "Rad1us-Key-Test-9"
+PORTS = {
+    "cisco_ios": ["GigabitEthernet1/0/1-2", "Gi1/0/3-16", "GigabitEthernet1/0/17-24", "GigabitEthernet1/0/25-26"],
+    "aruba_aoscx": ["1/1/1-1/1/2", "1/1/3-1/1/16", "1/1/17-1/1/24", "1/1/25-1/1/26"],
+}
+NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx"}
+NETS = {"cisco_ios": "127.0.5", "aruba_aoscx": "127.0.6"}
+NAMES = ("converge", "check", "reject", "drop", "facts")
+PLAY = """
+- hosts: lan_switches
+  gather_facts: false
+  roles: [voicesec.mivb.switch_hardening]
+"""
+FACTS_PLAY = """
+- hosts: lan_switches
+  gather_facts: false
+  tasks:
+    - voicesec.mivb.switch_facts:
+      vars: {ansible_connection: ansible.builtin.local}
+"""
+
+
+class Lab:
+    def __init__(self, platform: str, tmp: Path) -> None:
+        self.platform, self.tmp = platform, tmp
+        specs = [{"name": f"{platform}-{n}", "platform": platform, "address": f"{NETS[platform]}.{i + 1}",
+                  "port": 0, "state_dir": str(tmp / f"state-{n}"), "username": "netops", "password": PASSWORD,
+                  "enable_secret": ENABLE, "test_hooks": True} for i, n in enumerate(NAMES)]
+        self.handle = start_switches(specs, control=None)
+        self.specs = {s["name"]: s for s in specs}
+        self.known_hosts = tmp / "known_hosts"
+        self.known_hosts.write_text("".join(
+            _host_key_line(s["address"], self.handle.ports[s["name"]]) + "\n" for s in specs))
+        (tmp / "play.yml").write_text(PLAY)
+        (tmp / "facts.yml").write_text(FACTS_PLAY)
+
+    def device(self, short: str):
+        return self.handle.devices[f"{self.platform}-{short}"]
+
+    def running(self, short: str) -> str:
+        """The emulator's own rendering, minus the change timestamp / size header lines."""
+        device = self.device(short)
+        with device.lock:
+            text = device.dialect.render_running(device)
+        return "\n".join(line for line in text.splitlines()
+                         if not re.match(r"^(! Last configuration change|! NVRAM|Current configuration)", line))
+
+    def inventory(self, short: str, **host_vars) -> Path:
+        name = f"{self.platform}-{short}"
+        ports = PORTS[self.platform]
+        host = {"ansible_host": self.specs[name]["address"], "ansible_port": self.handle.ports[name], **host_vars}
+        inv = {"all": {
+            "vars": {
+                "ansible_network_os": NETWORK_OS[self.platform],
+                "ansible_connection": "ansible.netcommon.network_cli",  # as a cisco.ios inventory has it
+                "ansible_user": "netops", "ansible_password": PASSWORD, "ansible_become_password": ENABLE,
+                "lan_known_hosts_file": str(self.known_hosts),
+                "lan_ssh_timeout": 8,  # a dropped session is noticed within this
+                "lan_controller_addresses": ["10.0.1.1"],
+                "lan_smdr_collectors": ["10.30.0.50"], "lan_pms_hosts": ["10.30.0.60"],
+                "lan_port_roles": [{"interfaces": [ports[0]], "role": "controller"},
+                                   {"interfaces": [ports[1]], "role": "phone"},
+                                   {"interfaces": [ports[2]], "role": "unused"},
+                                   {"interfaces": [ports[3]], "role": "uplink"}],
+                "lan_dot1x": {"enabled": True, "mab_for_phones": True, "reauthentication": True,
+                              "radius_servers": [{"name": "radius1", "address": "10.10.0.21",
+                                                  "key": RADIUS_KEY}]},
+            },
+            "children": {"lan_switches": {"hosts": {name: host}}},
+        }}
+        path = self.tmp / f"inventory-{short}.yml"
+        path.write_text(yaml.safe_dump(inv))
+        return path
+
+    def play(self, short: str, *args: str, playbook: str = "play.yml", **host_vars) -> dict:
+        env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
+                   VOICESEC_REPORT_DIR=str(self.tmp / "reports"), ANSIBLE_NOCOLOR="1")
+        proc = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(self.inventory(short, **host_vars)),
+             str(self.tmp / playbook), *args],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert RADIUS_KEY not in proc.stdout + proc.stderr, "RADIUS key leaked into ansible output"
+        assert PASSWORD not in proc.stdout + proc.stderr and ENABLE not in proc.stdout + proc.stderr
+        out = json.loads(proc.stdout[proc.stdout.index("{"):])
+        tasks = [t for p in out["plays"] for t in p["tasks"]]
+        result = next(t for t in reversed(tasks) if "switch_" in json.dumps(t["task"]["name"]) or
+                      (t["hosts"] and "controls" in next(iter(t["hosts"].values())))
+                      or "facts" in next(iter(t["hosts"].values())))
+        return next(iter(result["hosts"].values()))
+
+
+@pytest.fixture(scope="module", params=["cisco_ios", "aruba_aoscx"])
+def lab(request, tmp_path_factory):
+    lab = Lab(request.param, tmp_path_factory.mktemp(request.param))
+    yield lab
+    lab.handle.stop()
+
+
+def fresh_show_run(lab: Lab, short: str) -> str:
+    """An independent SSH session (not the plugin's) reads the running config."""
+    from netmiko import ConnectHandler
+
+    name = f"{lab.platform}-{short}"
+    conn = ConnectHandler(device_type=lab.platform, host=lab.specs[name]["address"], port=lab.handle.ports[name],
+                          username="netops", password=PASSWORD, secret=ENABLE, ssh_strict=True,
+                          alt_host_keys=True, alt_key_file=str(lab.known_hosts))
+    try:
+        conn.enable()
+        return conn.send_command("show running-config")
+    finally:
+        conn.disconnect()
+
+
+def test_converge_then_idempotent_and_saved(lab):
+    first = lab.play("converge")
+    assert first["changed"] is True and not first.get("failed"), first.get("msg")
+    assert first["saved"] is True and first["timing"]["preloaded"] is True
+    assert set(first["controls"]) == {"LAN-01", "LAN-02", "LAN-03", "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04"}
+    assert all(c["status"] == "drift" and c["remediated"] for c in first["controls"].values())
+    sessions = lab.device("converge").stats["sessions"]
+    second = lab.play("converge")
+    assert second["changed"] is False, second["commands"]
+    assert {c["status"] for c in second["controls"].values()} == {"compliant"}
+    assert lab.device("converge").stats["sessions"] == sessions + 1, "exactly one SSH session per run"
+    shown = fresh_show_run(lab, "converge")
+    if lab.platform == "cisco_ios":
+        assert re.search(r"interface GigabitEthernet1/0/3\n(?: .*\n)*? switchport voice vlan 20", shown)
+        assert re.search(r"interface GigabitEthernet1/0/1\n(?: .*\n)*? ip access-group MIVB-SMDR-PMS out", shown)
+        assert re.search(r"interface GigabitEthernet1/0/17\n(?: .*\n)*? shutdown", shown)
+    else:
+        assert re.search(r"interface 1/1/1\n(?: .*\n)*?\s+apply access-list ip MIVB-SMDR-PMS out", shown)
+        assert re.search(r"interface 1/1/17\n(?: .*\n)*?\s+shutdown", shown)
+    assert RADIUS_KEY not in shown
+    device = lab.device("converge")
+    with device.lock:
+        startup = device.dialect.render_running(device, device.startup)
+    assert "switchport voice vlan 20" in startup or "vlan trunk native 30" in startup
+
+
+def test_check_mode_never_enters_config_mode(lab):
+    before = lab.running("check")
+    lines = lab.device("check").stats["config_lines"]
+    result = lab.play("check", "--check", "--diff")
+    assert result["changed"] is True and result["commands"]
+    assert all(c["status"] == "drift" and not c["remediated"] for c in result["controls"].values())
+    assert lab.device("check").stats["config_lines"] == lines
+    assert lab.running("check") == before
+    assert "+" in result["diff"]["prepared"] and RADIUS_KEY not in result["diff"]["prepared"]
+    audit = lab.tmp / "state-check" / "audit.log"
+    events = [json.loads(line)["event"] for line in audit.read_text().splitlines()] if audit.exists() else []
+    assert "config" not in events and "save" not in events
+
+
+def test_rejected_command_is_rolled_back(lab):
+    device = lab.device("reject")
+    before = lab.running("reject")
+    device.faults.reject_command = re.compile(r"qos trust dscp")
+    try:
+        result = lab.play("reject")
+    finally:
+        device.faults.reject_command = None
+    assert result.get("failed") is True
+    assert "rejected" in result["msg"] and "back as it was" in result["msg"], result["msg"]
+    assert result["rolled_back"] is True
+    assert lab.running("reject") == before
+    assert {c["status"] for c in result["controls"].values()} == {"error"}
+
+
+def test_dropped_session_mid_push_is_restored(lab):
+    device = lab.device("drop")
+    before = lab.running("drop")
+    device.faults.drop_after_config_lines = 12
+    result = lab.play("drop")
+    assert result.get("failed") is True
+    assert "dropped" in result["msg"] and "back as it was" in result["msg"], result["msg"]
+    assert lab.running("drop") == before
+    again = lab.play("drop")  # and a normal run afterwards converges
+    assert again["changed"] is True and not again.get("failed")
+
+
+def test_switch_facts_reads_gathered_state(lab):
+    lab.play("facts")
+    result = lab.play("facts", playbook="facts.yml")
+    facts = result["facts"]
+    assert facts["vlans"]["20"]["name"] == "VOICE"
+    controller = "GigabitEthernet1/0/1" if lab.platform == "cisco_ios" else "1/1/1"
+    phone = "GigabitEthernet1/0/3" if lab.platform == "cisco_ios" else "1/1/3"
+    assert facts["ports"][controller]["access_vlan"] == 10
+    assert facts["ports"][controller]["acl_out"] == "MIVB-SMDR-PMS"
+    assert facts["ports"][phone]["dot1x"] is True and facts["ports"][phone]["qos_trust"] == "dscp"
+    assert "MIVB-SMDR-PMS" in facts["acls"]
+
+
+def test_wrong_enable_secret_fails_clearly(lab):
+    result = lab.play("facts", ansible_become_password="Wrong-enable-1")
+    assert result.get("failed") is True
+    assert "enable (privileged mode) refused" in result["msg"]
+    assert "Wrong-enable-1" not in json.dumps(result)
+
+
+def test_unreachable_switch_fails_clearly(lab):
+    result = lab.play("facts", ansible_host=f"{NETS[lab.platform]}.250")
+    assert result.get("failed") is True and "unreachable" in result["msg"]
+    assert {c["status"] for c in result["controls"].values()} == {"error"}
+
+
+def test_unknown_host_key_is_refused(lab, tmp_path):
+    other = tmp_path / "known_hosts"
+    key = "AAAAC3NzaC1lZDI1NTE5AAAAIOOmz0PjywenX/vsd0w/wE7L7jce9cQLkcW531BUMm9V"
+    other.write_text(f"[127.0.9.9]:22 ssh-ed25519 {key}\n")
+    sessions = lab.device("facts").stats["config_lines"]
+    result = lab.play("facts", lan_known_hosts_file=str(other))
+    assert result.get("failed") is True and "unknown SSH host key" in result["msg"], result["msg"]
+    assert lab.device("facts").stats["config_lines"] == sessions
+    accepted = lab.play("facts", "--check", lan_known_hosts_file=str(other), lan_host_key_checking=False)
+    assert not accepted.get("failed"), accepted.get("msg")
+
+
+def test_invalid_intent_fails_before_connecting(lab):
+    sessions = lab.device("facts").stats["sessions"]
+    result = lab.play("facts", lan_smdr_collectors=["10.30.0.50", "not-an-ip"],
+                      lan_vlans={"controllers": {"id": 4095, "name": "C"}, "voice": {"id": 20, "name": "V"},
+                                 "data": {"id": 30, "name": "D"}, "parking": {"id": 999, "name": "P"}})
+    assert result.get("failed") is True
+    assert "'not-an-ip' is not an IP address" in result["msg"] and "VLAN id 4095 is out of range" in result["msg"]
+    assert lab.device("facts").stats["sessions"] == sessions
