@@ -42,7 +42,7 @@ def config_lines(dialect: CiscoIOS, device: Device, root: Node) -> list[str]:
         elif node.text.startswith("hostname "):
             flat += [node.text, "!", "boot-start-marker", "boot-end-marker", "!",
                      f"enable secret 9 {type9_hash(spec.enable_secret, spec.name + 'enable')}", "!",
-                     f"username {spec.username} privilege 15 secret 9 "
+                     f"username {spec.username} secret 9 "
                      f"{type9_hash(spec.password, spec.name + spec.username)}"]
             if root.find("aaa new-model") is None:
                 flat.append("no aaa new-model")
