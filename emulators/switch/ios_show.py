@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .acl import ace_from_line
 from .engine import HandlerError
-from .grammar import Match, expand_vlan_list
+from .grammar import Match
 from .model import Node
 from .secrets import type9_hash
 
@@ -55,10 +55,7 @@ def config_lines(dialect: CiscoIOS, device: Device, root: Node) -> list[str]:
         out += ["no service password-encryption", "!"]
     out += flat
     out.append("!")
-    lines_seen = False
     for node in sections:
-        if node.text.startswith("line ") and not lines_seen:
-            lines_seen = True
         out.append(node.text)
         children = node.children
         if node.text.startswith("ip access-list"):
@@ -315,6 +312,3 @@ def run(dialect: CiscoIOS, device: Device, m: Match) -> str:
     if action == "show_clock":
         return time.strftime("*%H:%M:%S.000 UTC %a %b %d %Y", time.gmtime()) + "\r\n"
     raise KeyError(action)
-
-
-__all__ = ["expand_vlan_list", "run", "running_config"]
