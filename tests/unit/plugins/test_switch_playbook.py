@@ -218,10 +218,27 @@ def test_switch_facts_reads_gathered_state(lab):
 
 
 def test_wrong_enable_secret_fails_clearly(lab):
-    result = lab.play("facts", ansible_become_password="Wrong-enable-1")
-    assert result.get("failed") is True
-    assert "enable (privileged mode) refused" in result["msg"]
+    result = lab.play("facts", "--check", ansible_become_password="Wrong-enable-1")
     assert "Wrong-enable-1" not in json.dumps(result)
+    if lab.platform == "cisco_ios":
+        assert result.get("failed") is True
+        assert "enable (privileged mode) refused" in result["msg"]
+    else:
+        # AOS-CX logs an administrator straight into the privileged (#) context: there is
+        # no enable step for a wrong secret to fail.
+        assert not result.get("failed"), result.get("msg")
+
+
+def test_wrong_password_fails_once_without_retry(lab):
+    logins = lab.device("facts").stats["sessions"]
+    result = lab.play("facts", "--check", ansible_password="Wrong-pass-1")
+    assert result.get("failed") is True
+    assert "authentication failed for user 'netops'" in result["msg"] and "not retried" in result["msg"]
+    assert "Wrong-pass-1" not in json.dumps(result)
+    audit = (lab.tmp / "state-facts" / "audit.log").read_text().splitlines()
+    denied = [line for line in audit if '"login"' in line and '"denied"' in line]
+    assert len(denied) == 1
+    assert lab.device("facts").stats["sessions"] == logins
 
 
 def test_unreachable_switch_fails_clearly(lab):
