@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
 ROOT = Path(__file__).resolve().parents[3]
 COLLECTIONS = ROOT / ".venv" / "collections"
-if str(COLLECTIONS) not in sys.path:
-    sys.path.insert(0, str(COLLECTIONS))
+# Ansible's own collection loader (as ansible-playbook uses it), installed before any test
+# module imports ansible_collections.*; other test modules re-install it the same way.
+_AnsibleCollectionFinder(paths=[str(COLLECTIONS)])._install()
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
