@@ -267,3 +267,17 @@ def test_facts_have_every_form_and_no_secret(commissioned):
     assert isinstance(facts["audit_trail_newest_id"], int) and facts["admin_policies"]
     text = repr(facts)
     assert PASSCODE not in text and MANAGED_PASSWORD not in text
+
+
+@pytest.mark.parametrize(("status", "error", "text"), [(500, "ControllerFault", "controller fault HTTP 500"),
+                                                       (0, "ConnectionFailed", "cannot reach the controller")])
+def test_controller_faults_are_reported_not_retried(commissioned, status, error, text):
+    from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_errors
+
+    commissioned.raw.call("POST", "/_emulator/faults", {"status": status, "method": "PATCH",
+                                                        "path_prefix": "/api/v1/forms/system_options", "count": 5})
+    with pytest.raises(getattr(mivb_errors, error), match=text):
+        execute(SystemOptionsBackend(commissioned.transport(), {"disa_failed_attempts": 3}), check_mode=False)
+    stats = commissioned.raw.stats()
+    assert stats["requests"]["PATCH /api/v1/forms/system_options"] == 1  # a failed write is never repeated
+    assert stats["writes"] == 0

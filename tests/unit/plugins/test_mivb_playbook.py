@@ -252,3 +252,49 @@ def test_bad_inputs_fail_clearly_and_push_nothing(tmp_path):
     finally:
         wrong.handle.stop()
         bad.handle.stop()
+
+
+EXPIRY_PLAY = """\
+- name: Commission, let the session expire, keep working
+  hosts: mivb_controllers
+  gather_facts: false
+  tasks:
+    - name: AUTH-01 | PATCH | Factory default password is changed
+      voicesec.mivb.admin_password:
+        new_password: "{{ mivb_admin_password }}"
+    - name: Read the form once (cached afterwards)
+      voicesec.mivb.security_settings:
+        session_inactivity_minutes: 15
+    - name: Idle longer than the session inactivity period (emulator clock)
+      ansible.builtin.uri:
+        url: "https://{{ ansible_host }}:{{ ansible_httpapi_port }}/_emulator/clock"
+        method: POST
+        body_format: json
+        body: {advance_seconds: 1200}
+        validate_certs: false
+      delegate_to: localhost
+    - name: AUTH-02 | PATCH | Password strength is Strong
+      voicesec.mivb.security_settings:
+        password_strength: Strong
+"""
+
+
+def test_session_expiry_relogin_uses_the_password_changed_in_this_play(tmp_path):
+    ctl = start_controller(tmp_path)
+    try:
+        host, _ = _host(ctl, tmp_path, "mivb1")
+        _inventory(tmp_path, {"mivb1": host})
+        (tmp_path / "site.yml").write_text(EXPIRY_PLAY)
+        proc = play(tmp_path)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        results = tasks(proc, "mivb1")
+        assert results["AUTH-02 | PATCH | Password strength is Strong"]["changed"] is True
+        stats = ctl.raw.stats()
+        # managed password refused once (factory state), factory login, then one re-login after
+        # expiry with the password changed by AUTH-01 in this play
+        assert stats["logins"] == 2
+        entries = ctl.raw.audit(MANAGED_PASSWORD)
+        assert len([e for e in entries if e["action"] == "Login Failed"]) == 1
+        assert [e["action"] for e in entries].count("Password Change") == 1
+    finally:
+        ctl.handle.stop()
