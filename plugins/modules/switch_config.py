@@ -34,17 +34,26 @@ description:
 version_added: 0.1.0
 author: voicesec.mivb contributors
 options:
+  intent:
+    description:
+      - The vendor-neutral intent (the role's C(lan_vlans), C(lan_port_roles), C(lan_dot1x),
+        C(lan_smdr_collectors), C(lan_pms_hosts), C(lan_controller_addresses), C(lan_qos_trust_voice),
+        C(lan_controller_acl_name), the C(lan_harden_*) toggles and C(lan_run_tags)).
+      - The action plugin validates it (every problem listed, nothing connects when invalid), renders
+        C(templates/switch/<platform>/config.j2) with templates compiled once in the controller process,
+        and derives O(managed) itself. This is what the switch_hardening role uses.
+      - Mutually exclusive with O(intended) / O(managed).
+    type: dict
   intended:
     description:
       - The intended configuration of the managed sections, as the platform shows it in C(show running-config)
-        (render C(templates/switch/<platform>/config.j2)).
+        (for example rendered from C(templates/switch/<platform>/config.j2) with the
+        C(voicesec.mivb.switch_intent) filter output as C(sw)). Requires O(managed).
     type: str
-    required: true
   managed:
     description:
-      - What the task owns. The role computes it with the C(voicesec.mivb.switch_intent) filter.
+      - What the task owns when O(intended) is given (C(voicesec.mivb.switch_intent) returns it as C(managed)).
     type: dict
-    required: true
     suboptions:
       sections:
         description: Top-level section lines owned (C(vlan 10), C(interface GigabitEthernet1/0/1),
@@ -87,11 +96,24 @@ notes:
 EXAMPLES = r"""
 - name: LAN-01 LAN-02 LAN-03 LAN-04 LAN-05 LAN-06 LOG-03 LOG-04 | PATCH | Switch matches intent
   voicesec.mivb.switch_config:
+    intent:
+      lan_vlans: "{{ lan_vlans }}"
+      lan_port_roles: "{{ lan_port_roles }}"
+      lan_dot1x: "{{ lan_dot1x }}"
+      lan_smdr_collectors: "{{ lan_smdr_collectors }}"
+      lan_pms_hosts: "{{ lan_pms_hosts }}"
+      lan_controller_addresses: "{{ lan_controller_addresses }}"
+  vars:
+    ansible_connection: ansible.builtin.local
+
+- name: LAN-01 | PATCH | Pre-rendered config and explicit scope
+  vars:
+    ansible_connection: ansible.builtin.local
+    lan_switch_intent: "{{ my_intent | voicesec.mivb.switch_intent(ansible_network_os) }}"
+  voicesec.mivb.switch_config:
     intended: "{{ lookup('ansible.builtin.template', 'templates/switch/cisco_ios/config.j2',
                  template_vars={'sw': lan_switch_intent}) }}"
     managed: "{{ lan_switch_intent.managed }}"
-  vars:
-    ansible_connection: ansible.builtin.local
 """
 
 RETURN = r"""

@@ -267,3 +267,32 @@ def test_invalid_intent_fails_before_connecting(lab):
     assert result.get("failed") is True
     assert "'not-an-ip' is not an IP address" in result["msg"] and "VLAN id 4095 is out of range" in result["msg"]
     assert lab.device("facts").stats["sessions"] == sessions
+
+
+RENDER_PLAY = """
+- hosts: lan_switches
+  gather_facts: false
+  vars:
+    ansible_connection: ansible.builtin.local
+    role_defaults: "{{ lookup('ansible.builtin.file', '%s') | from_yaml }}"
+    sw: "{{ {'lan_vlans': role_defaults.lan_vlans, 'lan_port_roles': lan_port_roles, 'lan_dot1x': lan_dot1x,
+            'lan_smdr_collectors': lan_smdr_collectors, 'lan_pms_hosts': lan_pms_hosts,
+            'lan_controller_addresses': lan_controller_addresses}
+           | voicesec.mivb.switch_intent(ansible_network_os) }}"
+  tasks:
+    - name: LAN-01 | PATCH | pre-rendered path (template lookup + filter), check mode
+      voicesec.mivb.switch_config:
+        intended: "{{ lookup('ansible.builtin.template', '%s/' ~ sw.platform ~ '/config.j2',
+                      template_vars={'sw': sw}) }}"
+        managed: "{{ sw.managed }}"
+"""
+
+
+def test_prerendered_path_plans_the_same_commands_as_the_intent_path(lab):
+    """intended+managed (Ansible's template lookup) and intent (the plugin's renderer) agree."""
+    defaults = ROOT / "roles" / "switch_hardening" / "defaults" / "main.yml"
+    (lab.tmp / "render.yml").write_text(RENDER_PLAY % (defaults, ROOT / "templates" / "switch"))
+    via_lookup = lab.play("check", "--check", playbook="render.yml")
+    via_intent = lab.play("check", "--check")
+    assert not via_lookup.get("failed"), via_lookup.get("msg")
+    assert via_lookup["commands"] and via_lookup["commands"] == via_intent["commands"]
