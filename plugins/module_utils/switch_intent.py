@@ -92,14 +92,16 @@ def _addresses(values: Any, where: str, errors: list[str], ipv4_only: bool = Fal
 def _enabled_controls(toggles: dict[str, Any]) -> list[str]:
     """lan_harden_lan_04: false -> LAN-04 off; anything unset is on.
 
-    `--tags LAN-04` (lan_run_tags) narrows the run to the tagged controls, so a tag run
-    neither renders nor owns the others.
+    `--tags LAN-04` (lan_run_tags) narrows the run to the tagged controls and
+    `--skip-tags LAN-04` (lan_skip_tags) leaves that one out, so a tag run neither renders
+    nor owns the others.
     """
     tags = toggles.get("lan_run_tags") or ["all"]
     tagged = {str(t).upper() for t in tags} & set(CONTROL_IDS)
+    skipped = {str(t).upper() for t in toggles.get("lan_skip_tags") or []} & set(CONTROL_IDS)
     enabled = []
     for control in CONTROL_IDS:
-        if tagged and "all" not in tags and control not in tagged:
+        if (tagged and "all" not in tags and control not in tagged) or control in skipped:
             continue
         key = "lan_harden_" + control.lower().replace("-", "_")
         if toggles.get(key, True) not in (False, "false", "no", 0):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import jinja2
 import pytest
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
@@ -16,6 +15,7 @@ _AnsibleCollectionFinder(paths=[str(ROOT / ".venv" / "collections")])._install()
 
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd  # noqa: E402
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf  # noqa: E402
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_render  # noqa: E402
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (  # noqa: E402
     SwitchIntentError,
     expand_interfaces,
@@ -55,10 +55,9 @@ def intent(platform: str, **over):
 
 
 def render(norm: dict) -> str:
-    # Same whitespace settings as Ansible's template lookup (trim_blocks on).
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "templates" / "switch" / norm["platform"])),
-                             trim_blocks=True, undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701
-    return env.get_template("config.j2").render(sw=norm)
+    # The production renderer (switch_config's intent path); test_switch_playbook proves it
+    # plans the same as Ansible's template lookup.
+    return switch_render.render_config(norm)
 
 
 def full_text(config) -> str:
@@ -159,8 +158,9 @@ def test_toggle_lan_04_off_removes_dot1x_from_intent_and_ownership():
     assert "dot1x" not in text and "radius" not in text and "authentication" not in text
     assert "LAN-04" not in norm["managed"]["controls"]
     # The switch's own 802.1X lines on managed ports are left alone, not removed.
+    own_dot1x = "interface GigabitEthernet1/0/3\n authentication port-control auto\n mab\n!"
     running = (FIXTURES / "cisco_ios_running_factory.cfg").read_text().replace(
-        "interface GigabitEthernet1/0/3\n!", "interface GigabitEthernet1/0/3\n authentication port-control auto\n mab\n!")
+        "interface GigabitEthernet1/0/3\n!", own_dot1x)
     plan = sd.plan(platform_for("cisco.ios.ios"), running, text, sd.Scope.from_dict(norm["managed"]))
     assert not [c for c in plan.commands if "authentication" in c or c.strip() == "no mab"]
     assert "aaa new-model" not in norm["managed"]["lines"]
@@ -170,6 +170,9 @@ def test_tag_run_limits_rendering_and_ownership_to_the_tagged_controls():
     norm = normalize_intent(intent("cisco_ios", lan_run_tags=["LAN-06"]), "cisco.ios.ios")
     assert norm["managed"]["controls"] == ["LAN-06"]
     assert set(norm["managed"]["sections"]) == {"vlan 999", "interface GigabitEthernet1/0/6"}
+    skipped = normalize_intent(intent("cisco_ios", lan_skip_tags=["LAN-04", "LOG-03"]), "cisco.ios.ios")
+    assert "LAN-04" not in skipped["managed"]["controls"] and "LOG-03" not in skipped["managed"]["controls"]
+    assert "dot1x" not in render(skipped) and "eq 1752" not in render(skipped) and "eq 1753" in render(skipped)
 
 
 # ---- templates: golden files ----------------------------------------------------------------
@@ -273,8 +276,8 @@ def test_controls_key_classifies_every_line_and_hides_secrets(platform):
     controls = sd.control_results(plan, scope, check_mode=True, pushed=False)
     assert set(controls) == {"LAN-01", "LAN-02", "LAN-03", "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04"}
     assert all(v["status"] == "drift" for v in controls.values())
-    blob = repr(controls) + sd.unified_diff(plan.before, plan.predicted_after()) + repr(plan.commands and
-                                                                                      [sd.mask_line(c) for c in plan.commands])
+    masked_commands = [sd.mask_line(c) for c in plan.commands]
+    blob = repr(controls) + sd.unified_diff(plan.before, plan.predicted_after()) + repr(masked_commands)
     assert RADIUS_KEY not in blob
     assert any("1752" in c for c in controls["LOG-03"]["commands"])
     assert not any("1753" in c for c in controls["LOG-03"]["commands"])
