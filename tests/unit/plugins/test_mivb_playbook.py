@@ -151,6 +151,13 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert changed["TOLL-02"]["diff"]["before"]["disa_failed_attempts"] == 10
     assert ctl.raw.stats()["writes"] == 0
 
+    # 4. CERT-02: the AUDIT task fails when the served certificate is inside the renewal window
+    audit = play(tmp, "--tags", "CERT-02", "-e", "mivb_hardening_cert_renew_days=100000")
+    assert audit.returncode != 0
+    result = tasks(audit, "mivb1")["CERT-02 | AUDIT | Served certificate is valid for more days than 100000"]
+    assert result["failed"] and result["renewal_due"] and "renewal due" in result["msg"]
+    assert result["served"]["sha256_fingerprint"] == fingerprint(bundle.leaf_obj)
+
 
 CONTROLS = ("auth_01", "auth_02", "auth_03", "auth_04", "auth_05", "auth_06", "tls_01", "tls_02", "cert_01",
             "cert_02", "ep_02", "ep_03", "ep_04", "toll_02")
