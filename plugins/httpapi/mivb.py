@@ -21,6 +21,8 @@ description:
     cache that writes (PATCH/PUT) update from the controller's answer.
   - Certificate validation follows the connection's C(validate_certs) (default true) and C(ca_path)
     (C(ansible_httpapi_ca_path)).
+  - Ansible keys persistent connections by address, port and user, so give each controller exactly one
+    inventory host; two inventory hosts for the same controller would share one session.
   - Secrets (passwords, passcodes, private keys) are never logged by this plugin. Do not enable
     C(persistent_log_messages), which logs every JSON-RPC exchange unredacted.
 version_added: 0.1.0

@@ -223,12 +223,14 @@ class FactsBackend:
         profiles = self._try(errors, "user_profiles", t.send_request, "GET", "/user_profiles")
         audit = self._try(errors, "audit_trail", t.send_request, "GET", "/audit_trail?limit=1")
         session = self._try(errors, "session", t.session_state)
+        banner = self._try(errors, "banner", t.send_request, "GET", "/banner")
         self.facts = scrub({
             "forms": forms,
             "admin_policies": (policies or {}).get("policies"),
             "user_profiles": (profiles or {}).get("profiles"),
             "audit_trail_newest_id": (audit or {}).get("newest_id"),
             "session": session,
+            "login_banner": banner,
             "errors": errors,
         })
         return self.facts

@@ -265,6 +265,7 @@ def test_facts_have_every_form_and_no_secret(commissioned):
     assert set(facts["forms"]) >= {"system_security_management", "system_options", "web_server_certificate"}
     assert facts["forms"]["system_security_management"]["phone_admin_passcode_set"] is True
     assert isinstance(facts["audit_trail_newest_id"], int) and facts["admin_policies"]
+    assert facts["login_banner"] == {"enabled": False, "text": ""} and facts["errors"] == {}
     text = repr(facts)
     assert PASSCODE not in text and MANAGED_PASSWORD not in text
 
