@@ -146,6 +146,14 @@ class AdminPasswordBackend:
                 field="new_password",
             )
         if self.state.get("password_change_required"):
+            if cmp.get("is_login_password"):
+                # Expired password (AUTH-04): the controller refuses the current one as the new one.
+                raise InputError(
+                    "new_password: the controller requires a new password (expired, AUTH-04) and new_password "
+                    "is the current one; set mivb_admin_password to a new value for this run (ansible_password "
+                    "stays the current one), then store it as ansible_password; nothing was changed",
+                    field="new_password",
+                )
             self.reason = "password_change_required"
         elif not cmp.get("is_login_password"):
             self.reason = "rotate"

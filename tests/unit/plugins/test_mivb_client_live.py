@@ -282,3 +282,26 @@ def test_controller_faults_are_reported_not_retried(commissioned, status, error,
     stats = commissioned.raw.stats()
     assert stats["requests"]["PATCH /api/v1/forms/system_options"] == 1  # a failed write is never repeated
     assert stats["writes"] == 0
+
+
+def test_expired_password_needs_a_new_value(commissioned):
+    status, data = commissioned.raw.call("POST", "/api/v1/login", {"username": "system", "password": MANAGED_PASSWORD})
+    commissioned.raw.token = data["token"]
+    commissioned.raw.call("PATCH", "/api/v1/forms/system_security_management", {"fields": {"password_expiry_days": 1}})
+    commissioned.raw.call("POST", "/_emulator/clock", {"advance_seconds": 3 * 86400})
+    commissioned.raw.reset_stats()
+    with pytest.raises(InputError, match="requires a new password"):
+        execute(AdminPasswordBackend(commissioned.transport(), {"new_password": MANAGED_PASSWORD}), False)
+    assert commissioned.raw.stats()["writes"] == 0
+    rotated = "Nw8#Kd3!Pq6@Zs1%Lm"
+    changed, result = execute(AdminPasswordBackend(commissioned.transport(), {"new_password": rotated}), False)
+    assert changed and result["reason"] == "password_change_required"
+    assert commissioned.raw.login(rotated) == 200
+
+
+def test_rotation_when_session_is_normal(commissioned):
+    rotated = "Nw8#Kd3!Pq6@Zs1%Lm"
+    changed, result = execute(AdminPasswordBackend(commissioned.transport(), {"new_password": rotated}), True)
+    assert changed and result["reason"] == "rotate" and commissioned.raw.stats()["writes"] == 0
+    changed, result = execute(AdminPasswordBackend(commissioned.transport(), {"new_password": rotated}), False)
+    assert changed and commissioned.raw.login(rotated) == 200 and commissioned.raw.login(MANAGED_PASSWORD) == 401
