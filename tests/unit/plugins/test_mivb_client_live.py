@@ -285,8 +285,7 @@ def test_controller_faults_are_reported_not_retried(commissioned, status, error,
 
 
 def test_expired_password_needs_a_new_value(commissioned):
-    status, data = commissioned.raw.call("POST", "/api/v1/login", {"username": "system", "password": MANAGED_PASSWORD})
-    commissioned.raw.token = data["token"]
+    assert commissioned.raw.login(MANAGED_PASSWORD) == 200
     commissioned.raw.call("PATCH", "/api/v1/forms/system_security_management", {"fields": {"password_expiry_days": 1}})
     commissioned.raw.call("POST", "/_emulator/clock", {"advance_seconds": 3 * 86400})
     commissioned.raw.reset_stats()
