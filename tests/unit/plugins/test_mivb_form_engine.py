@@ -70,7 +70,7 @@ def test_only_given_fields_are_sent_and_four_facts():
     assert result["before"] == {"password_strength": "Weak", "session_inactivity_minutes": 15}
     assert result["after"] == {"password_strength": "Strong", "session_inactivity_minutes": 15}
     assert result["controls"] == {"AUTH-02": "drift", "AUTH-03": "compliant"}
-    changed, _ = execute(_ssm(t, **params), check_mode=False)
+    changed = execute(_ssm(t, **params), check_mode=False)[0]
     assert changed and t.writes == [("PATCH", "system_security_management", {"password_strength": "Strong"})]
     assert execute(_ssm(t, **params), check_mode=False)[0] is False
     assert execute(_ssm(t, **params), check_mode=True)[0] is False

@@ -210,9 +210,9 @@ def test_bad_inputs_fail_clearly_and_push_nothing(tmp_path):
             "down": ("auth_06", {"ansible_host": "127.0.5.251", "ansible_httpapi_port": closed_port},
                      "AUTH-06", None),
             "passrun": ("auth_06", {"mivb_phone_admin_passcode": "1234"}, "AUTH-06",
-                         "phone_admin_passcode: trivial passcode refused"),
+                        "phone_admin_passcode: trivial passcode refused"),
             "passrepeat": ("auth_06", {"mivb_phone_admin_passcode": "1111111111"}, "AUTH-06",
-                         "phone_admin_passcode: trivial passcode refused"),
+                           "phone_admin_passcode: trivial passcode refused"),
             "passletters": ("auth_06", {"mivb_phone_admin_passcode": "83027l9465"}, "AUTH-06",
                             "phone_admin_passcode: digits 0-9 only"),
             "expiry400": ("auth_04", {"mivb_hardening_password_expiry_days": 400}, "AUTH-04",
@@ -231,14 +231,16 @@ def test_bad_inputs_fail_clearly_and_push_nothing(tmp_path):
                            "CERT-01", "certificate: not a PEM certificate"),
         }
         hosts = {}
-        for name, (control, extra, _, _) in cases.items():
+        for name, case in cases.items():
+            control, extra = case[0], case[1]
             ctl = wrong if name == "wrongpw" else bad
-            hosts[name], _ = _host(ctl, tmp_path, name, **only(control))
+            hosts[name] = _host(ctl, tmp_path, name, **only(control))[0]
             hosts[name].update(extra)
         _inventory(tmp_path, hosts)
         proc = play(tmp_path)
         assert proc.returncode != 0
-        for name, (_, _, cid, expected) in cases.items():
+        for name, case in cases.items():
+            cid, expected = case[2], case[3]
             failed = {n: r for n, r in tasks(proc, name).items() if r.get("failed")}
             assert len(failed) == 1, (name, failed)
             task, result = next(iter(failed.items()))
@@ -289,8 +291,7 @@ EXPIRY_PLAY = """\
 def test_session_expiry_relogin_uses_the_password_changed_in_this_play(tmp_path):
     ctl = start_controller(tmp_path)
     try:
-        host, _ = _host(ctl, tmp_path, "mivb1")
-        _inventory(tmp_path, {"mivb1": host})
+        _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "mivb1")[0]})
         (tmp_path / "site.yml").write_text(EXPIRY_PLAY)
         proc = play(tmp_path)
         assert proc.returncode == 0, proc.stdout[-3000:]

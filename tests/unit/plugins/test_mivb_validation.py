@@ -92,7 +92,7 @@ def test_error_mapping_and_roundtrip():
                               "allowed": ["A", "B"]})
     assert isinstance(err, InvalidValue) and "'https_cipher_suites'" in err.message and "A, B" in err.message
     back = from_dict(err.to_dict())
-    assert type(back) is InvalidValue and back.field == "https_cipher_suites"
+    assert back.__class__ is InvalidValue and back.field == "https_cipher_suites"
 
 
 def test_certificate_bundle_checks():
