@@ -175,13 +175,13 @@ def ios_config_peer(state: Path, running: str) -> float:
             "tasks": [{"name": "Push the same lines", "cisco.ios.ios_config": {"src": str(src)}}],
         }]))
         env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), ANSIBLE_HOST_KEY_CHECKING="False",
-                   ANSIBLE_CALLBACKS_ENABLED="", PATH=f"{BIN}:{os.environ['PATH']}")
+                   VOICESEC_REPORT_DIR=str(state / "peer-reports"), PATH=f"{BIN}:{os.environ['PATH']}")
         started = time.monotonic()
         proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", str(state / "inventory" / "hosts.yml"), str(book)],
                               cwd=REPO, env=env, capture_output=True, text=True)
         elapsed = time.monotonic() - started
         if proc.returncode != 0:
-            sys.stderr.write(proc.stdout[-3000:])
+            sys.stderr.write("bench: ios_config peer failed:\n" + proc.stdout[-3000:] + proc.stderr[-2000:])
             return float("nan")
     return elapsed
 

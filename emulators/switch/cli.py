@@ -136,6 +136,10 @@ class CliSession:
     def _do_noop(self, m: Match) -> Reply:
         return Reply()
 
+    def _do_privilege(self, m: Match) -> Reply:
+        level = 1 if self.mode == "user" else 15
+        return Reply(f"Current privilege level is {level}\r\n")
+
     def _do_logout(self, m: Match) -> Reply:
         return Reply(close=True)
 

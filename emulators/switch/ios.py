@@ -402,6 +402,8 @@ SHOW: list[tuple[str, dict[str, Any]]] = [
     ("show ip access-lists <word>", {"action": "show_acl"}),
     ("show dot1x all", {"action": "show_dot1x"}),
     ("show clock", {"action": "show_clock"}),
+    # cisco.ios (network_cli) asks this to learn whether it must run `enable`.
+    ("show privilege", {"action": "privilege"}),
 ]
 
 USER: list[tuple[str, dict[str, Any]]] = [
