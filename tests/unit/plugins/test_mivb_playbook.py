@@ -306,3 +306,42 @@ def test_session_expiry_relogin_uses_the_password_changed_in_this_play(tmp_path)
         assert [e["action"] for e in entries].count("Password Change") == 1
     finally:
         ctl.handle.stop()
+
+
+AUDIT_PLAY = """\
+- name: Audit that keeps going past failures (as playbooks/audit.yml)
+  hosts: mivb_controllers
+  gather_facts: false
+  check_mode: true
+  ignore_errors: true
+  roles:
+    - role: voicesec.mivb.mivb_hardening
+"""
+
+
+def test_audit_with_wrong_password_never_locks_the_account(tmp_path):
+    ctls = {"nofactory": start_controller(tmp_path / "a"), "withfactory": start_controller(tmp_path / "b")}
+    try:
+        for ctl in ctls.values():
+            ctl.raw.login(FACTORY_PASSWORD)
+            ctl.raw.call("POST", "/api/v1/password",
+                         {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
+            ctl.raw.token = None
+        hosts = {name: _host(ctl, tmp_path, name, ansible_password="Wrong#Pass1!Wrong2")[0]
+                 for name, ctl in ctls.items()}
+        hosts["nofactory"]["mivb_factory_password"] = ""
+        _inventory(tmp_path, hosts)
+        (tmp_path / "site.yml").write_text(AUDIT_PLAY)
+        proc = play(tmp_path)
+        for name in ctls:
+            failed = [n for n, r in tasks(proc, name).items() if r.get("failed")]
+            assert len(failed) == 14, (name, failed)  # every control reported, each as an error
+        # One session per controller: the rejected password was sent once (plus the factory
+        # password once where configured) for the 14 tasks, and the accounts are not locked.
+        for name, expected in (("nofactory", 1), ("withfactory", 2)):
+            entries = ctls[name].raw.audit(MANAGED_PASSWORD)
+            assert len([e for e in entries if e["action"] == "Login Failed"]) == expected, name
+            assert not [e for e in entries if e["action"] == "Lockout"]
+    finally:
+        for ctl in ctls.values():
+            ctl.handle.stop()
