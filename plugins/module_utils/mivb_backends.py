@@ -167,13 +167,19 @@ class AdminPasswordBackend:
     def dump(self) -> dict[str, Any]:
         before = "factory/expired (change required)" if self.state.get("password_change_required") else "set"
         after = MASK_NEW if self.reason else before
-        status = "drift" if self.reason else "compliant"
+        if self.reason == "password_change_required":
+            detail = "factory/expired password " + ("changed" if self.applied else "must be changed")
+        elif self.reason == "rotate":
+            detail = "password " + ("rotated to" if self.applied else "differs from") + " mivb_admin_password"
+        else:
+            detail = "the managed password is in use; no change required"
+        control = {"status": "drift" if self.reason else "compliant", "detail": detail}
         return {
             "reason": self.reason,
             "username": self.state.get("username"),
             "login_password_source": self.state.get("login_password_source"),
             "password_change_required": bool(self.state.get("password_change_required")) and not self.applied,
-            "controls": {"AUTH-01": status},
+            "controls": {"AUTH-01": control},
             "before": {"password": before},
             "after": {"password": after},
         }

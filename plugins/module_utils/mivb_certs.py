@@ -207,10 +207,12 @@ class WebCertificateBackend:
         installed_pem = self.have.get("certificate_pem")
         installed = describe_pem(installed_pem) if installed_pem else {}
         days = served.get("days_remaining", installed.get("days_remaining"))
-        if self.leaf is not None:
-            cert_status = "drift" if self.change else "compliant"
+        if self.leaf is not None and self.change:
+            cert_control = {"status": "drift", "detail": "web certificate " + (
+                "installed" if self.applied else "differs") + f": {fingerprint(self.leaf)}",
+                "diff": {"before": before, "after": after}}
         else:
-            cert_status = "drift" if installed.get("self_signed") else "compliant"
+            cert_control = {"status": "compliant", "detail": f"installed leaf {installed.get('sha256_fingerprint')}"}
         renewal_due = days is None or days < self.renew_within_days
         result.update({
             "sha256_fingerprint": installed.get("sha256_fingerprint"),
@@ -221,7 +223,7 @@ class WebCertificateBackend:
             "renew_within_days": self.renew_within_days,
             "renewal_due": renewal_due,
             # CERT-02 is judged by the role's AUDIT task (renewal is the cert_renewal job's work).
-            "controls": {"CERT-01": cert_status} if self.leaf is not None else {},
+            "controls": {"CERT-01": cert_control} if self.leaf is not None else {},
             "msg": f"served certificate: {days} day(s) remaining, renewal window {self.renew_within_days} day(s)"
             + ("; renewal due" if renewal_due else ""),
         })

@@ -100,16 +100,27 @@ class FormBackend:
         predicted.update({k: v for k, v in self.changes.items() if self._field(k).kind != "secret"})
         return {f.name: self._view(predicted, f, f.name in self.changes) for f in self.managed()}
 
-    def controls(self) -> dict[str, str]:
-        """Per control ID of the managed fields, in the report callback's vocabulary: `drift`
-        when a change was needed (remediated unless check mode), else `compliant`."""
-        status: dict[str, str] = {}
+    def controls(self) -> dict[str, dict[str, Any]]:
+        """Per control ID of the managed fields, in the report callback's vocabulary: status
+        `drift` when a change was needed (remediated unless check mode), else `compliant`,
+        with a detail line and, on drift, the before/after of that control's fields."""
+        fields: dict[str, list[str]] = {}
         for f in self.managed():
-            if f.name in self.changes:
-                status[f.control] = "drift"
-            else:
-                status.setdefault(f.control, "compliant")
-        return status
+            fields.setdefault(f.control, []).append(f.name)
+        before, after = self.before(), self.after_view()
+        out: dict[str, dict[str, Any]] = {}
+        for cid, names in fields.items():
+            changed = [n for n in names if n in self.changes]
+            if not changed:
+                out[cid] = {"status": "compliant", "detail": f"{self.form}: {', '.join(names)} as configured"}
+                continue
+            verb = "changed" if self.applied else "differs"
+            out[cid] = {
+                "status": "drift",
+                "detail": f"{self.form}: {', '.join(changed)} {verb}",
+                "diff": {"before": {n: before[n] for n in names}, "after": {n: after[n] for n in names}},
+            }
+        return out
 
     def dump(self) -> dict[str, Any]:
         return {

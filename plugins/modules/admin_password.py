@@ -60,10 +60,10 @@ password_change_required:
   returned: always
   type: bool
 controls:
-  description: AUTH-01 status, C(compliant), C(changed) or C(drift) (check mode).
+  description: AUTH-01 C(status) (C(drift) when the password had to change, else C(compliant)) and C(detail).
   returned: always
   type: dict
-  sample: {"AUTH-01": "changed"}
+  sample: {"AUTH-01": {"status": "drift", "detail": "factory/expired password changed"}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

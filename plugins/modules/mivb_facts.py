@@ -9,7 +9,8 @@ version_added: 0.1.0
 author: voicesec maintainers (@voicesec)
 description:
   - Returns C(ansible_facts.mivb) with C(forms) (each form's fields), C(admin_policies), C(user_profiles),
-    C(audit_trail_newest_id), C(session), C(login_banner) (what the login page shows) and C(errors) (what the account's policy could not read).
+    C(audit_trail_newest_id), C(session),
+    C(login_banner) (what the login page shows) and C(errors) (what the account's policy could not read).
   - Secrets are never present (the API does not return them; secret keys are also dropped defensively).
 options: {}
 extends_documentation_fragment:

@@ -94,10 +94,14 @@ changed_fields:
   type: list
   elements: str
 controls:
-  description: Per control ID of the managed fields, C(compliant), C(changed) or C(drift) (check mode).
+  description:
+    - Per control ID of the managed fields, C(status) (C(drift) when a change was needed - remediated
+      unless check mode - else C(compliant)), C(detail) and on drift C(diff) (before/after of its fields).
+    - Read by the C(voicesec.mivb.compliance_report) callback.
   returned: always
   type: dict
-  sample: {"AUTH-02": "changed", "TLS-01": "compliant"}
+  sample: {"AUTH-02": {"status": "drift", "detail": "system_security_management: password_strength differs",
+           "diff": {"before": {"password_strength": "Weak"}, "after": {"password_strength": "Strong"}}}}
 before:
   description: Managed fields before; secrets shown as C(set)/C(unset).
   returned: always

@@ -61,9 +61,14 @@ changed_fields:
   type: list
   elements: str
 controls:
-  description: Per control ID, C(compliant), C(changed) or C(drift) (check mode).
+  description:
+    - Per control ID of the managed fields, C(status) (C(drift) when a change was needed - remediated
+      unless check mode - else C(compliant)), C(detail) and on drift C(diff) (before/after of its fields).
+    - Read by the C(voicesec.mivb.compliance_report) callback.
   returned: always
   type: dict
+  sample: {"TOLL-02": {"status": "drift", "detail": "system_options: disa_failed_attempts differs",
+           "diff": {"before": {"disa_failed_attempts": 10}, "after": {"disa_failed_attempts": 3}}}}
 before:
   description: Managed fields before; secrets shown as C(set)/C(unset).
   returned: always

@@ -78,7 +78,9 @@ renewal_due:
   returned: always
   type: bool
 controls:
-  description: CERT-01 and CERT-02 status, C(compliant), C(changed) or C(drift).
+  description:
+    - CERT-01 C(status) (C(drift) when the certificate had to be installed, else C(compliant)), C(detail), C(diff).
+    - Empty without O(certificate); CERT-02 is judged by the caller from RV(renewal_due).
   returned: always
   type: dict
 """

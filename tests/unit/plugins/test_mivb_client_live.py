@@ -61,7 +61,7 @@ def four_facts(ctl, factory, params, writes_expected=1):
 def test_commissioning_from_factory_four_facts(controller):
     params = {"new_password": MANAGED_PASSWORD, "password_strength": "Strong"}
     changed, result = execute(AdminPasswordBackend(controller.transport(), params), check_mode=True)
-    assert changed and result["controls"] == {"AUTH-01": "drift"}
+    assert changed and result["controls"]["AUTH-01"]["status"] == "drift"
     assert result["login_password_source"] == "factory"
     assert controller.raw.stats()["writes"] == 0
     changed, result = execute(AdminPasswordBackend(controller.transport(), params), check_mode=False)
@@ -159,7 +159,9 @@ def test_four_facts_system_options(commissioned):
     params = dict(voice_encryption_enabled=True, srtp_encryption_enabled=True, disa_failed_attempts=3,
                   disa_lockout_minutes=30, set_registration_access_code=ACCESS_CODE, set_registration_attempts=3)
     result = four_facts(commissioned, SystemOptionsBackend, params)
-    assert result["controls"] == {"EP-03": "compliant", "EP-04": "compliant", "TOLL-02": "drift", "EP-02": "drift"}
+    assert {k: v["status"] for k, v in result["controls"].items()} == {
+        "EP-03": "compliant", "EP-04": "compliant", "TOLL-02": "drift", "EP-02": "drift"}
+    assert result["controls"]["EP-02"]["diff"]["after"]["set_registration_access_code"] == "set (new value)"
 
 
 def test_four_facts_web_certificate_and_served_leaf(commissioned, tmp_path):

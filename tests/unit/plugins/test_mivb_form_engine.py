@@ -69,7 +69,10 @@ def test_only_given_fields_are_sent_and_four_facts():
     assert changed and t.writes == []
     assert result["before"] == {"password_strength": "Weak", "session_inactivity_minutes": 15}
     assert result["after"] == {"password_strength": "Strong", "session_inactivity_minutes": 15}
-    assert result["controls"] == {"AUTH-02": "drift", "AUTH-03": "compliant"}
+    assert {k: v["status"] for k, v in result["controls"].items()} == {"AUTH-02": "drift", "AUTH-03": "compliant"}
+    assert result["controls"]["AUTH-02"]["diff"] == {"before": {"password_strength": "Weak"},
+                                                     "after": {"password_strength": "Strong"}}
+    assert result["controls"]["AUTH-02"]["detail"] == "system_security_management: password_strength differs"
     changed = execute(_ssm(t, **params), check_mode=False)[0]
     assert changed and t.writes == [("PATCH", "system_security_management", {"password_strength": "Strong"})]
     assert execute(_ssm(t, **params), check_mode=False)[0] is False
@@ -140,7 +143,7 @@ def test_system_options_limits():
         assert err.value.field == field
     assert t.calls == []
     changed, result = execute(SystemOptionsBackend(t, dict(disa_failed_attempts=3, disa_lockout_minutes=30)), False)
-    assert changed and result["controls"] == {"TOLL-02": "drift"}
+    assert changed and result["controls"]["TOLL-02"]["status"] == "drift"
 
 
 def test_scrub_drops_secret_keys_keeps_flags():

@@ -147,7 +147,7 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert set(changed) == {"AUTH-02", "TOLL-02"}
     assert changed["AUTH-02"]["diff"]["before"] == {"password_strength": "Weak"}
     assert changed["AUTH-02"]["diff"]["after"] == {"password_strength": "Strong"}
-    assert changed["AUTH-02"]["controls"] == {"AUTH-02": "drift"}
+    assert changed["AUTH-02"]["controls"]["AUTH-02"]["status"] == "drift"
     assert changed["TOLL-02"]["diff"]["before"]["disa_failed_attempts"] == 10
     assert ctl.raw.stats()["writes"] == 0
 
