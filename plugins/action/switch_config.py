@@ -19,6 +19,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff a
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_render
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_args import SWITCH_CONFIG_RULES, SWITCH_CONFIG_SPEC
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (
     CONTROL_IDS,
     SwitchIntentError,
@@ -30,15 +31,6 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_target import
 _LOADED_IN_PID = os.getpid()
 switch_render.preload()  # compiled once here, inherited by every forked worker
 
-ARGUMENT_SPEC = {
-    "intended": {"type": "str"},
-    "managed": {"type": "dict"},
-    "intent": {"type": "dict"},
-    "save": {"type": "bool", "default": True},
-    "update_secrets": {"type": "bool", "default": False},
-    "gather_facts": {"type": "bool", "default": True},
-}
-
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
@@ -47,12 +39,10 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         started = time.perf_counter()
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC,
-            mutually_exclusive=[("intent", "intended"), ("intent", "managed")],
-            required_one_of=[("intent", "intended")],
-            required_together=[("intended", "managed")],
-        )
+        args = self.validate_argument_spec(argument_spec=SWITCH_CONFIG_SPEC, **SWITCH_CONFIG_RULES)[1]
+        missing = ss.requirements_error()
+        if missing:
+            raise AnsibleError(missing)
         scope = sd.Scope.from_dict(args["managed"] or {"controls": list(CONTROL_IDS)})
         try:
             platform, target = target_from_vars(task_vars or {}, self._templar.template)
@@ -74,8 +64,12 @@ class ActionModule(ActionBase):
         try:
             outcome = self._converge(conn, platform, target, args, scope, check)
         except (ss.SwitchSessionError, *ss.SESSION_LOST) as exc:
-            return self._fail(result, scope, f"{target.where}: {sd.mask_text(str(exc)) or type(exc).__name__}",
-                              kind=getattr(exc, "kind", "session"))
+            return self._fail(
+                result,
+                scope,
+                f"{target.where}: {sd.mask_text(str(exc)) or type(exc).__name__}",
+                kind=getattr(exc, "kind", "session"),
+            )
         finally:
             ss.disconnect(self._conn_box[0])
         timing["total"] = round(time.perf_counter() - started, 3)
@@ -95,14 +89,22 @@ class ActionModule(ActionBase):
         if args["gather_facts"]:
             out["facts"] = sf.gather(platform, running)
         if not plan.commands:
-            out.update(after=out["before"], diff={"prepared": ""}, saved=False,
-                       controls=sd.control_results(plan, scope, check_mode=check, pushed=False))
+            out.update(
+                after=out["before"],
+                diff={"prepared": ""},
+                saved=False,
+                controls=sd.control_results(plan, scope, check_mode=check, pushed=False),
+            )
             return out
         if check:
             predicted = plan.predicted_after()
-            out.update(changed=True, saved=False, after="\n".join(sd.mask_line(x) for x in sd.render(predicted)),
-                       diff={"prepared": sd.unified_diff(plan.before, predicted)},
-                       controls=sd.control_results(plan, scope, check_mode=True, pushed=False))
+            out.update(
+                changed=True,
+                saved=False,
+                after="\n".join(sd.mask_line(x) for x in sd.render(predicted)),
+                diff={"prepared": sd.unified_diff(plan.before, predicted)},
+                controls=sd.control_results(plan, scope, check_mode=True, pushed=False),
+            )
             return out
         try:
             ss.push(conn, platform, plan.push_lines(), target.timeout)
@@ -110,11 +112,16 @@ class ActionModule(ActionBase):
             left = sd.plan(platform, after_text, args["intended"], scope, args["update_secrets"])
             if left.commands:
                 raise ss.SwitchSessionError(
-                    "verify", "after the push the running config still differs from intent: "
-                    + "; ".join(sd.mask_line(c.strip()) for c in left.commands[:5]))
+                    "verify",
+                    "after the push the running config still differs from intent: "
+                    + "; ".join(sd.mask_line(c.strip()) for c in left.commands[:5]),
+                )
         except (ss.SwitchSessionError, *ss.SESSION_LOST) as exc:
-            reason = str(exc) if isinstance(exc, ss.SwitchSessionError) else (
-                f"the SSH session dropped during the push ({type(exc).__name__})")
+            reason = (
+                str(exc)
+                if isinstance(exc, ss.SwitchSessionError)
+                else (f"the SSH session dropped during the push ({type(exc).__name__})")
+            )
             return self._rolled_back(plan, platform, target, scope, reason, out)
         saved = False
         if args["save"]:
@@ -122,9 +129,13 @@ class ActionModule(ActionBase):
             saved = True
         after = sd.parse(platform, after_text)
         after_scoped = sd.scoped(after, scope, [c.text for c in plan.intended.children])
-        out.update(changed=True, saved=saved, after="\n".join(sd.mask_line(x) for x in sd.render(after_scoped)),
-                   diff={"prepared": sd.unified_diff(plan.before, after_scoped)},
-                   controls=sd.control_results(plan, scope, check_mode=False, pushed=True))
+        out.update(
+            changed=True,
+            saved=saved,
+            after="\n".join(sd.mask_line(x) for x in sd.render(after_scoped)),
+            diff={"prepared": sd.unified_diff(plan.before, after_scoped)},
+            controls=sd.control_results(plan, scope, check_mode=False, pushed=True),
+        )
         return out
 
     def _rolled_back(self, plan, platform, target, scope, reason, out):
@@ -147,26 +158,47 @@ class ActionModule(ActionBase):
             now = ss.show_running(conn, platform, target.timeout)
             check = sd.rollback_plan(platform, now, plan.before, plan.intended, scope)
             if check.commands:
-                raise ss.SwitchSessionError("verify", "the config still differs after the rollback: "
-                                            + "; ".join(sd.mask_line(c.strip()) for c in check.commands[:5]))
+                raise ss.SwitchSessionError(
+                    "verify",
+                    "the config still differs after the rollback: "
+                    + "; ".join(sd.mask_line(c.strip()) for c in check.commands[:5]),
+                )
         except (ss.SwitchSessionError, *ss.SESSION_LOST, AnsibleError) as exc:
-            msg = (f"push to {target.where} failed ({reason}) and the ROLLBACK FAILED too ({exc}): the "
-                   "device may be partly changed (running config only, nothing was saved); "
-                   "check it by hand")
-            out.update(failed=True, changed=True, msg=msg, rolled_back=False,
-                       controls={c: {"status": "error", "detail": msg} for c in scope.controls})
+            msg = (
+                f"push to {target.where} failed ({reason}) and the ROLLBACK FAILED too ({exc}): the "
+                "device may be partly changed (running config only, nothing was saved); "
+                "check it by hand"
+            )
+            out.update(
+                failed=True,
+                changed=True,
+                msg=msg,
+                rolled_back=False,
+                controls={c: {"status": "error", "detail": msg} for c in scope.controls},
+            )
             return out
-        msg = (f"push to {target.where} failed ({reason}); rolled back {len(rollback.commands)} line(s) "
-               f"with hier_config's rollback: the device is back as it was before this run "
-               f"(verified by a fresh read of the running config; startup config not touched). "
-               f"{pushed} line(s) were planned.")
-        out.update(failed=True, changed=False, msg=msg, rolled_back=True,
-                   rollback_commands=[sd.mask_line(c) for c in rollback.commands],
-                   controls={c: {"status": "error", "detail": msg} for c in scope.controls})
+        msg = (
+            f"push to {target.where} failed ({reason}); rolled back {len(rollback.commands)} line(s) "
+            f"with hier_config's rollback: the device is back as it was before this run "
+            f"(verified by a fresh read of the running config; startup config not touched). "
+            f"{pushed} line(s) were planned."
+        )
+        out.update(
+            failed=True,
+            changed=False,
+            msg=msg,
+            rolled_back=True,
+            rollback_commands=[sd.mask_line(c) for c in rollback.commands],
+            controls={c: {"status": "error", "detail": msg} for c in scope.controls},
+        )
         return out
 
     @staticmethod
     def _fail(result, scope, msg, kind="config"):
-        result.update(failed=True, msg=msg, error_kind=kind,
-                      controls={c: {"status": "error", "detail": msg} for c in scope.controls})
+        result.update(
+            failed=True,
+            msg=msg,
+            error_kind=kind,
+            controls={c: {"status": "error", "detail": msg} for c in scope.controls},
+        )
         return result

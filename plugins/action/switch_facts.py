@@ -13,14 +13,11 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_args import SWITCH_FACTS_SPEC
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatformError
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_target import target_from_vars
 
 _LOADED_IN_PID = os.getpid()
-
-ARGUMENT_SPEC = {
-    "include_running": {"type": "bool", "default": False},
-}
 
 
 class ActionModule(ActionBase):
@@ -30,7 +27,11 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         started = time.perf_counter()
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        args = self.validate_argument_spec(argument_spec=SWITCH_FACTS_SPEC)[1]
+        missing = ss.requirements_error()
+        if missing:
+            result.update(failed=True, msg=missing)
+            return result
         try:
             platform, target = target_from_vars(task_vars or {}, self._templar.template)
             conn = ss.connect(platform, target)
@@ -47,7 +48,10 @@ class ActionModule(ActionBase):
         facts = sf.gather(platform, running)
         if args["include_running"]:
             facts["running_config"] = sd.mask_text(running)
-        result.update(changed=False, facts=facts, ansible_facts={"lan_switch": facts},
-                      timing={"preloaded": _LOADED_IN_PID != os.getpid(),
-                              "total": round(time.perf_counter() - started, 3)})
+        result.update(
+            changed=False,
+            facts=facts,
+            ansible_facts={"lan_switch": facts},
+            timing={"preloaded": _LOADED_IN_PID != os.getpid(), "total": round(time.perf_counter() - started, 3)},
+        )
         return result

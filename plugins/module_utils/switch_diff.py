@@ -19,7 +19,14 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms imp
     classify_child,
     hier_platform,
 )
-from hier_config import HConfig, WorkflowRemediation, get_hconfig
+
+try:
+    from hier_config import HConfig, WorkflowRemediation, get_hconfig
+except ImportError as _import_exc:  # reported by the action plugins (requirements_error)
+    HConfig = WorkflowRemediation = get_hconfig = None  # type: ignore[assignment,misc]
+    HIER_CONFIG_IMPORT_ERROR: ImportError | None = _import_exc
+else:
+    HIER_CONFIG_IMPORT_ERROR = None
 
 MASK = "********"
 # `key`, `password`, `secret` and all that follows them on the line (type digits, the

@@ -7,7 +7,11 @@ from typing import Any
 
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_diff import mask_line, parse
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatform
-from hier_config import HConfig
+
+try:
+    from hier_config import HConfig
+except ImportError:  # reported by the action plugins (requirements_error)
+    HConfig = None  # type: ignore[assignment,misc]
 
 
 def _vlan_list(spec: str) -> list[int]:

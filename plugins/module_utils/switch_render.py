@@ -12,7 +12,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
+try:
+    import jinja2
+except ImportError as _import_exc:  # reported by the action plugins (requirements_error)
+    jinja2 = None  # type: ignore[assignment]
+    JINJA2_IMPORT_ERROR: ImportError | None = _import_exc
+else:
+    JINJA2_IMPORT_ERROR = None
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "switch"
 
@@ -20,7 +26,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "switch"
 @cache
 def environment(platform: str) -> jinja2.Environment:
     # trim_blocks like Ansible's template lookup, so both paths render byte-identical text.
-    return jinja2.Environment(  # noqa: S701 - switch CLI text, not HTML
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES / platform)),
         trim_blocks=True,
         undefined=jinja2.StrictUndefined,

@@ -11,20 +11,48 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
-import paramiko
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_diff import mask_line
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatform
-from netmiko import ConnectHandler
-from netmiko.exceptions import (
-    ConfigInvalidException,
-    NetmikoAuthenticationException,
-    NetmikoBaseException,
-    NetmikoTimeoutException,
-    ReadException,
-)
+
+try:
+    import paramiko
+    from netmiko import ConnectHandler
+    from netmiko.exceptions import (
+        ConfigInvalidException,
+        NetmikoAuthenticationException,
+        NetmikoBaseException,
+        NetmikoTimeoutException,
+        ReadException,
+    )
+except ImportError as _import_exc:  # reported by the action plugins (requirements_error)
+    NETMIKO_IMPORT_ERROR: ImportError | None = _import_exc
+
+    class _Missing(Exception):
+        """Stands in for netmiko/paramiko exception classes when they are not installed."""
+
+    ConfigInvalidException = NetmikoAuthenticationException = NetmikoBaseException = _Missing
+    NetmikoTimeoutException = ReadException = _Missing
+    ConnectHandler = None
+    paramiko = None
+    _SSH_ERRORS: tuple[type[BaseException], ...] = ()
+else:
+    NETMIKO_IMPORT_ERROR = None
+    _SSH_ERRORS = (paramiko.SSHException,)
 
 # Anything that means "the session is gone": reconnect before rolling back.
-SESSION_LOST = (OSError, EOFError, socket.timeout, paramiko.SSHException, NetmikoTimeoutException, ReadException)
+SESSION_LOST = (OSError, EOFError, socket.timeout, *_SSH_ERRORS, NetmikoTimeoutException, ReadException)
+
+
+def requirements_error() -> str | None:
+    """The switch modules' Python requirements on the control node, or None when all import."""
+    from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff, switch_render
+
+    missing = [str(e) for e in (switch_diff.HIER_CONFIG_IMPORT_ERROR, switch_render.JINJA2_IMPORT_ERROR,
+                                NETMIKO_IMPORT_ERROR) if e is not None]
+    if not missing:
+        return None
+    return ("voicesec.mivb switch modules need netmiko, paramiko, hier_config and jinja2 on the Ansible "
+            "control node (pip install netmiko hier-config): " + "; ".join(missing))
 
 
 class SwitchSessionError(Exception):

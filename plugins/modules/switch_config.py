@@ -1,5 +1,5 @@
 #!/usr/bin/python
-# GPL-3.0-or-later
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """switch_config: documentation and a guard; the work is done by plugins/action/switch_config.py."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ description:
     in every returned field. A device shows keys hashed, so an existing key line is kept as the device
     has it; set O(update_secrets) to push the inventory's keys again (rotation).
 version_added: 0.1.0
-author: voicesec.mivb contributors
+author: voicesec maintainers (@voicesec)
 options:
   intent:
     description:
@@ -87,8 +87,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Computes and returns the commands it would push without entering config mode.
   diff_mode:
     support: full
+    description: Returns a unified diff of the owned sections, secrets masked.
 notes:
   - Supported platforms are listed by the dispatcher in C(plugins/module_utils/switch_platforms.py).
 """
@@ -166,18 +168,21 @@ timing:
   type: dict
 """
 
-import sys
-
 
 def main() -> None:
     from ansible.module_utils.basic import AnsibleModule
+    from ansible_collections.voicesec.mivb.plugins.module_utils.switch_args import (
+        SWITCH_CONFIG_RULES,
+        SWITCH_CONFIG_SPEC,
+    )
 
-    module = AnsibleModule(argument_spec={}, bypass_checks=True, supports_check_mode=True)
-    module.fail_json(msg="voicesec.mivb.switch_config runs as an action plugin on the controller "
-                         "(plugins/action/switch_config.py); it was invoked as a module, which means the "
-                         "action plugin was not found. Call it by its FQCN voicesec.mivb.switch_config.")
+    module = AnsibleModule(argument_spec=SWITCH_CONFIG_SPEC, **SWITCH_CONFIG_RULES, supports_check_mode=True)
+    module.fail_json(
+        msg="voicesec.mivb.switch_config runs as an action plugin on the controller "
+        "(plugins/action/switch_config.py); it was invoked as a module, which means the "
+        "action plugin was not found. Call it by its FQCN voicesec.mivb.switch_config."
+    )
 
 
 if __name__ == "__main__":
     main()
-    sys.exit(1)

@@ -1,5 +1,5 @@
 #!/usr/bin/python
-# GPL-3.0-or-later
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """switch_facts: documentation and a guard; the work is done by plugins/action/switch_facts.py."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ description:
   - M(voicesec.mivb.switch_config) returns the same C(facts) from its own session, so an audit needs no
     second session; use this module when you only want to read.
 version_added: 0.1.0
-author: voicesec.mivb contributors
+author: voicesec maintainers (@voicesec)
 options:
   include_running:
     description: Also return the (masked) running config text as C(facts.running_config).
@@ -24,6 +24,7 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Computes and returns the commands it would push without entering config mode.
 """
 
 EXAMPLES = r"""
@@ -59,18 +60,20 @@ ansible_facts:
   type: dict
 """
 
-import sys
-
 
 def main() -> None:
     from ansible.module_utils.basic import AnsibleModule
+    from ansible_collections.voicesec.mivb.plugins.module_utils.switch_args import (
+        SWITCH_FACTS_SPEC,
+    )
 
-    module = AnsibleModule(argument_spec={}, bypass_checks=True, supports_check_mode=True)
-    module.fail_json(msg="voicesec.mivb.switch_facts runs as an action plugin on the controller "
-                         "(plugins/action/switch_facts.py); it was invoked as a module, which means the "
-                         "action plugin was not found. Call it by its FQCN voicesec.mivb.switch_facts.")
+    module = AnsibleModule(argument_spec=SWITCH_FACTS_SPEC, supports_check_mode=True)
+    module.fail_json(
+        msg="voicesec.mivb.switch_facts runs as an action plugin on the controller "
+        "(plugins/action/switch_facts.py); it was invoked as a module, which means the "
+        "action plugin was not found. Call it by its FQCN voicesec.mivb.switch_facts."
+    )
 
 
 if __name__ == "__main__":
     main()
-    sys.exit(1)

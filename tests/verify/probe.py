@@ -134,9 +134,9 @@ def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile
     for name in ("system_security_management", "system_options", "web_server_certificate"):
         st, form = _call(base, "GET", f"/forms/{name}", cafile, token=token)
         forms[name] = form.get("fields") if st == 200 else {"status": st}
-    write_status, _ = _call(
+    write_status = _call(
         base, "PATCH", "/forms/system_options", cafile, {"fields": {"disa_failed_attempts": 5}}, token
-    )
+    )[0]
     _call(base, "POST", "/logout", cafile, {}, token)
     return {"forms": forms, "readonly_write_status": write_status}
 

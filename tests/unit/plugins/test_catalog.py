@@ -217,9 +217,11 @@ def test_host_roles():
 def test_load_catalog_rejects_bad_files(tmp_path):
     good = (ROOT / "meta" / "controls.yml").read_text(encoding="utf-8")
     cases = {
-        "dup": good + "  - id: CERT-01\n    title: t\n    area: lan\n    applies_to: switch\n"
-               "    guideline_section: s\n    target: t\n    factory: f\n    limits: l\n    verify: v\n"
-               "    status: planned\n",
+        "dup": good + (
+            "  - id: CERT-01\n    title: t\n    area: lan\n    applies_to: switch\n"
+            "    guideline_section: s\n    target: t\n    factory: f\n    limits: l\n    verify: v\n"
+            "    status: planned\n"
+        ),
         "area": good.replace("area: wan", "area: wide_area", 1),
         "status": good.replace("status: planned", "status: someday", 1),
         "missing": good.replace("    verify: setting\n", "", 1),
