@@ -21,8 +21,8 @@ lab-down: setup
 	@$(BIN)/python -m emulators.lab down
 
 demo: setup
-	@$(BIN)/python -m emulators.lab down >/dev/null 2>&1 || true
-	@$(MAKE) --no-print-directory lab-up
+	@# From factory state every time: the demo shows the whole way to a hardened lab.
+	@$(BIN)/python -m emulators.lab up --fresh --controllers $(CONTROLLERS) --ios $(SWITCHES_IOS) --aoscx $(SWITCHES_AOSCX)
 	$(BIN)/ansible-playbook playbooks/harden.yml
 	$(BIN)/ansible-playbook playbooks/audit.yml
 	@$(BIN)/python scripts/report_summary.py reports/latest
