@@ -251,3 +251,12 @@ class FactsBackend:
 
     def dump(self) -> dict[str, Any]:
         return {"ansible_facts": {"mivb": self.gather()}}
+
+
+def run_facts(transport: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """The mivb_facts task result (module and action plugin alike), or a failure result."""
+    try:
+        result = FactsBackend(transport, params).dump()
+    except MivbError as exc:
+        return {"failed": True, "msg": exc.message, "error": exc.to_dict()}
+    return dict(changed=False, **result)

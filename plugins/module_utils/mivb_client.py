@@ -5,7 +5,8 @@ One session core (`MivbSession`) holds the login policy, the session token and t
 per-connection form cache. It runs in two places:
 
 * inside the persistent httpapi connection (plugins/httpapi/mivb.py), so every task of a
-  play shares one login and one form cache; modules reach it through `HttpApiTransport`;
+  play shares one login and one form cache; modules and the action plugins reach it through
+  `HttpApiTransport`;
 * in-process over urllib (`DirectTransport`) for tests and scripts.
 
 Both transports expose the same methods, so backends and modules never know which one
@@ -331,12 +332,16 @@ class DirectTransport(MivbSession):
 
 
 class HttpApiTransport:
-    """Module-side proxy to the httpapi plugin of the persistent connection."""
+    """Proxy to the httpapi plugin of the persistent connection, over its JSON-RPC socket.
 
-    def __init__(self, module: Any) -> None:
+    Used by the modules (pass the module) and by the action plugins that run the same work
+    inside the Ansible worker (pass the connection's socket_path).
+    """
+
+    def __init__(self, module: Any = None, socket_path: str | None = None) -> None:
         from ansible.module_utils.connection import Connection
 
-        self._conn = Connection(module._socket_path)
+        self._conn = Connection(socket_path if socket_path is not None else module._socket_path)
 
     def _call(self, name: str, *args: Any) -> Any:
         from ansible.module_utils.connection import ConnectionError as AnsibleConnectionError

@@ -140,13 +140,23 @@ def execute(backend: Any, check_mode: bool) -> tuple[bool, dict[str, Any]]:
     return changed, backend.dump()
 
 
+def run_task(backend_factory: Any, transport: Any, params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
+    """Validate (in the backend constructor) -> execute -> the task result, or a failure result.
+
+    Shared by the modules (run_backend) and the action plugins, so both return the same keys.
+    """
+    try:
+        changed, result = execute(backend_factory(transport, params), check_mode)
+    except MivbError as exc:
+        return {"failed": True, "msg": exc.message, "error": exc.to_dict()}
+    return dict(changed=changed, diff={"before": result["before"], "after": result["after"]}, **result)
+
+
 def run_backend(module: Any, backend_factory: Any) -> None:
-    """Shared main() body: validate (in the backend constructor) -> execute -> exit."""
+    """Shared main() body of the module files."""
     from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import HttpApiTransport
 
-    try:
-        changed, result = execute(backend_factory(HttpApiTransport(module), module.params), module.check_mode)
-    except MivbError as exc:
-        module.fail_json(msg=exc.message, error=exc.to_dict())
-        return
-    module.exit_json(changed=changed, diff={"before": result["before"], "after": result["after"]}, **result)
+    result = run_task(backend_factory, HttpApiTransport(module), module.params, module.check_mode)
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)

@@ -67,17 +67,13 @@ controls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_specs
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import AdminPasswordBackend
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import run_backend
 
-ARGUMENT_SPEC = dict(
-    new_password=dict(type="str", required=True, no_log=True),
-    password_strength=dict(type="str", choices=["Weak", "Medium", "Strong"]),
-)
-
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(supports_check_mode=True, **mivb_specs.ADMIN_PASSWORD)
     run_backend(module, AdminPasswordBackend)
 
 

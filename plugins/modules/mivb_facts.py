@@ -53,18 +53,17 @@ ansible_facts:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import FactsBackend
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_specs
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import run_facts
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import HttpApiTransport
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import MivbError
 
 
 def main():
-    module = AnsibleModule(argument_spec={}, supports_check_mode=True)
-    try:
-        result = FactsBackend(HttpApiTransport(module), module.params).dump()
-    except MivbError as exc:
-        module.fail_json(msg=exc.message, error=exc.to_dict())
-    module.exit_json(changed=False, **result)
+    module = AnsibleModule(supports_check_mode=True, **mivb_specs.MIVB_FACTS)
+    result = run_facts(HttpApiTransport(module), module.params)
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -117,26 +117,13 @@ tls_exceptions:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_specs
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import SecuritySettingsBackend
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import run_backend
 
-ARGUMENT_SPEC = dict(
-    password_strength=dict(type="str", choices=["Weak", "Medium", "Strong"]),
-    session_inactivity_minutes=dict(type="int"),
-    password_expiry_days=dict(type="int", no_log=False),
-    login_banner_enabled=dict(type="bool"),
-    login_banner_text=dict(type="str"),
-    phone_admin_passcode=dict(type="str", no_log=True),
-    passcode_min_length=dict(type="int", default=10, no_log=False),
-    tls_security_levels=dict(type="dict"),
-    tls_exceptions=dict(type="dict"),
-    https_tls_1_2_only=dict(type="bool"),
-    https_cipher_suites=dict(type="list", elements="str"),
-)
-
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(supports_check_mode=True, **mivb_specs.SECURITY_SETTINGS)
     run_backend(module, SecuritySettingsBackend)
 
 

@@ -80,21 +80,13 @@ after:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_specs
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import SystemOptionsBackend
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import run_backend
 
-ARGUMENT_SPEC = dict(
-    voice_encryption_enabled=dict(type="bool"),
-    srtp_encryption_enabled=dict(type="bool"),
-    disa_failed_attempts=dict(type="int"),
-    disa_lockout_minutes=dict(type="int"),
-    set_registration_access_code=dict(type="str", no_log=True),
-    set_registration_attempts=dict(type="int"),
-)
-
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(supports_check_mode=True, **mivb_specs.SYSTEM_OPTIONS)
     run_backend(module, SystemOptionsBackend)
 
 

@@ -86,21 +86,13 @@ controls:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_specs
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_certs import WebCertificateBackend
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import run_backend
 
-ARGUMENT_SPEC = dict(
-    certificate=dict(type="str"),
-    private_key=dict(type="str", no_log=True),
-    intermediate=dict(type="str"),
-    allow_self_signed=dict(type="bool", default=False),
-    renew_within_days=dict(type="int", default=30),
-)
-
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-                           required_together=[["certificate", "private_key"]])
+    module = AnsibleModule(supports_check_mode=True, **mivb_specs.WEB_CERTIFICATE)
     run_backend(module, WebCertificateBackend)
 
 

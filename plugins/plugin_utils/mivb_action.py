@@ -1,0 +1,81 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared base of the controller action plugins: a module's work inside the Ansible worker.
+
+Why: as a module every controller task paid AnsibleZ packaging, a fresh Python and the
+imports (about 0.9 s per controller per task). The action plugin validates the task with the
+module's own argument spec (module_utils/mivb_specs.py), then runs the same backend from
+module_utils over the same persistent httpapi connection (JSON-RPC on its socket), so the
+login, the form cache and every result key stay exactly as with the module.
+
+The linear strategy loads action classes in the parent process before forking, so the
+imports at the top of this file (and of the action files) are paid once per run.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, ClassVar
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import UnsupportedError
+from ansible.plugins.action import ActionBase
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import run_facts
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import HttpApiTransport
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import run_task
+
+
+def preload(*names: str) -> None:
+    """Import modules the task body imports lazily, so forked workers inherit them loaded.
+    A missing optional library is reported by the code that needs it, at use."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
+preload("ansible.module_utils.connection")  # HttpApiTransport's JSON-RPC client
+
+NO_CONNECTION = (
+    "{name} needs the persistent httpapi connection to the controller: set ansible_connection="
+    "ansible.netcommon.httpapi and ansible_network_os=voicesec.mivb.mivb"
+)
+
+
+def mask(result: dict[str, Any], no_log_values: set[str]) -> dict[str, Any]:
+    """What AnsibleModule.exit_json/fail_json do: replace any no_log value, wherever it occurs,
+    keeping top-level booleans and None as they are."""
+    preserved = {k: v for k, v in result.items() if v is None or isinstance(v, bool)}
+    masked = remove_values(result, no_log_values)
+    masked.update(preserved)
+    return masked
+
+
+class MivbAction(ActionBase):
+    """Subclasses set SPEC (a mivb_specs entry) and BACKEND (a backend class; None = facts)."""
+
+    TRANSFERS_FILES = False
+    SPEC: ClassVar[dict[str, Any]] = {}
+    BACKEND: ClassVar[Any] = None
+
+    def run(self, tmp: Any = None, task_vars: Any = None) -> dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        # Same validator and messages as AnsibleModule, before anything is sent.
+        validation = ArgumentSpecValidator(**self.SPEC).validate(dict(self._task.args))
+        if validation.error_messages:
+            msg = validation.errors.msg
+            if isinstance(validation.errors[0], UnsupportedError):
+                msg = f"Unsupported parameters for ({self._task.action}) module: {msg}"
+            out: dict[str, Any] = {"failed": True, "msg": msg}
+        elif not getattr(self._connection, "socket_path", None):
+            out = {"failed": True, "msg": NO_CONNECTION.format(name=self._task.action)}
+        else:
+            transport = HttpApiTransport(socket_path=self._connection.socket_path)
+            params = validation.validated_parameters
+            if self.BACKEND is None:
+                out = run_facts(transport, params)
+            else:
+                out = run_task(self.BACKEND, transport, params, bool(self._task.check_mode))
+        result.update(mask(out, validation._no_log_values))
+        return result
