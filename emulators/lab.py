@@ -107,8 +107,17 @@ def _load_secrets(state: Path) -> dict[str, str]:
 def _pid_alive(pid_file: Path) -> int | None:
     try:
         pid = int(pid_file.read_text())
-        os.kill(pid, 0)
     except (OSError, ValueError):
+        return None
+    try:
+        # When this process started the emulator (tests, bench), an exited emulator stays a
+        # zombie until reaped, and kill(pid, 0) would still find it.
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except OSError:
         return None
     return pid
 

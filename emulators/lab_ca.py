@@ -42,6 +42,40 @@ def _key_pem(key: rsa.RSAPrivateKey) -> bytes:
     )
 
 
+def _ca_certificate(
+    common_name: str,
+    key: rsa.RSAPrivateKey,
+    signing_key: rsa.RSAPrivateKey,
+    issuer: x509.Name | None,
+    path_length: int,
+    days: int,
+) -> x509.Certificate:
+    """A CA certificate: self-signed when issuer is None, else signed by signing_key."""
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voicesec lab"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer or name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(_now() - dt.timedelta(days=1))
+        .not_valid_after(_now() + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if issuer is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()), critical=False
+        )
+    return builder.sign(signing_key, hashes.SHA256())
+
+
 @dataclass
 class IssuedCertificate:
     cert_path: Path
@@ -63,47 +97,9 @@ class LabCA:
         if self.root_cert_path.exists() and self.int_cert_path.exists():
             return
         self.dir.mkdir(parents=True, exist_ok=True)
-        root_key = _new_key()
-        root_name = x509.Name(
-            [
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voicesec lab"),
-                x509.NameAttribute(NameOID.COMMON_NAME, "voicesec lab root CA"),
-            ]
-        )
-        root = (
-            x509.CertificateBuilder()
-            .subject_name(root_name)
-            .issuer_name(root_name)
-            .public_key(root_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(_now() - dt.timedelta(days=1))
-            .not_valid_after(_now() + dt.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
-            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
-            .sign(root_key, hashes.SHA256())
-        )
-        int_key = _new_key()
-        int_name = x509.Name(
-            [
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "voicesec lab"),
-                x509.NameAttribute(NameOID.COMMON_NAME, "voicesec lab issuing CA"),
-            ]
-        )
-        inter = (
-            x509.CertificateBuilder()
-            .subject_name(int_name)
-            .issuer_name(root_name)
-            .public_key(int_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(_now() - dt.timedelta(days=1))
-            .not_valid_after(_now() + dt.timedelta(days=1825))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(int_key.public_key()), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
-            .sign(root_key, hashes.SHA256())
-        )
+        root_key, int_key = _new_key(), _new_key()
+        root = _ca_certificate("voicesec lab root CA", root_key, root_key, None, path_length=1, days=3650)
+        inter = _ca_certificate("voicesec lab issuing CA", int_key, root_key, root.subject, path_length=0, days=1825)
         _write_private(self.root_key_path, _key_pem(root_key))
         _write_private(self.int_key_path, _key_pem(int_key))
         self.root_cert_path.write_bytes(root.public_bytes(serialization.Encoding.PEM))
