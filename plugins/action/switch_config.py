@@ -87,7 +87,7 @@ class ActionModule(ActionBase):
             "before": "\n".join(sd.mask_line(x) for x in sd.render(plan.before)),
         }
         if args["gather_facts"]:
-            out["facts"] = sf.gather(platform, running)
+            out["facts"] = sf.gather(platform, plan.running)
         if not plan.commands:
             out.update(
                 after=out["before"],
@@ -127,8 +127,11 @@ class ActionModule(ActionBase):
         if args["save"]:
             ss.save(self._conn_box[0], platform)
             saved = True
-        after = sd.parse(platform, after_text)
-        after_scoped = sd.scoped(after, scope, [c.text for c in plan.intended.children])
+        # The verify plan already parsed and scoped the re-read config: it is the after state,
+        # and the facts describe the device as it is now, not as it was before the push.
+        after_scoped = left.before
+        if args["gather_facts"]:
+            out["facts"] = sf.gather(platform, left.running)
         out.update(
             changed=True,
             saved=saved,

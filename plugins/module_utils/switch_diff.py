@@ -135,6 +135,8 @@ class Plan:
     before: HConfig
     intended: HConfig
     remediation: HConfig
+    # The whole device config as parsed for this plan: facts reuse it instead of parsing again.
+    running: HConfig | None = None
 
     @property
     def commands(self) -> list[str]:
@@ -171,7 +173,7 @@ def plan(platform: SwitchPlatform, running_text: str, intended_text: str, scope:
     if not update_secrets:
         keep_device_secrets(before, intended)
     remediation = WorkflowRemediation(before, intended).remediation_config
-    return Plan(platform, before, intended, remediation)
+    return Plan(platform, before, intended, remediation, running=running)
 
 
 def rollback_plan(platform: SwitchPlatform, current_text: str, before: HConfig, intended: HConfig,

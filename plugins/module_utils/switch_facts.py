@@ -92,9 +92,9 @@ def _port_aoscx(node: Any) -> dict[str, Any]:
     return port
 
 
-def gather(platform: SwitchPlatform, running_text: str) -> dict[str, Any]:
-    """Facts from a running config; secrets are masked, never returned."""
-    config: HConfig = parse(platform, running_text)
+def gather(platform: SwitchPlatform, running: str | HConfig) -> dict[str, Any]:
+    """Facts from a running config (text, or already parsed); secrets are masked, never returned."""
+    config: HConfig = parse(platform, running) if isinstance(running, str) else running
     aoscx = platform.name == "aruba_aoscx"
     facts: dict[str, Any] = {"platform": platform.name, "vlans": {}, "ports": {}, "acls": {},
                              "dot1x": {"system_auth_control": False, "radius_servers": []}, "qos": {}}

@@ -143,6 +143,8 @@ def test_converge_then_idempotent_and_saved(lab):
     assert first["saved"] is True and first["timing"]["preloaded"] is True
     assert set(first["controls"]) == {"LAN-01", "LAN-02", "LAN-03", "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04"}
     assert all(c["status"] == "drift" and c["remediated"] for c in first["controls"].values())
+    # Facts returned by a run that pushed describe the device after the push (factory had VLAN 1 only).
+    assert first["facts"]["vlans"]["20"]["name"] == "VOICE"
     sessions = lab.device("converge").stats["sessions"]
     second = lab.play("converge")
     assert second["changed"] is False, second["commands"]
