@@ -49,7 +49,6 @@ from ansible.plugins.httpapi import HttpApiBase
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
     MivbSession,
     envelope,
-    fetch_served_certificate,
     parse_body,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import ConnectionFailed
@@ -138,4 +137,4 @@ class HttpApi(HttpApiBase):
     def served_certificate(self) -> dict[str, Any]:
         host = self.connection.get_option("host")
         port = int(self.connection.get_option("port") or 443)
-        return envelope(lambda: fetch_served_certificate(host, port))
+        return envelope(lambda: self._core().served_certificate_at(host, port))

@@ -61,6 +61,9 @@ class MivbSession:
         self._login_error: MivbError | None = None
         self._login_info: dict[str, Any] = {}
         self._cache: dict[str, dict[str, Any]] = {}
+        # What the admin port serves, read by a TLS handshake: cached like a form, dropped
+        # when the web certificate form is written (the next handshake serves the new one).
+        self._served: dict[str, Any] | None = None
         self.stats = {"logins": 0, "failed_logins": 0, "reads": 0, "writes": 0, "cache_hits": 0}
 
     # ---- login -------------------------------------------------------------------------
@@ -179,8 +182,21 @@ class MivbSession:
         """Generic request; writes to a form drop that form from the cache."""
         data = self.request(method, path, body)
         if method.upper() != "GET" and path.startswith("/forms/"):
-            self._cache.pop(path.split("/")[2], None)
+            self._forget(path.split("/")[2])
         return data
+
+    def _forget(self, name: str) -> None:
+        self._cache.pop(name, None)
+        if name == "web_server_certificate":
+            self._served = None
+
+    def served_certificate_at(self, host: str, port: int) -> dict[str, Any]:
+        """The certificate the controller serves now; one handshake per connection until it changes."""
+        if self._served is None:
+            self._served = fetch_served_certificate(host, port)
+        else:
+            self.stats["cache_hits"] += 1
+        return copy.deepcopy(self._served)
 
     def get_form(self, name: str) -> dict[str, Any]:
         """Form fields; the first read per connection goes to the controller."""
@@ -203,9 +219,8 @@ class MivbSession:
 
     def _store(self, name: str, data: Any) -> None:
         fields = _fields_of(data) if isinstance(data, dict) and "fields" in data else None
-        if fields is None:
-            self._cache.pop(name, None)
-        else:
+        self._forget(name)
+        if fields is not None:
             self._cache[name] = fields
 
     def verify_secret(self, form: str, field: str, value: str) -> bool:
@@ -328,7 +343,7 @@ class DirectTransport(MivbSession):
             raise ConnectionFailed(f"cannot reach the controller at {self._base}: {reason}") from exc
 
     def served_certificate(self) -> dict[str, Any]:
-        return fetch_served_certificate(self.host, self.port)
+        return self.served_certificate_at(self.host, self.port)
 
 
 class HttpApiTransport:

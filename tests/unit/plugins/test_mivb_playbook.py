@@ -132,6 +132,10 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert stats["writes"] == 0 and stats["logins"] == 1
     form_gets = {k: v for k, v in stats["requests"].items() if k.startswith("GET /api/v1/forms/")}
     assert form_gets and max(form_gets.values()) == 1
+    # Each API request is its own TLS connection; on top of those, CERT-01 and CERT-02 read the
+    # served certificate with one handshake between them (cached in the connection), and the
+    # stats read above made one more (test hooks are not counted as API requests).
+    assert stats["handshakes"]["https"] == sum(stats["requests"].values()) + 1 + 1
 
     # 3. drift made outside the toolkit; check mode + diff reports exactly it and writes nothing
     status, data = ctl.raw.call("PATCH", "/api/v1/forms/system_security_management",
