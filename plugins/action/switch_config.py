@@ -13,6 +13,7 @@ import time
 
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import connection_loader
 
 # Heavy imports at module top on purpose (see the module docstring).
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
@@ -26,10 +27,19 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import
     normalize_intent,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatformError
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_role_vars import (
+    RoleVars,
+    RoleVarsError,
+    load_role_spec,
+)
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_target import target_from_vars
 
 _LOADED_IN_PID = os.getpid()
 switch_render.preload()  # compiled once here, inherited by every forked worker
+connection_loader.get("ansible.builtin.local", class_only=True)  # the role's connection, loaded here once
+_ROLE_VARS = RoleVars(load_role_spec())  # the role's argument_specs, read once here too
+# With intent_from_vars, options the task leaves unset come from the role's variables.
+_OPTION_FROM_ROLE_VAR = {"save": "lan_save_config", "update_secrets": "lan_update_secrets"}
 
 
 class ActionModule(ActionBase):
@@ -44,15 +54,27 @@ class ActionModule(ActionBase):
         if missing:
             raise AnsibleError(missing)
         scope = sd.Scope.from_dict(args["managed"] or {"controls": list(CONTROL_IDS)})
+        given = [k for k in ("intent", "intended") if args[k] is not None] + (
+            ["intent_from_vars"] if args["intent_from_vars"] else [])
+        if len(given) != 1:
+            return self._fail(result, scope, "switch_config needs exactly one of intent, intended or "
+                              f"intent_from_vars=true (got: {', '.join(given) or 'none'})", kind="arguments")
         try:
+            if args["intent_from_vars"]:
+                args["intent"] = _ROLE_VARS.read(task_vars or {}, self._templar.template)
+                for option, var in _OPTION_FROM_ROLE_VAR.items():
+                    if args[option] is None:
+                        args[option] = args["intent"][var]
             platform, target = target_from_vars(task_vars or {}, self._templar.template)
             if args["intent"] is not None:
                 # Validate and render here: no connection is made for invalid intent.
                 norm = normalize_intent(args["intent"], platform.name)
                 args["intended"] = switch_render.render_config(norm)
                 scope = sd.Scope.from_dict(norm["managed"])
-        except (SwitchPlatformError, SwitchIntentError, ValueError) as exc:
+        except (SwitchPlatformError, SwitchIntentError, RoleVarsError, ValueError) as exc:
             return self._fail(result, scope, str(exc), kind="intent")
+        args["save"] = True if args["save"] is None else args["save"]
+        args["update_secrets"] = bool(args["update_secrets"])
         check = bool(self._task.check_mode)
         timing = {"preloaded": _LOADED_IN_PID != os.getpid()}
         try:

@@ -8,13 +8,16 @@ SWITCH_CONFIG_SPEC: dict = {
     "intended": {"type": "str"},
     "managed": {"type": "dict"},
     "intent": {"type": "dict"},
-    "save": {"type": "bool", "default": True},
-    "update_secrets": {"type": "bool", "default": False},
+    "intent_from_vars": {"type": "bool", "default": False},
+    # None: lan_save_config / lan_update_secrets when intent_from_vars, else true / false.
+    "save": {"type": "bool"},
+    "update_secrets": {"type": "bool"},
     "gather_facts": {"type": "bool", "default": True},
 }
 SWITCH_CONFIG_RULES: dict = {
     "mutually_exclusive": [("intent", "intended"), ("intent", "managed")],
-    "required_one_of": [("intent", "intended")],
+    # intent / intended / intent_from_vars=true: exactly one (checked in the action plugin,
+    # because a bool option with a default always counts as given for these rules).
     "required_together": [("intended", "managed")],
 }
 SWITCH_FACTS_SPEC: dict = {

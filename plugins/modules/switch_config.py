@@ -41,9 +41,22 @@ options:
         C(lan_controller_acl_name), the C(lan_harden_*) toggles and C(lan_run_tags)).
       - The action plugin validates it (every problem listed, nothing connects when invalid), renders
         C(templates/switch/<platform>/config.j2) with templates compiled once in the controller process,
-        and derives O(managed) itself. This is what the switch_hardening role uses.
-      - Mutually exclusive with O(intended) / O(managed).
+        and derives O(managed) itself.
+      - Exactly one of O(intent), O(intended) and O(intent_from_vars=true) is given.
     type: dict
+  intent_from_vars:
+    description:
+      - Read the intent from this host's variables instead of O(intent) - the C(lan_*) variables
+        the C(voicesec.mivb.switch_hardening) role documents - and validate them against that
+        role's C(meta/argument_specs.yml) (types, choices, required sub-options, defaults) before
+        the value checks of O(intent). C(--tags)/C(--skip-tags) control IDs narrow the run.
+      - Each variable is templated on its own, so a fleet run pays no Jinja compilation for a
+        large nested argument per switch. This is what the switch_hardening role uses, and why
+        its playbooks can import it with C(rolespec_validate=false) without losing validation.
+      - O(save) and O(update_secrets), when not set on the task, then come from
+        C(lan_save_config) and C(lan_update_secrets).
+    type: bool
+    default: false
   intended:
     description:
       - The intended configuration of the managed sections, as the platform shows it in C(show running-config)
@@ -72,14 +85,16 @@ options:
         type: list
         elements: str
   save:
-    description: Save the running config (C(write memory)) after a verified push.
+    description:
+      - Save the running config (C(write memory)) after a verified push.
+      - When not set, C(lan_save_config) with O(intent_from_vars=true), else C(true).
     type: bool
-    default: true
   update_secrets:
-    description: Push secret lines (RADIUS keys) even when the device already has a key there (rotation;
-      never idempotent while on).
+    description:
+      - Push secret lines (RADIUS keys) even when the device already has a key there (rotation;
+        never idempotent while on).
+      - When not set, C(lan_update_secrets) with O(intent_from_vars=true), else C(false).
     type: bool
-    default: false
   gather_facts:
     description: Return C(facts) parsed from the running config read in the same session.
     type: bool
@@ -96,6 +111,13 @@ notes:
 """
 
 EXAMPLES = r"""
+- name: LAN-01 LAN-02 LAN-03 LAN-04 LAN-05 LAN-06 LOG-03 LOG-04 | PATCH | Switch matches the lan_* variables
+  voicesec.mivb.switch_config:
+    intent_from_vars: true
+    gather_facts: false
+  vars:
+    ansible_connection: ansible.builtin.local
+
 - name: LAN-01 LAN-02 LAN-03 LAN-04 LAN-05 LAN-06 LOG-03 LOG-04 | PATCH | Switch matches intent
   voicesec.mivb.switch_config:
     intent:
