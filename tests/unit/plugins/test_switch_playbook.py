@@ -31,11 +31,47 @@ PORTS = {
 }
 NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx"}
 NETS = {"cisco_ios": "127.0.5", "aruba_aoscx": "127.0.6"}
-NAMES = ("converge", "check", "reject", "drop", "facts")
+NAMES = ("converge", "check", "reject", "drop", "facts", "direct")
 PLAY = """
 - hosts: lan_switches
   gather_facts: false
   roles: [voicesec.mivb.switch_hardening]
+"""
+# As the shipped playbooks import the role: no implicit validation task; switch_config
+# enforces the role's argument_specs itself.
+IMPORT_PLAY = """
+- hosts: lan_switches
+  gather_facts: false
+  tasks:
+    - ansible.builtin.import_role:
+        name: voicesec.mivb.switch_hardening
+        rolespec_validate: false
+"""
+# switch_config on its own (no role, so no role defaults): reads the same lan_* variables.
+DIRECT_PLAY = """
+- hosts: lan_switches
+  gather_facts: false
+  vars:
+    ansible_connection: ansible.builtin.local
+    lan_vlans:
+      controllers: {id: 10, name: MIVB-CONTROLLERS}
+      voice: {id: 20, name: VOICE}
+      data: {id: 30, name: DATA}
+      parking: {id: 999, name: PARKING-UNUSED}
+  tasks:
+    - name: LAN-01 | PATCH | switch_config reads the role variables
+      voicesec.mivb.switch_config:
+        intent_from_vars: true
+"""
+BOTH_PLAY = """
+- hosts: lan_switches
+  gather_facts: false
+  tasks:
+    - name: LAN-01 | PATCH | two intent sources at once
+      voicesec.mivb.switch_config:
+        intent_from_vars: true
+        intent: {lan_qos_trust_voice: true}
+      vars: {ansible_connection: ansible.builtin.local}
 """
 FACTS_PLAY = """
 - hosts: lan_switches
@@ -59,6 +95,9 @@ class Lab:
             _host_key_line(s["address"], self.handle.ports[s["name"]]) + "\n" for s in specs))
         (tmp / "play.yml").write_text(PLAY)
         (tmp / "facts.yml").write_text(FACTS_PLAY)
+        (tmp / "import.yml").write_text(IMPORT_PLAY)
+        (tmp / "direct.yml").write_text(DIRECT_PLAY)
+        (tmp / "both.yml").write_text(BOTH_PLAY)
 
     def device(self, short: str):
         return self.handle.devices[f"{self.platform}-{short}"]
@@ -143,8 +182,7 @@ def test_converge_then_idempotent_and_saved(lab):
     assert first["saved"] is True and first["timing"]["preloaded"] is True
     assert set(first["controls"]) == {"LAN-01", "LAN-02", "LAN-03", "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04"}
     assert all(c["status"] == "drift" and c["remediated"] for c in first["controls"].values())
-    # Facts returned by a run that pushed describe the device after the push (factory had VLAN 1 only).
-    assert first["facts"]["vlans"]["20"]["name"] == "VOICE"
+    assert "facts" not in first, "the role leaves facts to switch_facts (smaller result per switch)"
     sessions = lab.device("converge").stats["sessions"]
     second = lab.play("converge")
     assert second["changed"] is False, second["commands"]
@@ -268,6 +306,35 @@ def test_invalid_intent_fails_before_connecting(lab):
                                  "data": {"id": 30, "name": "D"}, "parking": {"id": 999, "name": "P"}})
     assert result.get("failed") is True
     assert "'not-an-ip' is not an IP address" in result["msg"] and "VLAN id 4095 is out of range" in result["msg"]
+    assert lab.device("facts").stats["sessions"] == sessions
+
+
+def test_role_argument_specs_enforced_when_the_implicit_task_is_off(lab):
+    """The shipped playbooks import the role with rolespec_validate: false; the spec still holds."""
+    sessions = lab.device("facts").stats["sessions"]
+    result = lab.play("facts", playbook="import.yml", lan_harden_lan_04="perhaps",
+                      lan_port_roles=[{"interfaces": ["x"], "role": "printer"}])
+    assert result.get("failed") is True
+    assert "argument_specs of voicesec.mivb.switch_hardening" in result["msg"]
+    assert "lan_harden_lan_04" in result["msg"] and "printer" in result["msg"]
+    assert "controller, phone, uplink, unused" in result["msg"]
+    assert lab.device("facts").stats["sessions"] == sessions, "refused before connecting"
+
+
+def test_direct_task_reads_role_vars_and_facts_describe_the_device_after_the_push(lab):
+    first = lab.play("direct", playbook="direct.yml", lan_save_config=False)
+    assert first["changed"] is True and not first.get("failed"), first.get("msg")
+    assert first["saved"] is False, "save comes from lan_save_config when the task does not set it"
+    # Facts of a run that pushed describe the device after the push (factory had VLAN 1 only).
+    assert first["facts"]["vlans"]["20"]["name"] == "VOICE"
+    assert lab.play("direct", playbook="direct.yml")["changed"] is False
+
+
+def test_two_intent_sources_are_refused_before_connecting(lab):
+    sessions = lab.device("facts").stats["sessions"]
+    result = lab.play("facts", playbook="both.yml")
+    assert result.get("failed") is True
+    assert "exactly one of intent, intended or intent_from_vars=true (got: intent, intent_from_vars)" in result["msg"]
     assert lab.device("facts").stats["sessions"] == sessions
 
 
