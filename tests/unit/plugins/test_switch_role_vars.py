@@ -75,6 +75,7 @@ def test_bad_values_name_the_variable_and_the_allowed_values(role_vars):
 
 
 def test_unset_variables_are_not_passed_as_none(role_vars):
-    intent = role_vars.read({"lan_vlans": None}, lambda value: value)
-    assert "lan_vlans" not in intent or intent["lan_vlans"] is None
+    """A variable set to null counts as unset: the spec's default applies, not None."""
+    intent = role_vars.read({"lan_save_config": None, "lan_controller_acl_name": None}, lambda value: value)
     assert intent["lan_save_config"] is True and intent["lan_update_secrets"] is False
+    assert intent["lan_controller_acl_name"] == "MIVB-SMDR-PMS"
