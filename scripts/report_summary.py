@@ -16,10 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-LETTERS = {"compliant": "C", "drift": "D", "error": "E", "manual": "M", "not_implemented": "N"}
-STATUSES = ("error", "drift", "compliant", "manual", "not_implemented")
+LETTERS = {"compliant": "C", "drift": "D", "error": "E", "not_evaluated": "-", "not_applicable": "/",
+           "manual": "M", "not_implemented": "N"}
+STATUSES = ("error", "drift", "compliant", "not_evaluated", "not_applicable", "manual", "not_implemented")
 # Catalog order of ID prefixes, so grid columns read like docs/controls.md.
-PREFIX_ORDER = ("CERT", "TLS", "AUTH", "ACC", "LOG", "LAN", "WAN", "EP", "TOLL", "VM", "MSL", "MAN")
+PREFIX_ORDER = ("CERT", "TLS", "AUTH", "ACC", "LOG", "LAN", "WAN", "EP", "TOLL", "VM", "SYS", "MSL", "MAN")
 MAX_FINDINGS = 25
 DETAIL_WIDTH = 100
 
@@ -54,7 +55,7 @@ def summarize(report: dict[str, Any]) -> str:
            f"{summary['total']} results: " + ", ".join(f"{summary.get(s, 0)} {s}" for s in STATUSES)]
     if not results:
         return "\n".join([*out, "no hosts in this report"])
-    out += ["", "C compliant  R remediated  D drift  E error  M manual  N not implemented  . n/a", ""]
+    out += ["", "C compliant  R remediated  D drift  E error  - not evaluated  / not applicable  M manual  N not implemented  . n/a", ""]
     out += grid(results)
     findings = [r for r in results if r["status"] in ("error", "drift")]
     out += ["", f"{len(findings)} finding(s) (drift/error):" if findings else "no drift, no errors"]

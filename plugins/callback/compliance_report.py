@@ -19,7 +19,8 @@ description:
   - Every catalog control appears for every host it applies to (controllers - group
     C(mivb_controllers) or C(ansible_network_os=voicesec.mivb.mivb); switches - group
     C(lan_switches) or C(ansible_network_os) C(cisco.ios.ios) / C(arubanetworks.aoscx.aoscx)).
-    Controls not evaluated are reported as C(manual) or C(not_implemented), never dropped.
+    Controls not evaluated are reported as C(not_evaluated) (tags, limit, toggle, or an earlier
+      failure, with the reason), C(not_applicable), C(manual) or C(not_implemented), never dropped.
   - Writes C(<report_dir>/<UTC timestamp>/report.json), C(report.html) and C(junit.xml), points
     C(<report_dir>/latest) at that directory and prints a one-line summary. Secrets (keys
     matching password, passcode, secret, key, token, private; PEM private keys; secret
@@ -67,6 +68,7 @@ from ansible import constants as C
 from ansible import context
 from ansible.plugins.callback import CallbackBase
 from ansible_collections.voicesec.mivb.plugins.module_utils.catalog import (
+    MODULE_STATUSES,
     REPORT_STATUSES,
     Control,
     control_ids_from_task_name,
@@ -232,7 +234,7 @@ class CallbackModule(CallbackBase):
             for cid, raw in controls.items():
                 entry = raw if isinstance(raw, dict) else {"status": raw}
                 status = str(entry.get("status", "error"))
-                if status not in ("compliant", "drift", "error"):
+                if status not in MODULE_STATUSES:
                     status, entry = "error", {**entry, "detail": f"unknown status {status!r}"}
                 entry = {**mask_data(entry), "status": status}
                 previous = merged.get(str(cid))
@@ -358,12 +360,13 @@ class CallbackModule(CallbackBase):
             entry.update(status="not_implemented", detail="planned")
         elif (host, cid) in self._skips:
             reasons = "; ".join(dict.fromkeys(self._skips[(host, cid)]))
-            entry.update(status="manual", detail=f"skipped: disabled by toggle or condition ({reasons})")
+            entry.update(status="not_evaluated",
+                         detail=f"skipped: disabled by toggle or condition ({reasons})")
         elif host in self._host_failed:
-            entry.update(status="manual", detail="not evaluated in this run: host stopped after failed "
-                                                 f"task {self._host_failed[host]!r}")
+            entry.update(status="not_evaluated", detail="not evaluated in this run: host stopped after failed "
+                                                        f"task {self._host_failed[host]!r}")
         else:
-            entry.update(status="manual", detail="not evaluated in this run (tags/limit/toggle)")
+            entry.update(status="not_evaluated", detail="not evaluated in this run (tags/limit/toggle)")
         return entry
 
     def _report_root(self) -> Path:
@@ -426,9 +429,11 @@ def _as_text(value: Any) -> str:
 
 # --- renderers (pure functions of report.json, so they can be tested and reused) ------------
 
-LETTERS = {"compliant": "C", "drift": "D", "error": "E", "manual": "M", "not_implemented": "N"}
-COLOURS = {"compliant": "#2e7d32", "drift": "#ef6c00", "error": "#c62828", "manual": "#546e7a",
-           "not_implemented": "#9e9e9e"}
+LETTERS = {"compliant": "C", "drift": "D", "error": "E", "not_evaluated": "-", "not_applicable": "/",
+           "manual": "M", "not_implemented": "N"}
+COLOURS = {"compliant": "#2e7d32", "drift": "#ef6c00", "error": "#c62828", "not_evaluated": "#8d6e63",
+           "not_applicable": "#bdbdbd", "manual": "#546e7a", "not_implemented": "#9e9e9e"}
+NOT_RUN = ("not_evaluated", "not_applicable", "manual", "not_implemented")
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5em;color:#212121}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em}table{border-collapse:collapse}
@@ -516,7 +521,7 @@ def render_junit(report: dict[str, Any]) -> str:
     for host in dict.fromkeys(r["host"] for r in report["results"]):
         entries = [r for r in report["results"] if r["host"] == host]
         failures = sum(r["status"] in ("drift", "error") for r in entries)
-        skipped = sum(r["status"] in ("manual", "not_implemented") for r in entries)
+        skipped = sum(r["status"] in NOT_RUN for r in entries)
         suite = ET.SubElement(suites, "testsuite", name=host, tests=str(len(entries)),
                               failures=str(failures), errors="0", skipped=str(skipped))
         for r in entries:
@@ -526,7 +531,7 @@ def render_junit(report: dict[str, Any]) -> str:
                 failure = ET.SubElement(case, "failure", type=r["status"],
                                         message=f"{r['status']}: {r.get('detail', '')}"[:500])
                 failure.text = "\n\n".join(x for x in (r.get("detail"), r.get("diff")) if x)
-            elif r["status"] in ("manual", "not_implemented"):
+            elif r["status"] in NOT_RUN:
                 ET.SubElement(case, "skipped", message=f"{r['status']}: {r.get('detail', '')}")
             elif r.get("remediated"):
                 ET.SubElement(case, "system-out").text = f"remediated: {r.get('detail', '')}"

@@ -41,8 +41,13 @@ FIELDS = ("id", "title", "area", "applies_to", "guideline_section", "target", "f
           "verify", "status")
 
 # Report statuses, worst first. Only the first three come from evaluation; the rest
-# describe why a control was not evaluated.
-REPORT_STATUSES = ("error", "drift", "compliant", "manual", "not_implemented")
+# describe why a control was not evaluated: not_evaluated (tags, limit, toggle, or a
+# control this run could not reach because an earlier step failed: the detail says which),
+# not_applicable (the device has no such feature, e.g. WAN controls on a controller model
+# without a WAN port), manual (the toolkit cannot push it), not_implemented (planned).
+REPORT_STATUSES = ("error", "drift", "compliant", "not_evaluated", "not_applicable", "manual", "not_implemented")
+# Statuses a module may return per control in its `controls` result.
+MODULE_STATUSES = ("error", "drift", "compliant", "not_evaluated", "not_applicable")
 _RANK = {"error": 3, "drift": 2, "compliant": 1}
 
 # "TLS-01 | PATCH | ..." or "LOG-03, LOG-04 | AUDIT | ...": one or more IDs, then the kind.

@@ -244,7 +244,7 @@ def test_report_header_and_summary(runs):
         assert report["playbook"].endswith("site.yml")
         assert report["generated"].endswith("Z")
         summary = report["summary"]
-        statuses = ("compliant", "drift", "error", "manual", "not_implemented")
+        statuses = ("compliant", "drift", "error", "not_evaluated", "not_applicable", "manual", "not_implemented")
         assert summary["total"] == len(report["results"]) == sum(summary[s] for s in statuses)
         for host, counts in summary["hosts"].items():
             assert sum(counts.values()) == len([r for r in report["results"] if r["host"] == host])
@@ -269,13 +269,13 @@ def test_check_mode_statuses(runs):
     expect = {
         ("ctl1", "AUTH-02"): "drift", ("ctl2", "AUTH-02"): "compliant",
         ("ctl1", "AUTH-03"): "compliant", ("ctl1", "AUTH-04"): "compliant", ("ctl2", "AUTH-04"): "error",
-        ("ctl1", "AUTH-05"): "manual", ("ctl1", "TLS-01"): "drift", ("ctl2", "TLS-01"): "compliant",
+        ("ctl1", "AUTH-05"): "not_evaluated", ("ctl1", "TLS-01"): "drift", ("ctl2", "TLS-01"): "compliant",
         ("ctl1", "CERT-01"): "drift", ("ctl2", "CERT-01"): "compliant",  # AUDIT ok + PATCH changed
-        ("ctl1", "TLS-02"): "manual", ("ctl1", "CERT-03"): "not_implemented", ("ctl1", "MAN-01"): "manual",
+        ("ctl1", "TLS-02"): "not_evaluated", ("ctl1", "CERT-03"): "not_implemented", ("ctl1", "MAN-01"): "manual",
         ("ctl_down", "AUTH-02"): "error", ("ctl_down", "TLS-02"): "error",
         ("ctl_down", "CERT-03"): "not_implemented",
-        ("sw1", "LAN-01"): "drift", ("sw1", "LAN-02"): "compliant", ("sw1", "LAN-03"): "manual",
-        ("sw1", "LOG-03"): "error", ("sw1", "LOG-04"): "manual", ("sw1", "LAN-04"): "compliant",
+        ("sw1", "LAN-01"): "drift", ("sw1", "LAN-02"): "compliant", ("sw1", "LAN-03"): "not_evaluated",
+        ("sw1", "LOG-03"): "error", ("sw1", "LOG-04"): "not_evaluated", ("sw1", "LAN-04"): "compliant",
         ("sw2", "LAN-01"): "drift", ("sw2", "LAN-04"): "error", ("sw1", "MAN-02"): "manual",
     }
     got = {key: _entry(report, *key)["status"] for key in expect}
@@ -368,7 +368,8 @@ def test_junit(runs):
         failures = [c for c in cases if c.find("failure") is not None]
         skipped = [c for c in cases if c.find("skipped") is not None]
         assert len(failures) == int(suite.get("failures")) == counts["drift"] + counts["error"]
-        assert len(skipped) == int(suite.get("skipped")) == counts["manual"] + counts["not_implemented"]
+        assert len(skipped) == int(suite.get("skipped")) == sum(
+            counts[s] for s in ("not_evaluated", "not_applicable", "manual", "not_implemented"))
     sw1 = {c.get("name").split()[0]: c for c in suites["sw1"].findall("testcase")}
     assert sw1["LAN-01"].find("failure").get("type") == "drift"
     assert sw1["LOG-03"].find("failure").get("type") == "error"
@@ -456,7 +457,7 @@ def test_failed_hosts_and_plays_that_never_start(runs):
     auth01 = _entry(report, "ctl1", "AUTH-01")
     assert auth01["status"] == "error" and "controller refused the new password" in auth01["detail"]
     stopped = _entry(report, "ctl1", "AUTH-02")
-    assert stopped["status"] == "manual"
+    assert stopped["status"] == "not_evaluated"
     assert stopped["detail"] == ("not evaluated in this run: host stopped after failed task "
                                  "'AUTH-01 | PATCH | Factory default password is changed'")
     assert _entry(report, "sw1", "LAN-01")["detail"] == "not evaluated in this run (tags/limit/toggle)"
