@@ -55,7 +55,8 @@ def summarize(report: dict[str, Any]) -> str:
            f"{summary['total']} results: " + ", ".join(f"{summary.get(s, 0)} {s}" for s in STATUSES)]
     if not results:
         return "\n".join([*out, "no hosts in this report"])
-    out += ["", "C compliant  R remediated  D drift  E error  - not evaluated  / not applicable  M manual  N not implemented  . n/a", ""]
+    out += ["", "C compliant  R remediated  D drift  E error  - not evaluated  / not applicable  "
+            "M manual  N not implemented  . n/a", ""]
     out += grid(results)
     findings = [r for r in results if r["status"] in ("error", "drift")]
     out += ["", f"{len(findings)} finding(s) (drift/error):" if findings else "no drift, no errors"]
