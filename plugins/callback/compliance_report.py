@@ -201,7 +201,9 @@ class CallbackModule(CallbackBase):
             evaluated = ids
         for cid in evaluated:
             entry = per_control.get(cid)
-            if outcome == "failed":
+            # A failed task with per-control results (one task per device) says itself which
+            # controls failed; the others keep their own status.
+            if outcome == "failed" and (entry is None or entry["status"] == "error"):
                 detail = (entry or {}).get("detail") or message
                 self._merge(host, cid, "error", f"{name}: {detail}", False, None, name)
             elif entry is not None:

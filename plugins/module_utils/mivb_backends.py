@@ -50,6 +50,11 @@ class SecuritySettingsBackend(FormBackend):
         text = want["login_banner_text"]
         if text is not None and len(text) > 4000:
             raise InputError("login_banner_text: longer than 4000 characters", field="login_banner_text")
+        if text is not None and not all(ch == "\n" or ch.isprintable() for ch in text):
+            # Shown unauthenticated before login: a NUL or terminal escape would reach every client.
+            raise InputError("login_banner_text: control characters (NUL, escapes, tabs, carriage returns) are "
+                             "not allowed; printable text and newlines only; nothing was changed",
+                             field="login_banner_text", allowed="printable text and newlines")
         if want["login_banner_enabled"] and text is not None and not text.strip():
             raise InputError(
                 "login_banner_text: an enabled login banner (AUTH-05) needs the company text",

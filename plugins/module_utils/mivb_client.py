@@ -7,7 +7,8 @@ per-connection form cache. It runs in two places:
 * inside the persistent httpapi connection (plugins/httpapi/mivb.py), so every task of a
   play shares one login and one form cache; modules and the action plugins reach it through
   `HttpApiTransport`;
-* in-process over urllib (`DirectTransport`) for tests and scripts.
+* in-process over one kept-alive HTTPS connection (`DirectTransport`): the role's one
+  task per controller (plugins/action/controller_config.py), tests and scripts.
 
 Both transports expose the same methods, so backends and modules never know which one
 they talk to, and an adapter for a real controller interface (MiXML, OIG, SAT web forms)
@@ -18,9 +19,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import socket
 import ssl
-import urllib.error
 from collections.abc import Callable
 from typing import Any
 
@@ -64,6 +65,11 @@ class MivbSession:
         # What the admin port serves, read by a TLS handshake: cached like a form, dropped
         # when the web certificate form is written (the next handshake serves the new one).
         self._served: dict[str, Any] | None = None
+        # Which passwords a login may use (mivb_login_guard sets it from what earlier runs learned):
+        # managed_then_factory (the httpapi plugin's commissioning fallback), managed, factory.
+        self.login_mode = "managed_then_factory"
+        self.preflight: Callable[[str], None] | None = None
+        self.last_attempted_password: str | None = None
         self.stats = {"logins": 0, "failed_logins": 0, "reads": 0, "writes": 0, "cache_hits": 0}
 
     # ---- login -------------------------------------------------------------------------
@@ -74,7 +80,14 @@ class MivbSession:
             self._password = password
             self._factory_password = factory_password or None
 
+    def password_values(self) -> list[str]:
+        """Every password this session may send: masked in any output."""
+        return [p for p in (self._password, self._factory_password, self._accepted_password) if p]
+
     def _post_login(self, password: str) -> tuple[int, Any]:
+        if self.preflight is not None:
+            self.preflight(password)
+        self.last_attempted_password = password
         status, body = self._raw(
             "POST", API_PREFIX + "/login", {"username": self._username, "password": password}, {}
         )
@@ -113,6 +126,8 @@ class MivbSession:
                 self._accept(body, self._accepted_password, self._login_source or "managed")
                 return
             raise from_response(status, body, "re-login after session expiry")
+        if self.login_mode == "factory":
+            return self._commission_login()
         if not self._password:
             raise AuthenticationFailed("no password configured for the controller (ansible_password)")
         status, body = self._post_login(self._password)
@@ -124,7 +139,7 @@ class MivbSession:
             raise first
         remaining = first.details.get("attempts_remaining")
         factory = self._factory_password
-        if not factory or factory == self._password:
+        if self.login_mode != "managed_then_factory" or not factory or factory == self._password:
             raise first
         if not isinstance(remaining, int) or remaining < 2:
             raise AuthenticationFailed(
@@ -147,6 +162,22 @@ class MivbSession:
                 details=second.details,
             )
         raise second
+
+    def _commission_login(self) -> None:
+        """Commissioning: the factory password first and only (no failed login on a factory controller)."""
+        if not self._factory_password:
+            raise AuthenticationFailed("commissioning (mivb_hardening_commission: true) needs mivb_factory_password")
+        status, body = self._post_login(self._factory_password)
+        if status == 200:
+            self._accept(body, self._factory_password, "factory")
+            return
+        error = from_response(status, body, "login with the factory password (commissioning)")
+        if isinstance(error, AuthenticationFailed):
+            raise AuthenticationFailed(
+                error.message + "; the controller is not in factory state: set mivb_hardening_commission: false "
+                "for it (the managed password in ansible_password is then used)",
+                status=error.status, details=error.details)
+        raise error
 
     def logout(self) -> None:
         if self._token is None:
@@ -206,6 +237,14 @@ class MivbSession:
             data = self.request("GET", f"/forms/{name}")
             self._cache[name] = _fields_of(data)
         return copy.deepcopy(self._cache[name])
+
+    def reread_form(self, name: str) -> dict[str, Any]:
+        """A fresh read of a form, past the cache: how a write is verified."""
+        self._forget(name)
+        return self.get_form(name)
+
+    def close(self) -> None:
+        """Drop the transport's connection (the next request opens a new one); the token stays."""
 
     def patch_form(self, name: str, fields: dict[str, Any]) -> dict[str, Any]:
         data = self.request("PATCH", f"/forms/{name}", {"fields": fields})
@@ -303,7 +342,14 @@ def fetch_served_certificate(host: str, port: int, timeout: float = 10.0) -> dic
 
 
 class DirectTransport(MivbSession):
-    """The session core over urllib, verifying the controller with a CA bundle."""
+    """The session core over one kept-alive HTTPS connection, verifying the controller.
+
+    One TLS connection per controller per run (HTTP/1.1 keep-alive), opened lazily by the
+    first request and reopened once if the controller closed an idle connection. Verification
+    uses Python's default client context (on 3.13 with VERIFY_X509_STRICT) and the CA bundle:
+    the same checks every later run will make, so guards can ask it whether a certificate or
+    TLS setting would lock the toolkit out.
+    """
 
     def __init__(
         self,
@@ -322,25 +368,78 @@ class DirectTransport(MivbSession):
         self._ca_path = ca_path
         self._validate_certs = validate_certs
         self._timeout = timeout
+        self._http: Any = None
+        self.connections = 0
         super().__init__(self._send, username, password, factory_password)
 
+    def ssl_context(self) -> ssl.SSLContext:
+        """The client context of every request (and of the guards' trial handshakes)."""
+        if not self._validate_certs:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            return ctx
+        if self._ca_path and os.path.isdir(self._ca_path):
+            return ssl.create_default_context(capath=self._ca_path)
+        return ssl.create_default_context(cafile=self._ca_path or None)
+
+    def _connection(self) -> Any:
+        if self._http is None:
+            import http.client
+
+            self._http = http.client.HTTPSConnection(self.host, self.port, timeout=self._timeout,
+                                                     context=self.ssl_context())
+            self.connections += 1
+        return self._http
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
     def _send(self, method: str, path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+        import http.client
+
         data = None if body is None else json.dumps(body).encode()
         hdrs = {"Accept": "application/json", **headers}
         if data is not None:
             hdrs["Content-Type"] = "application/json"
-        from ansible.module_utils.urls import open_url
+        for attempt in (1, 2):
+            conn = self._connection()
+            sent = False
+            try:
+                conn.request(method, path, body=data, headers=hdrs)
+                sent = True
+                resp = conn.getresponse()
+                payload = resp.read()
+                if resp.getheader("Connection", "").lower() == "close":
+                    self.close()
+                return resp.status, parse_body(payload)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                self.close()
+                # A kept-alive connection the controller closed while idle: the request never
+                # reached it (nothing sent, or no byte of an answer); reopen once. Anything else
+                # is reported, never replayed: a write may have been applied.
+                if attempt == 1 and (not sent or method == "GET"):
+                    continue
+                raise ConnectionFailed(f"cannot reach the controller at {self._base}: the connection dropped "
+                                       f"during {method} {path} ({type(exc).__name__})",
+                                       details={"outcome_unknown": sent and method != "GET"}) from exc
+            except ssl.SSLCertVerificationError as exc:
+                self.close()
+                raise ConnectionFailed(f"cannot reach the controller at {self._base}: certificate verification "
+                                       f"failed ({exc.verify_message or exc})", details={"tls_verify": True}) from exc
+            except (OSError, http.client.HTTPException) as exc:
+                self.close()
+                raise ConnectionFailed(f"cannot reach the controller at {self._base}: {exc}",
+                                       details={"outcome_unknown": sent and method != "GET"}) from exc
+        raise ConnectionFailed(f"cannot reach the controller at {self._base}")  # pragma: no cover
 
+    def logout(self) -> None:
         try:
-            resp = open_url(self._base + path, data=data, headers=hdrs, method=method, timeout=self._timeout,
-                            validate_certs=self._validate_certs, ca_path=self._ca_path, use_proxy=False)
-            with resp:
-                return resp.status, parse_body(resp.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, parse_body(exc.read())
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise ConnectionFailed(f"cannot reach the controller at {self._base}: {reason}") from exc
+            super().logout()
+        finally:
+            self.close()
 
     def served_certificate(self) -> dict[str, Any]:
         return self.served_certificate_at(self.host, self.port)

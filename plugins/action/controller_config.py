@@ -1,0 +1,149 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin: the whole controller baseline in one task, over one HTTPS connection.
+
+Why in-process and without the httpapi connection: every task on a persistent connection
+starts an `ansible-connection` helper, and one task per control made a 20-controller audit
+140-200x slower than the raw HTTPS work. This plugin reads the role's variables, decides
+per control (tags, toggles), validates every value, then runs mivb_plan.ControllerPlan over
+one kept-alive, certificate-verified HTTPS connection: one login, each form read once.
+
+The linear strategy loads this class in the parent process, so the imports below (and the
+preloads) are paid once per run and inherited by every forked worker.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import connection_loader
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_plan
+from ansible_collections.voicesec.mivb.plugins.module_utils.control_selection import select
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import DirectTransport
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_login_guard import LoginGuard, guard_key
+from ansible_collections.voicesec.mivb.plugins.module_utils.role_vars import RoleInterface, RoleVarsError
+from ansible_collections.voicesec.mivb.plugins.plugin_utils.mivb_action import mask, preload
+
+preload(
+    "http.client",
+    "cryptography.x509",
+    "cryptography.x509.verification",
+    "cryptography.hazmat.primitives.hashes",
+    "cryptography.hazmat.primitives.serialization",
+    "cryptography.hazmat.primitives.asymmetric.rsa",
+)
+for _name in ("ansible.builtin.local", "ansible.netcommon.httpapi"):
+    # The worker builds the inventory's connection object before it learns this plugin needs
+    # none; loaded here, the class is inherited instead of imported per host.
+    try:
+        connection_loader.get(_name, class_only=True)
+    except Exception:  # noqa: S110 - netcommon missing only costs that import later
+        pass
+_LOADED_IN_PID = os.getpid()
+_ROLE = RoleInterface("mivb_hardening")  # the role's argument_specs, read once here
+_FALSE = (False, "false", "False", "no", "0", 0, "off")
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp: Any = None, task_vars: Any = None) -> dict[str, Any]:
+        started = time.perf_counter()
+        result = super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        if self._task.args:
+            return self._failed(result, "voicesec.mivb.controller_config takes no options: it reads the "
+                                "mivb_hardening role's variables (see ansible-doc voicesec.mivb.controller_config)")
+        render = self._templar.template
+        toggles = {c.id: c.toggle for c in mivb_plan.CONTROLS}
+        try:
+            values, no_log = _ROLE.read(task_vars, render)
+        except RoleVarsError as exc:
+            return self._failed(result, str(exc), {cid: {"status": "error", "detail": str(exc)}
+                                                   for cid in mivb_plan.CONTROL_IDS})
+        selection = select(mivb_plan.CONTROL_IDS, "controller", task_vars,
+                           {cid: bool(values.get(var, True)) for cid, var in toggles.items()}, toggles)
+        target, transport, guard = self._connect_from_vars(task_vars, render, values)
+        no_log |= {v for v in (transport.password_values()) if v}
+        check = bool(self._task.check_mode)
+        plan = mivb_plan.ControllerPlan(transport, target, values, selection.selected, check)
+        try:
+            with guard:
+                outcome = plan.run()
+        finally:
+            transport.logout()
+        controls = {**selection.not_evaluated(), **outcome.controls}
+        failed = outcome.failed
+        errors = [f"{cid}: {r['detail']}" for cid, r in controls.items() if r["status"] == "error"]
+        out: dict[str, Any] = {
+            "changed": outcome.changed,
+            "controls": controls,
+            "selected": list(selection.selected),
+            "plan": outcome.steps,
+            "stats": dict(transport.stats, connections=transport.connections),
+            "timing": {"preloaded": _LOADED_IN_PID != os.getpid(),
+                       "total": round(time.perf_counter() - started, 3)},
+        }
+        if outcome.diffs:
+            out["diff"] = outcome.diffs
+        if outcome.warnings:
+            out["warnings"] = outcome.warnings
+        if failed:
+            out["failed"] = True
+            out["msg"] = "; ".join(errors)
+        else:
+            counts: dict[str, int] = {}
+            for r in controls.values():
+                counts[r["status"]] = counts.get(r["status"], 0) + 1
+            out["msg"] = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        # Input errors are the validators' own words, which never quote a secret: masking them
+        # would garble rules such as "(like 1234)" when a secret happens to be 1234.
+        keep = {cid: r["detail"] for cid, r in controls.items() if r["detail"] in outcome.input_errors}
+        masked = mask(out, no_log)
+        for cid, detail in keep.items():
+            masked["controls"][cid]["detail"] = detail
+        if outcome.input_errors and failed:
+            masked["msg"] = "; ".join(outcome.input_errors)
+        result.update(masked)
+        return result
+
+    def _connect_from_vars(self, task_vars: dict[str, Any], render: Any,
+                           values: dict[str, Any]) -> tuple[mivb_plan.Target, Any, Any]:
+        """The controller's address and credentials the way the httpapi connection reads them
+        (ansible_host, ansible_httpapi_port, ansible_user/-u, ansible_password/-k or an AWX
+        machine credential, ansible_httpapi_ca_path, ansible_httpapi_validate_certs)."""
+
+        def var(*names: str, default: Any = None) -> Any:
+            for name in names:
+                if task_vars.get(name) is not None:
+                    return render(task_vars[name])
+            return default
+
+        pc = self._play_context
+        host = str(var("ansible_host", default=task_vars.get("inventory_hostname")))
+        port = int(var("ansible_httpapi_port", "ansible_port", default=443))
+        user = str(var("ansible_user", default=None) or pc.remote_user or "")
+        password = str(var("ansible_password", "ansible_httpapi_pass", default=None) or pc.password or "")
+        validate = var("ansible_httpapi_validate_certs", default=True) not in _FALSE
+        ca_path = var("ansible_httpapi_ca_path", default=None)
+        factory = var("ansible_httpapi_mivb_factory_password", "mivb_factory_password", default=None) or None
+        target = mivb_plan.Target(host=host, port=port, ca_path=str(ca_path) if ca_path else None,
+                                  validate_certs=validate)
+        guard = LoginGuard(
+            state_dir=str(var("mivb_hardening_state_dir", default="") or ""),
+            key=guard_key(host, port, user),
+            commission=bool(values.get("mivb_hardening_commission")),
+        )
+        transport = DirectTransport(host, port, user, password, ca_path=target.ca_path,
+                                    factory_password=factory, validate_certs=validate,
+                                    timeout=float(var("ansible_httpapi_timeout", default=30)))
+        guard.bind(transport)
+        return target, transport, guard
+
+    @staticmethod
+    def _failed(result: dict[str, Any], msg: str, controls: dict[str, Any] | None = None) -> dict[str, Any]:
+        result.update(failed=True, msg=msg, controls=controls or {})
+        return result

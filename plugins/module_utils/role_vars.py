@@ -1,0 +1,77 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A role's inventory interface, read per host by its one action task.
+
+The one-task-per-device roles (mivb_hardening, switch_hardening) declare their variables in
+`meta/argument_specs.yml`. Their action plugin reads each declared variable that is set,
+templates it on its own (plain data costs nothing to template), validates the set with
+ansible-core's ArgumentSpecValidator against that same spec (types, choices, sub-options,
+defaults) and gets the validated values plus the no_log values to mask.
+
+So the role's argument_specs are enforced on every path, also when a playbook imports the
+role with `rolespec_validate: false` to save Ansible's implicit validation task.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+ROLES_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles"
+)
+
+
+class RoleVarsError(ValueError):
+    """The role's variables do not match its argument_specs."""
+
+
+def role_spec_path(role: str) -> str:
+    return os.path.join(ROLES_DIR, role, "meta", "argument_specs.yml")
+
+
+def load_options(path: str) -> dict[str, Any]:
+    """The `main` entry point's options, as the role documents them."""
+    import yaml  # ansible-core's own dependency; imported here to keep module_utils light
+
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    try:
+        return dict(data["argument_specs"]["main"]["options"])
+    except (KeyError, TypeError) as exc:
+        raise RoleVarsError(f"{path}: no argument_specs.main.options ({exc})") from None
+
+
+def validator_spec(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Role argument_specs carry documentation keys the validator does not take."""
+    out: dict[str, Any] = {}
+    for name, option in options.items():
+        entry = {k: v for k, v in option.items() if k not in ("description", "version_added")}
+        if "options" in entry:
+            entry["options"] = validator_spec(entry["options"])
+        out[name] = entry
+    return out
+
+
+class RoleInterface:
+    """Reads and validates one host's role variables against the role's argument spec."""
+
+    def __init__(self, role: str, options: Mapping[str, Any] | None = None) -> None:
+        self.role = role
+        self.options = dict(options if options is not None else load_options(role_spec_path(role)))
+        self.names = tuple(self.options)
+        self.validator = ArgumentSpecValidator(validator_spec(self.options))
+
+    def read(self, task_vars: Mapping[str, Any], render: Callable[[Any], Any]) -> tuple[dict[str, Any], set[str]]:
+        """(validated values, no_log values). `render` is the action plugin's templar; unset
+        variables get the spec's defaults. Raises RoleVarsError naming every bad variable."""
+        provided = {name: render(task_vars[name]) for name in self.names if task_vars.get(name) is not None}
+        result = self.validator.validate(provided)
+        if result.error_messages:
+            raise RoleVarsError(
+                f"the role variables do not match the argument_specs of voicesec.mivb.{self.role} "
+                "(nothing was sent to the device):\n- " + "\n- ".join(result.error_messages)
+            )
+        return dict(result.validated_parameters), set(result._no_log_values)
