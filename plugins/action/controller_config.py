@@ -21,7 +21,10 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
 from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_plan
 from ansible_collections.voicesec.mivb.plugins.module_utils.control_selection import select
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import DirectTransport
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
+    FACTORY_DEFAULT_PASSWORD,
+    DirectTransport,
+)
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_login_guard import LoginGuard, guard_key
 from ansible_collections.voicesec.mivb.plugins.module_utils.role_vars import RoleInterface, RoleVarsError
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.mivb_action import mask, preload
@@ -67,7 +70,7 @@ class ActionModule(ActionBase):
         selection = select(mivb_plan.CONTROL_IDS, "controller", task_vars,
                            {cid: bool(values.get(var, True)) for cid, var in toggles.items()}, toggles)
         target, transport, guard = self._connect_from_vars(task_vars, render, values)
-        no_log |= {v for v in (transport.password_values()) if v}
+        no_log = (no_log | set(transport.password_values())) - {FACTORY_DEFAULT_PASSWORD, ""}
         check = bool(self._task.check_mode)
         plan = mivb_plan.ControllerPlan(transport, target, values, selection.selected, check)
         try:

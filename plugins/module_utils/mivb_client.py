@@ -36,6 +36,9 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import (
 )
 
 API_PREFIX = "/api/v1"
+# The documented factory default of the SAT login (MiVB installation guides): public knowledge,
+# so it is not masked in output; masking the word "password" would garble every message.
+FACTORY_DEFAULT_PASSWORD = "password"  # noqa: S105
 
 # raw(method, path, body, headers) -> (status, parsed JSON body or None)
 RawSend = Callable[[str, str, Any, dict[str, str]], tuple[int, Any]]

@@ -109,6 +109,7 @@ CONTROL_IDS = tuple(c.id for c in CONTROLS)
 FILE_PARAMS = frozenset({"certificate", "private_key", "intermediate"})
 # Role variable of every backend parameter, for messages that name what the user sets.
 PARAM_VAR = {param: var for c in CONTROLS for param, var in c.params.items()}
+ROLE_VARS = frozenset(PARAM_VAR.values())
 # Write-only values: compared with verify-secret, never read, masked everywhere.
 TLS02_EXCEPTION_VAR = "mivb_hardening_tls_02_cipher_exception"
 
@@ -119,9 +120,12 @@ def _result(status: str, detail: str, **extra: Any) -> dict[str, Any]:
 
 def _named(cid: str, exc: MivbError) -> str:
     """An input error with the role variable named next to the control ID."""
-    var = PARAM_VAR.get(str(exc.field or "").split(".")[0])
-    where = f"{cid} {var}" if var else cid
-    return f"{where}: {exc.message}"
+    field_name = str(exc.field or "").split(".")[0]
+    var = field_name if field_name in ROLE_VARS else PARAM_VAR.get(field_name)
+    if not var:
+        return f"{cid}: {exc.message}"
+    message = exc.message[len(var) + 2:] if exc.message.startswith(var + ": ") else exc.message
+    return f"{cid} {var}: {message}"
 
 
 @dataclass

@@ -1,39 +1,44 @@
-"""The mivb_hardening role through real ansible-playbook runs (httpapi persistent connection)
-against an in-process emulator started from factory state."""
+"""The mivb_hardening role (one controller_config task per controller) through real
+ansible-playbook runs against in-process emulators started from factory state.
+
+Every claim is checked through a path the toolkit does not use: the emulator's request
+counters, its audit trail read with a separate session, raw API reads and TLS handshakes."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FACTORY_PASSWORD, MANAGED_PASSWORD, ROOT, start_controller
+from conftest import FACTORY_PASSWORD, MANAGED_PASSWORD, ROOT, RawApi, start_controller
 from mivb_certgen import issue
 
 PASSCODE = "8302719465"
 ACCESS_CODE = "49275813"
+ROLE_TASK = re.compile(r"^AUTH-01 .* \| PATCH \| Controller matches")
 PLAYBOOK = """\
 - name: Harden
   hosts: mivb_controllers
   gather_facts: false
-  roles:
-    - role: voicesec.mivb.mivb_hardening
-  post_tasks:
-    - name: Read controller facts
-      voicesec.mivb.mivb_facts:
+  tasks:
+    - name: Controller hardening role
+      ansible.builtin.import_role:
+        name: voicesec.mivb.mivb_hardening
+        rolespec_validate: false
 """
+CONTROL_IDS = ("AUTH-01", "AUTH-02", "AUTH-03", "AUTH-04", "AUTH-05", "AUTH-06", "TLS-01", "TLS-02", "CERT-01",
+               "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02")
 
 
 def _host(ctl, tmp: Path, name: str, **extra):
     b = issue(san=ctl.address)
     certs = tmp / name
-    certs.mkdir()
+    certs.mkdir(parents=True)
     for fname, text in (("cert.pem", b.leaf), ("key.pem", b.key), ("chain.pem", b.intermediate)):
         (certs / fname).write_text(text)
     ca = tmp / f"{name}-ca.pem"
@@ -47,41 +52,59 @@ def _host(ctl, tmp: Path, name: str, **extra):
     return host, b
 
 
-def _inventory(tmp: Path, hosts: dict) -> Path:
+def _inventory(tmp: Path, hosts: dict, **group) -> Path:
     group_vars = {
         "ansible_connection": "ansible.netcommon.httpapi", "ansible_network_os": "voicesec.mivb.mivb",
         "ansible_httpapi_use_ssl": True, "ansible_httpapi_validate_certs": True,
         "ansible_python_interpreter": "{{ ansible_playbook_python }}", "ansible_user": "system",
         "ansible_password": MANAGED_PASSWORD, "mivb_admin_password": MANAGED_PASSWORD,
         "mivb_factory_password": FACTORY_PASSWORD, "mivb_phone_admin_passcode": PASSCODE,
-        "mivb_set_registration_access_code": ACCESS_CODE,
+        "mivb_set_registration_access_code": ACCESS_CODE, "mivb_hardening_commission": True,
+        "mivb_hardening_state_dir": str(tmp / "toolkit-state"),
     }
+    group_vars.update(group)
     inv = tmp / "hosts.yml"
     inv.write_text(yaml.safe_dump({"all": {"children": {"mivb_controllers": {"hosts": hosts, "vars": group_vars}}}}))
-    (tmp / "site.yml").write_text(PLAYBOOK)
+    if not (tmp / "site.yml").exists():
+        (tmp / "site.yml").write_text(PLAYBOOK)
     return inv
 
 
-def play(tmp: Path, *args: str, json_out: bool = True) -> subprocess.CompletedProcess:
+def play(tmp: Path, *args: str, json_out: bool = True, playbook: str = "site.yml") -> subprocess.CompletedProcess:
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), VOICESEC_REPORT_DIR=str(tmp / "reports"),
                ANSIBLE_PERSISTENT_CONTROL_PATH_DIR=str(tmp / "pc"), ANSIBLE_LOCAL_TEMP=str(tmp / "at"),
                ANSIBLE_HOME=str(tmp / "ah"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     if json_out:
         env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
     cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(tmp / "hosts.yml"),
-           str(tmp / "site.yml"), *args]
+           str(tmp / playbook), *args]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
-def tasks(proc: subprocess.CompletedProcess, host: str) -> dict[str, dict]:
+def result(proc: subprocess.CompletedProcess, host: str) -> dict:
+    """The controller_config result of one host (the role's only task)."""
     data = json.loads(proc.stdout)
-    out = {}
-    for p in data["plays"]:
-        for t in p["tasks"]:
-            if host in t["hosts"]:
-                # "voicesec.mivb.mivb_hardening : AUTH-02 | ..." -> "AUTH-02 | ..."
-                out[t["task"]["name"].split(" : ", 1)[-1]] = t["hosts"][host]
-    return out
+    found = [t["hosts"][host] for p in data["plays"] for t in p["tasks"]
+             if host in t["hosts"] and ROLE_TASK.match(t["task"]["name"].split(" : ", 1)[-1])]
+    assert len(found) == 1, proc.stdout[-3000:]
+    return found[0]
+
+
+def statuses(res: dict) -> dict[str, str]:
+    return {cid: entry["status"] for cid, entry in res["controls"].items()}
+
+
+def commission(ctl) -> None:
+    raw = RawApi(ctl.address, ctl.port)
+    assert raw.login(FACTORY_PASSWORD) == 200
+    status, data = raw.call("POST", "/api/v1/password",
+                            {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
+    assert status == 200, data
+    ctl.raw.reset_stats()
+
+
+def failed_logins(ctl) -> int:
+    return len([e for e in ctl.raw.audit(MANAGED_PASSWORD) if e["action"] == "Login Failed"])
 
 
 @pytest.fixture(scope="module")
@@ -98,81 +121,113 @@ def lab(tmp_path_factory):
 
 def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     tmp, ctl, bundle = lab
-    # 1. converge from factory, -vvv: every control applied, no secret anywhere in the output
+    # 1. commission and converge from factory, -vvv: one task, every control applied, no secret anywhere
     first = play(tmp, "--diff", "-vvv", json_out=False)
     assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-2000:]
     recap = re.search(r"mivb1\s*:\s*ok=(\d+)\s+changed=(\d+).*failed=(\d+)", first.stdout)
-    assert recap and int(recap.group(2)) >= 9 and recap.group(3) == "0"
+    assert recap and recap.groups() == ("1", "1", "0")
     output = first.stdout + first.stderr
     key_line = bundle.key.splitlines()[5]
     for secret in (MANAGED_PASSWORD, PASSCODE, ACCESS_CODE, key_line):
         assert secret not in output
     assert "set (new value)" in output  # masked secrets still show in the diff
+    # commissioning used the factory password first: no failed login in the audit trail
+    assert failed_logins(ctl) == 0
     # independent proof: the factory password is dead, the served leaf is the pushed one
     assert ctl.raw.login(FACTORY_PASSWORD) == 401
-    assert ctl.raw.login(MANAGED_PASSWORD) == 200
     from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_certs import fingerprint, load_certs
     from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import fetch_served_certificate
 
     served = load_certs("served", fetch_served_certificate(ctl.address, ctl.port)["certificate_pem"])[0]
     assert fingerprint(served) == fingerprint(bundle.leaf_obj)
+    ctl.raw.login(MANAGED_PASSWORD)  # a success resets the counter the probe above raised
 
-    # 2. second run: zero changes, one login, at most one read per form, no write
+    # 2. second run: nothing changes, one login, each form read at most once, no write
     ctl.raw.reset_stats()
     second = play(tmp)
     assert second.returncode == 0, second.stdout[-3000:]
-    results = tasks(second, "mivb1")
-    assert [n for n, r in results.items() if r.get("changed")] == []
-    assert len([n for n in results if " | " in n]) == 14
-    facts = results["Read controller facts"]["ansible_facts"]["mivb"]
-    assert facts["forms"]["system_security_management"]["password_strength"] == "Strong"
-    assert facts["forms"]["web_server_certificate"]["sha256_fingerprint"] == fingerprint(bundle.leaf_obj)
+    res = result(second, "mivb1")
+    assert res["changed"] is False
+    assert statuses(res) == dict.fromkeys(CONTROL_IDS, "compliant")
+    assert [s["step"] for s in res["plan"]] == ["login", "system_security_management", "web_server_certificate",
+                                                 "served_certificate", "system_options"]
     assert PASSCODE not in second.stdout and MANAGED_PASSWORD not in second.stdout
     stats = ctl.raw.stats()
     assert stats["writes"] == 0 and stats["logins"] == 1
     form_gets = {k: v for k, v in stats["requests"].items() if k.startswith("GET /api/v1/forms/")}
-    assert form_gets and max(form_gets.values()) == 1
-    # Each API request is its own TLS connection; on top of those, CERT-01 and CERT-02 read the
-    # served certificate with one handshake between them (cached in the connection), and the
-    # stats read above made one more (test hooks are not counted as API requests).
-    assert stats["handshakes"]["https"] == sum(stats["requests"].values()) + 1 + 1
+    assert set(form_gets) == {f"GET /api/v1/forms/{f}" for f in
+                              ("system_security_management", "web_server_certificate", "system_options")}
+    assert max(form_gets.values()) == 1 and stats["requests"]["GET /api/v1/session"] == 1
+    # one kept-alive API connection plus one handshake that reads the served certificate
+    assert stats["handshakes"]["https"] == 2 + 1  # + the stats read above
 
     # 3. drift made outside the toolkit; check mode + diff reports exactly it and writes nothing
-    status, data = ctl.raw.call("PATCH", "/api/v1/forms/system_security_management",
-                                {"fields": {"password_strength": "Weak"}})
-    assert status == 200, data
-    status, data = ctl.raw.call("PATCH", "/api/v1/forms/system_options", {"fields": {"disa_failed_attempts": 10}})
-    assert status == 200, data
+    for form, fields in (("system_security_management", {"password_strength": "Weak"}),
+                         ("system_options", {"disa_failed_attempts": 10})):
+        assert ctl.raw.call("PATCH", f"/api/v1/forms/{form}", {"fields": fields})[0] == 200
     ctl.raw.reset_stats()
     check = play(tmp, "--check", "--diff")
     assert check.returncode == 0, check.stdout[-3000:]
-    results = tasks(check, "mivb1")
-    changed = {n.split(" | ")[0]: r for n, r in results.items() if r.get("changed")}
-    assert set(changed) == {"AUTH-02", "TOLL-02"}
-    assert changed["AUTH-02"]["diff"]["before"] == {"password_strength": "Weak"}
-    assert changed["AUTH-02"]["diff"]["after"] == {"password_strength": "Strong"}
-    assert changed["AUTH-02"]["controls"]["AUTH-02"]["status"] == "drift"
-    assert changed["TOLL-02"]["diff"]["before"]["disa_failed_attempts"] == 10
+    res = result(check, "mivb1")
+    drift = {cid for cid, s in statuses(res).items() if s == "drift"}
+    assert drift == {"AUTH-02", "TOLL-02"} and res["changed"] is True
+    assert res["controls"]["AUTH-02"]["diff"] == {"before": {"password_strength": "Weak"},
+                                                   "after": {"password_strength": "Strong"}}
     assert ctl.raw.stats()["writes"] == 0
+    report = json.loads((tmp / "reports" / "latest" / "report.json").read_text())
+    rows = {r["control"]: r for r in report["results"] if r["host"] == "mivb1"}
+    assert rows["AUTH-02"]["status"] == "drift" and "Weak" in rows["AUTH-02"]["diff"]
 
-    # 4. CERT-02: the AUDIT task fails when the served certificate is inside the renewal window
-    audit = play(tmp, "--tags", "CERT-02", "-e", "mivb_hardening_cert_renew_days=100000")
-    assert audit.returncode != 0
-    result = tasks(audit, "mivb1")["CERT-02 | AUDIT | Served certificate is valid for more days than 100000"]
-    assert result["failed"] and result["renewal_due"] and "renewal due" in result["msg"]
-    assert result["served"]["sha256_fingerprint"] == fingerprint(bundle.leaf_obj)
+    # 4. harden fixes exactly the drift; the fresh read shows it
+    fix = play(tmp)
+    assert fix.returncode == 0
+    assert {c for c, e in result(fix, "mivb1")["controls"].items() if e.get("remediated")} == {"AUTH-02", "TOLL-02"}
+    assert ctl.raw.call("GET", "/api/v1/forms/system_security_management")[1]["fields"]["password_strength"] == \
+        "Strong"
+
+    # 5. CERT-02 inside the renewal window: drift with the expiry, the other controls still evaluated
+    audit = play(tmp, "--check", "-e", "mivb_hardening_cert_renew_days=3000")
+    assert audit.returncode == 0, audit.stdout[-2000:]
+    res = result(audit, "mivb1")
+    assert res["controls"]["CERT-02"]["status"] == "drift"
+    assert re.search(r"expires \d{4}-\d\d-\d\dT.* \(\d+ day\(s\) left, renewal window 3000 day",
+                     res["controls"]["CERT-02"]["detail"])
+    assert {c for c, s in statuses(res).items() if s == "compliant"} == set(CONTROL_IDS) - {"CERT-02"}
 
 
-CONTROLS = ("auth_01", "auth_02", "auth_03", "auth_04", "auth_05", "auth_06", "tls_01", "tls_02", "cert_01",
-            "cert_02", "ep_02", "ep_03", "ep_04", "toll_02")
+def test_tags_skip_tags_and_toggles_select_single_controls(lab):
+    tmp, ctl, _bundle = lab
+    # --tags one control: only it is read and evaluated
+    ctl.raw.reset_stats()
+    one = play(tmp, "--check", "--tags", "TLS-01")
+    assert one.returncode == 0, one.stdout[-2000:]
+    res = result(one, "mivb1")
+    assert res["selected"] == ["TLS-01"]
+    assert statuses(res)["TLS-01"] == "compliant"
+    assert all(s == "not_evaluated" for c, s in statuses(res).items() if c != "TLS-01")
+    assert "--tags TLS-01 does not select it" in res["controls"]["EP-03"]["detail"]
+    assert "GET /api/v1/forms/system_options" not in ctl.raw.stats()["requests"]
+    # --skip-tags skips exactly the named controls
+    skip = play(tmp, "--check", "--skip-tags", "CERT-01,EP-02")
+    res = result(skip, "mivb1")
+    assert {c for c, s in statuses(res).items() if s == "not_evaluated"} == {"CERT-01", "EP-02"}
+    assert res["controls"]["EP-02"]["detail"] == "not evaluated in this run: --skip-tags EP-02"
+    # a toggle names its variable; the report shows the control as not_evaluated, never dropped
+    toggled = play(tmp, "--check", "-e", "mivb_hardening_tls_01=false")
+    res = result(toggled, "mivb1")
+    assert res["controls"]["TLS-01"] == {"status": "not_evaluated", "detail":
+                                         "not evaluated in this run: disabled by mivb_hardening_tls_01: false"}
+    report = json.loads((tmp / "reports" / "latest" / "report.json").read_text())
+    tls01 = next(r for r in report["results"] if r["host"] == "mivb1" and r["control"] == "TLS-01")
+    assert tls01["status"] == "not_evaluated" and "mivb_hardening_tls_01" in tls01["detail"]
+    # --tags switch selects no controller control: no connection at all
+    ctl.raw.reset_stats()
+    none = play(tmp, "--check", "--tags", "switch")
+    assert set(statuses(result(none, "mivb1")).values()) == {"not_evaluated"}
+    assert ctl.raw.stats()["requests"] == {}
 
 
-def only(control: str) -> dict:
-    """Host vars enabling one control of the role."""
-    return {f"mivb_hardening_{c}": c == control for c in CONTROLS}
-
-
-def _write_bundle(tmp: Path, name: str, cert: str, key: str, chain: str | None) -> dict:
+def _bundle_files(tmp: Path, name: str, cert: str, key: str, chain: str | None) -> dict:
     d = tmp / f"{name}-files"
     d.mkdir()
     (d / "cert.pem").write_text(cert)
@@ -184,168 +239,146 @@ def _write_bundle(tmp: Path, name: str, cert: str, key: str, chain: str | None) 
     return out
 
 
-def test_bad_inputs_fail_clearly_and_push_nothing(tmp_path):
-    import datetime as dt
-
-    now = dt.datetime.now(dt.UTC)
-    wrong = start_controller(tmp_path / "a")
-    bad = start_controller(tmp_path / "b")
-    try:
-        for ctl in (wrong, bad):  # commission both with the managed password first
-            ctl.raw.login(FACTORY_PASSWORD)
-            ctl.raw.call("POST", "/api/v1/password",
-                         {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
-            ctl.raw.token = None
-            ctl.raw.reset_stats()
-        with socket.socket() as s:
-            s.bind(("127.0.5.251", 0))
-            closed_port = s.getsockname()[1]
-        good = issue(san=bad.address)
-        expired = issue(san=bad.address, start=now - dt.timedelta(days=9), end=now - dt.timedelta(days=2))
-        future = issue(san=bad.address, start=now + dt.timedelta(days=3), end=now + dt.timedelta(days=90))
-        from cryptography import x509
-        from cryptography.hazmat.primitives import serialization
-
-        der = x509.load_pem_x509_certificate(good.leaf.encode()).public_bytes(serialization.Encoding.DER)
-        cases = {
-            # host: (control, extra host vars, task name prefix, expected message start)
-            "wrongpw": ("auth_06", {"ansible_password": "Wrong#Pass1!Wrong2", "mivb_factory_password": ""},
-                        "AUTH-06", "authentication failed"),
-            "down": ("auth_06", {"ansible_host": "127.0.5.251", "ansible_httpapi_port": closed_port},
-                     "AUTH-06", None),
-            "passrun": ("auth_06", {"mivb_phone_admin_passcode": "1234"}, "AUTH-06",
-                        "phone_admin_passcode: trivial passcode refused"),
-            "passrepeat": ("auth_06", {"mivb_phone_admin_passcode": "1111111111"}, "AUTH-06",
-                           "phone_admin_passcode: trivial passcode refused"),
-            "passletters": ("auth_06", {"mivb_phone_admin_passcode": "83027l9465"}, "AUTH-06",
-                            "phone_admin_passcode: digits 0-9 only"),
-            "expiry400": ("auth_04", {"mivb_hardening_password_expiry_days": 400}, "AUTH-04",
-                          "password_expiry_days: 400 is outside the allowed range 0-365"),
-            "tlsultra": ("tls_01", {"mivb_hardening_tls_security_levels": {"sip": "Ultra"}}, "TLS-01",
-                         "tls_security_levels.sip: 'Ultra' is not allowed"),
-            "nojustification": ("tls_01", {"mivb_hardening_tls_exceptions": {"mitai": {"level": "Low"}}}, "TLS-01",
-                                "tls_exceptions.mitai.justification: a TLS-01 exception"),
-            "keymismatch": ("cert_01", _write_bundle(tmp_path, "km", good.leaf, issue().key, good.intermediate),
-                            "CERT-01", "private_key: does not match"),
-            "certexpired": ("cert_01", _write_bundle(tmp_path, "ce", expired.leaf, expired.key, expired.intermediate),
-                            "CERT-01", "certificate: expired on"),
-            "certfuture": ("cert_01", _write_bundle(tmp_path, "cf", future.leaf, future.key, future.intermediate),
-                           "CERT-01", "certificate: not yet valid"),
-            "certnotpem": ("cert_01", _write_bundle(tmp_path, "cn", der.hex(), good.key, None),
-                           "CERT-01", "certificate: not a PEM certificate"),
-        }
-        hosts = {}
-        for name, case in cases.items():
-            control, extra = case[0], case[1]
-            ctl = wrong if name == "wrongpw" else bad
-            hosts[name] = _host(ctl, tmp_path, name, **only(control))[0]
-            hosts[name].update(extra)
-        _inventory(tmp_path, hosts)
-        proc = play(tmp_path)
-        assert proc.returncode != 0
-        for name, case in cases.items():
-            cid, expected = case[2], case[3]
-            failed = {n: r for n, r in tasks(proc, name).items() if r.get("failed")}
-            assert len(failed) == 1, (name, failed)
-            task, result = next(iter(failed.items()))
-            assert task.startswith(cid + " | "), (name, task)
-            if name == "down":
-                assert "cannot reach the controller" in result["msg"] or "Could not connect" in result["msg"]
-            else:
-                assert result["msg"].startswith(expected), (name, result["msg"])
-        assert "2 attempt(s) remaining" in tasks(proc, "wrongpw")[next(
-            n for n in tasks(proc, "wrongpw") if n.startswith("AUTH-06"))]["msg"]
-        for rejected in ("83027l9465", "1111111111", MANAGED_PASSWORD, "Wrong#Pass1!Wrong2"):
-            assert rejected not in proc.stdout
-        # Nothing reached the controllers: no login, no request at all on the one behind the bad inputs.
-        assert bad.raw.stats()["requests"] == {} and bad.raw.stats()["logins"] == 0
-        assert wrong.raw.stats()["writes"] == 0
-        entries = wrong.raw.audit(MANAGED_PASSWORD)  # not locked: the managed password still logs in
-        assert len([e for e in entries if e["action"] == "Login Failed"]) == 1
-    finally:
-        wrong.handle.stop()
-        bad.handle.stop()
-
-
-EXPIRY_PLAY = """\
-- name: Commission, let the session expire, keep working
-  hosts: mivb_controllers
-  gather_facts: false
-  tasks:
-    - name: AUTH-01 | PATCH | Factory default password is changed
-      voicesec.mivb.admin_password:
-        new_password: "{{ mivb_admin_password }}"
-    - name: Read the form once (cached afterwards)
-      voicesec.mivb.security_settings:
-        session_inactivity_minutes: 15
-    - name: Idle longer than the session inactivity period (emulator clock)
-      ansible.builtin.uri:
-        url: "https://{{ ansible_host }}:{{ ansible_httpapi_port }}/_emulator/clock"
-        method: POST
-        body_format: json
-        body: {advance_seconds: 1200}
-        validate_certs: false
-      delegate_to: localhost
-    - name: AUTH-02 | PATCH | Password strength is Strong
-      voicesec.mivb.security_settings:
-        password_strength: Strong
-"""
-
-
-def test_session_expiry_relogin_uses_the_password_changed_in_this_play(tmp_path):
+def test_bad_input_is_refused_before_any_request(tmp_path):
+    """Every bad value fails on its control naming the variable; nothing reaches the controller."""
     ctl = start_controller(tmp_path)
     try:
-        _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "mivb1")[0]})
-        (tmp_path / "site.yml").write_text(EXPIRY_PLAY)
+        commission(ctl)
+        other = issue(san="127.0.5.250")  # a valid CA-signed certificate of another controller
+        good = issue(san=ctl.address)
+        cases = {
+            # host: (extra host vars, failing control, expected start of its detail)
+            "tlstypo": ({"mivb_hardening_tls_security_levels": {"sip": "Hihg"}}, None,
+                        "the role variables do not match the argument_specs"),
+            "ciphername": ({"mivb_hardening_https_cipher_suites": ["RC4-MD5"]}, None,
+                           "the role variables do not match the argument_specs"),
+            "passrun": ({"mivb_phone_admin_passcode": "1234"}, "AUTH-06",
+                        "AUTH-06 mivb_phone_admin_passcode: phone_admin_passcode: trivial passcode refused"),
+            "expiry400": ({"mivb_hardening_password_expiry_days": 400}, "AUTH-04",
+                          "AUTH-04 mivb_hardening_password_expiry_days: password_expiry_days: 400 is outside"),
+            "nojustification": ({"mivb_hardening_tls_exceptions": {"mitai": {"level": "Low"}}}, "TLS-01",
+                                "TLS-01 mivb_hardening_tls_exceptions: tls_exceptions.mitai.justification"),
+            "cipheronly": ({"mivb_hardening_https_cipher_suites": ["AES128-SHA"]}, "TLS-02",
+                           "TLS-02 mivb_hardening_https_cipher_suites: https_cipher_suites: AES128-SHA not among"),
+            "ciphernoclient": ({"mivb_hardening_https_cipher_suites": ["AES128-SHA"],
+                                "mivb_hardening_tls_02_cipher_exception": "CHG-1"}, "TLS-02",
+                               "TLS-02 mivb_hardening_https_cipher_suites: https_cipher_suites: the toolkit's own "
+                               "TLS client cannot negotiate"),
+            "banneresc": ({"mivb_hardening_login_banner_text": "Authorized use only\x1b[2J"}, "AUTH-05",
+                          "AUTH-05 mivb_hardening_login_banner_text: login_banner_text: control characters"),
+            "othercert": (_bundle_files(tmp_path, "oc", other.leaf, other.key, other.intermediate), "CERT-01",
+                          "CERT-01 mivb_web_certificate_path: certificate: the toolkit would not trust it"),
+            "nofile": ({"mivb_web_private_key_path": str(tmp_path / "missing.pem")}, "CERT-01",
+                       "CERT-01 mivb_web_private_key_path: cannot read"),
+            "keymismatch": (_bundle_files(tmp_path, "km", good.leaf, issue().key, good.intermediate), "CERT-01",
+                            "CERT-01 mivb_web_private_key_path: private_key: does not match"),
+            "nopasscode": ({"mivb_set_registration_access_code": ""}, "EP-02",
+                           "EP-02 mivb_set_registration_access_code: required when EP-02 runs"),
+        }
+        hosts = {}
+        for name, (extra, _cid, _msg) in cases.items():
+            hosts[name] = _host(ctl, tmp_path, name)[0]
+            hosts[name].update(extra)
+        _inventory(tmp_path, hosts, mivb_hardening_commission=False)
         proc = play(tmp_path)
-        assert proc.returncode == 0, proc.stdout[-3000:]
-        results = tasks(proc, "mivb1")
-        assert results["AUTH-02 | PATCH | Password strength is Strong"]["changed"] is True
-        stats = ctl.raw.stats()
-        # managed password refused once (factory state), factory login, then one re-login after
-        # expiry with the password changed by AUTH-01 in this play
-        assert stats["logins"] == 2
-        entries = ctl.raw.audit(MANAGED_PASSWORD)
-        assert len([e for e in entries if e["action"] == "Login Failed"]) == 1
-        assert [e["action"] for e in entries].count("Password Change") == 1
+        assert proc.returncode != 0
+        for name, (_extra, cid, expected) in cases.items():
+            res = result(proc, name)
+            assert res["failed"], name
+            if cid is None:  # the role's argument_specs: every control is refused, the variable named
+                assert res["msg"].startswith(expected), (name, res["msg"])
+                continue
+            assert res["controls"][cid]["status"] == "error", (name, res["controls"][cid])
+            assert res["controls"][cid]["detail"].startswith(expected), (name, res["controls"][cid]["detail"])
+            others = {c: s for c, s in statuses(res).items() if c != cid}
+            assert set(others.values()) == {"not_evaluated"}, (name, others)
+        assert "mivb_hardening_tls_security_levels" in result(proc, "tlstypo")["msg"]
+        assert "High, Low, Legacy" in result(proc, "tlstypo")["msg"]
+        # the rule's own example is not garbled by masking the (secret) passcode 1234
+        assert "(like 1234 or 4321)" in result(proc, "passrun")["controls"]["AUTH-06"]["detail"]
+        # Nothing reached the controller: no login, no request at all.
+        assert ctl.raw.stats()["requests"] == {} and ctl.raw.stats()["logins"] == 0
     finally:
         ctl.handle.stop()
 
 
-AUDIT_PLAY = """\
-- name: Audit that keeps going past failures (as playbooks/audit.yml)
-  hosts: mivb_controllers
-  gather_facts: false
-  check_mode: true
-  ignore_errors: true
-  roles:
-    - role: voicesec.mivb.mivb_hardening
-"""
+def _failed_logins_now(ctl) -> int:
+    """Failed logins counted by the emulator, read without logging in (no counter reset)."""
+    stats = ctl.raw.stats()
+    return stats["requests"].get("POST /api/v1/login", 0) - stats["logins"]
 
 
-def test_audit_with_wrong_password_never_locks_the_account(tmp_path):
-    ctls = {"nofactory": start_controller(tmp_path / "a"), "withfactory": start_controller(tmp_path / "b")}
+def test_wrong_passwords_never_lock_the_account_across_runs(tmp_path):
+    ctl = start_controller(tmp_path)
     try:
-        for ctl in ctls.values():
-            ctl.raw.login(FACTORY_PASSWORD)
-            ctl.raw.call("POST", "/api/v1/password",
-                         {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
-            ctl.raw.token = None
-        hosts = {name: _host(ctl, tmp_path, name, ansible_password="Wrong#Pass1!Wrong2")[0]
-                 for name, ctl in ctls.items()}
-        hosts["nofactory"]["mivb_factory_password"] = ""
-        _inventory(tmp_path, hosts)
-        (tmp_path / "site.yml").write_text(AUDIT_PLAY)
-        proc = play(tmp_path)
-        for name in ctls:
-            failed = [n for n, r in tasks(proc, name).items() if r.get("failed")]
-            assert len(failed) == 14, (name, failed)  # every control reported, each as an error
-        # One session per controller: the rejected password was sent once (plus the factory
-        # password once where configured) for the 14 tasks, and the accounts are not locked.
-        for name, expected in (("nofactory", 1), ("withfactory", 2)):
-            entries = ctls[name].raw.audit(MANAGED_PASSWORD)
-            assert len([e for e in entries if e["action"] == "Login Failed"]) == expected, name
-            assert not [e for e in entries if e["action"] == "Lockout"]
+        commission(ctl)
+        _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "a", ansible_password="Wrong#Pass1!Wrong2")[0]},
+                   mivb_hardening_commission=False)
+        first = play(tmp_path, "--check")
+        res = result(first, "mivb1")
+        assert set(statuses(res).values()) == {"error"}
+        assert "2 attempt(s) remaining" in res["msg"] and "Wrong#Pass1!Wrong2" not in first.stdout
+        assert _failed_logins_now(ctl) == 1
+        # the same wrong password is never sent again, however many scheduled runs follow
+        for _ in range(3):
+            again = result(play(tmp_path, "--check"), "mivb1")
+            assert "this password was rejected by the controller" in again["msg"]
+        assert _failed_logins_now(ctl) == 1
+        # another wrong password costs one more attempt; after that the controller has one left,
+        # and no run sends anything
+        _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "b", ansible_password="Other#Pass1!Wrong3")[0]},
+                   mivb_hardening_commission=False)
+        assert "1 attempt(s) remaining" in result(play(tmp_path, "--check"), "mivb1")["msg"]
+        assert _failed_logins_now(ctl) == 2
+        _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "c", ansible_password="Third#Pass1!Wrong4")[0]},
+                   mivb_hardening_commission=False)
+        third = result(play(tmp_path, "--check"), "mivb1")
+        assert "left 1 attempt(s) before a 30-minute lockout" in third["msg"], third["msg"]
+        assert _failed_logins_now(ctl) == 2
+        entries = ctl.raw.audit(MANAGED_PASSWORD)  # not locked: the managed password still logs in
+        assert not [e for e in entries if e["action"] == "Lockout"]
+        # commissioning flag on a controller that is not in factory state: one attempt, a clear message
+        _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "d")[0]},
+                   mivb_hardening_state_dir=str(tmp_path / "fresh-state"))
+        res = result(play(tmp_path, "--check"), "mivb1")
+        assert "not in factory state: set mivb_hardening_commission: false" in res["msg"]
+        res = result(play(tmp_path, "--check"), "mivb1")
+        assert "never sent twice" in res["msg"] and "mivb_hardening_commission: false" in res["msg"]
+        assert _failed_logins_now(ctl) == 3  # counted since the reset: 2 + the one factory attempt
     finally:
-        for ctl in ctls.values():
-            ctl.handle.stop()
+        ctl.handle.stop()
+
+
+def test_a_failing_form_does_not_stop_independent_controls(tmp_path):
+    ctl = start_controller(tmp_path)
+    try:
+        _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "mivb1")[0]})
+        ctl.raw.call("POST", "/_emulator/faults", {"status": 500, "method": "PATCH",
+                                                    "path_prefix": "/api/v1/forms/system_security_management"})
+        proc = play(tmp_path)
+        assert proc.returncode != 0
+        res = result(proc, "mivb1")
+        got = statuses(res)
+        for cid in ("AUTH-02", "AUTH-03", "AUTH-04", "AUTH-05", "AUTH-06", "TLS-01", "TLS-02"):
+            assert got[cid] == "error" and "system_security_management" in res["controls"][cid]["detail"]
+        for cid in ("EP-03", "EP-04", "CERT-02"):  # factory values already compliant
+            assert got[cid] == "compliant", (cid, res["controls"][cid])
+        for cid in ("AUTH-01", "CERT-01", "EP-02", "TOLL-02"):  # written after the failed form
+            assert got[cid] == "drift" and res["controls"][cid]["remediated"], (cid, res["controls"][cid])
+        # independent read: System Options was written, System Security Management was not
+        assert ctl.raw.login(MANAGED_PASSWORD) == 200
+        assert ctl.raw.call("GET", "/api/v1/forms/system_options")[1]["fields"]["disa_failed_attempts"] == 3
+        assert ctl.raw.call("GET", "/api/v1/forms/system_security_management")[1]["fields"][
+            "password_strength"] == "Weak"
+        report = json.loads((tmp_path / "reports" / "latest" / "report.json").read_text())
+        rows = {r["control"]: r["status"] for r in report["results"] if r["host"] == "mivb1"}
+        assert rows["TLS-01"] == "error" and rows["TOLL-02"] == "compliant"
+        # write applied but its answer lost: a fresh read decides, not "cannot reach"
+        ctl.raw.call("POST", "/_emulator/faults", {"status": 0, "method": "PATCH", "when": "after",
+                                                    "path_prefix": "/api/v1/forms/system_security_management"})
+        lost = result(play(tmp_path), "mivb1")
+        assert statuses(lost)["AUTH-02"] == "compliant", lost["controls"]["AUTH-02"]
+        assert "outcome unknown" in lost["controls"]["AUTH-02"]["detail"]
+        assert "a fresh read shows the intended values" in lost["controls"]["AUTH-02"]["detail"]
+    finally:
+        ctl.handle.stop()
