@@ -7,6 +7,9 @@ believes it did. Every sub-command prints one JSON object.
     probe.py tls --host H --port P --version 1.0|1.1|1.2 [--cipher NAME] [--cafile F]
     probe.py login --host H --port P --user U --password-env VAR --cafile F
     probe.py readonly-forms --host H --port P --admin-user U --admin-password-env VAR --cafile F
+    probe.py patch-form --host H --port P --admin-user U --admin-password-env VAR --cafile F
+             --form NAME [--fields JSON]        (drift made out of band; without --fields: a raw read)
+    probe.py stats --host H --port P --cafile F [--reset]   (the emulator's request counters)
     probe.py switch-show --platform cisco_ios|aruba_aoscx --host H --port P --user U
              --password-env VAR --secret-env VAR --known-hosts F --command "show vlan brief" ...
 """
@@ -176,6 +179,28 @@ def switch_show(
         conn.disconnect()
 
 
+def patch_form(host: str, port: int, admin: str, password: str, cafile: str, form: str,
+               fields: dict[str, Any] | None) -> dict[str, Any]:
+    base = f"https://{host}:{port}/api/v1"
+    status, body = _call(base, "POST", "/login", cafile, {"username": admin, "password": password})
+    if status != 200:
+        return {"error": f"admin login failed: {status} {body.get('error')}"}
+    token = body["token"]
+    if fields is None:
+        st, body = _call(base, "GET", f"/forms/{form}", cafile, token=token)
+    else:
+        st, body = _call(base, "PATCH", f"/forms/{form}", cafile, {"fields": fields}, token)
+    _call(base, "POST", "/logout", cafile, {}, token)
+    return {"status": st, "fields": body.get("fields") if st == 200 else body}
+
+
+def stats(host: str, port: int, cafile: str, reset: bool) -> dict[str, Any]:
+    base = f"https://{host}:{port}/_emulator"
+    if reset:
+        _call(base, "DELETE", "/stats", cafile)
+    return _call(base, "GET", "/stats", cafile)[1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -197,6 +222,19 @@ def main() -> int:
     p.add_argument("--admin-user", required=True)
     p.add_argument("--admin-password-env", required=True)
     p.add_argument("--cafile", required=True)
+    p = sub.add_parser("patch-form")
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--admin-user", required=True)
+    p.add_argument("--admin-password-env", required=True)
+    p.add_argument("--cafile", required=True)
+    p.add_argument("--form", required=True)
+    p.add_argument("--fields", help="JSON object of the fields to set (omit to read the form)")
+    p = sub.add_parser("stats")
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--cafile", required=True)
+    p.add_argument("--reset", action="store_true")
     p = sub.add_parser("switch-show")
     p.add_argument("--platform", required=True)
     p.add_argument("--host", required=True)
@@ -209,6 +247,11 @@ def main() -> int:
     a = parser.parse_args()
     if a.cmd == "tls":
         out = tls(a.host, a.port, a.version, a.cipher, a.cafile)
+    elif a.cmd == "patch-form":
+        out = patch_form(a.host, a.port, a.admin_user, os.environ[a.admin_password_env], a.cafile, a.form,
+                         json.loads(a.fields) if a.fields else None)
+    elif a.cmd == "stats":
+        out = stats(a.host, a.port, a.cafile, a.reset)
     elif a.cmd == "login":
         out = login(a.host, a.port, a.user, os.environ[a.password_env], a.cafile)
     elif a.cmd == "switch-show":
