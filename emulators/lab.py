@@ -16,6 +16,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -122,6 +123,25 @@ def _pid_alive(pid_file: Path) -> int | None:
     return pid
 
 
+def _address(net: str, index: int) -> str:
+    """The index-th (1-based) device address from `net` ("127.0.42"): 254 hosts per /24, then
+    the next /24 (127.0.42.254, then 127.0.43.1), so 500 switches fit on loopback."""
+    a, b, c = (int(x) for x in net.split("."))
+    c += (index - 1) // 254
+    if c > 255:
+        raise ValueError(f"{index} devices do not fit after {net}.0/24")
+    return f"{a}.{b}.{c}.{(index - 1) % 254 + 1}"
+
+
+def _raise_fd_limit() -> None:
+    """Each device listens on 1-3 sockets and every live session holds one more: lift the soft
+    limit on open files to the hard limit (inherited by the emulators this process starts)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def _wait_port(address: str, port: int, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -135,6 +155,7 @@ def _wait_port(address: str, port: int, timeout: float = 60.0) -> None:
 
 
 def _start(kind: str, spec: dict[str, Any], state: Path) -> None:
+    _raise_fd_limit()
     spec_path = state / f"{kind}.json"
     spec_path.write_text(json.dumps(spec, indent=1))
     log = (state / f"{kind}.log").open("ab")
@@ -153,7 +174,8 @@ def _served_certificate(address: str, port: int) -> x509.Certificate:
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE  # we fetch the certificate to pin it, not to trust it
-    with socket.create_connection((address, port), timeout=5) as sock, ctx.wrap_socket(sock) as tls:
+    # 30 s: on a fresh start the first handshake waits for the factory RSA key (busy 2-core hosts).
+    with socket.create_connection((address, port), timeout=30) as sock, ctx.wrap_socket(sock) as tls:
         der = tls.getpeercert(binary_form=True)
     assert der is not None
     return x509.load_der_x509_certificate(der)
@@ -186,7 +208,7 @@ def up(opts: LabOptions) -> dict[str, Any]:
     controllers = [
         {
             "name": f"{opts.names['mivb']}{i}",
-            "address": f"{opts.controller_net}.{i}",
+            "address": _address(opts.controller_net, i),
             "https_port": opts.https_port,
             "sip_tls_port": opts.sip_tls_port,
             "ip_sets_tls_port": opts.ip_sets_tls_port,
@@ -205,7 +227,7 @@ def up(opts: LabOptions) -> dict[str, Any]:
                 {
                     "name": f"{prefix}{i}",
                     "platform": platform,
-                    "address": f"{opts.switch_net}.{len(switches) + 1}",
+                    "address": _address(opts.switch_net, len(switches) + 1),
                     "port": opts.ssh_port,
                     "state_dir": str(state / f"{prefix}{i}"),
                     "username": "netops",

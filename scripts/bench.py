@@ -1,16 +1,30 @@
-"""Benchmark: wall time and device-side counts for harden / no-op rerun / audit.
+"""Benchmark: wall time and device-side counts for controllers, switches and a mixed fleet.
 
-    python scripts/bench.py [--controllers 1,20] [--switches 20,100] [--skip-peer] [--repeat 3] [--write-docs]
+    python scripts/bench.py [--only controllers,switches,mixed] [--controllers 20,100]
+        [--switches 20,100] [--mixed 100,500] [--repeat 3] [--skip-peer] [--write-docs]
 
-Controllers: harden from factory, no-op rerun, audit; logins, HTTPS requests and writes
-per controller per run, counted by the emulator (not by the toolkit).
+`make bench` runs every part. Each fleet runs in its own lab on loopback (127.0.41.x
+controllers, 127.0.42.x+ switches); counts come from the emulators, not from the toolkit.
+
+Controllers (`--controllers`, each size): `--repeat` rounds, each on a fresh lab (factory
+state): harden from factory, no-op rerun, audit (check mode), then the raw HTTPS floor
+(`scripts/bench_floor_controllers.py`: one process, 20 threads, one TLS-verified connection
+per controller: login, session, every form, logout), so the four are interleaved; medians
+with the spread, and audit / floor against the target (<= 3x at 100 controllers). Per
+controller and run the emulator counts logins, GETs per form and writes; a no-op run or an
+audit with more than 1 login, more than 1 read of a form or any write is flagged.
 Switches (emulated Cisco IOS): first run, no-op rerun, audit (the last two and the floor
 --repeat times, interleaved, median reported: one sample on a shared 2-core machine varies
 by +-20 %); SSH sessions per switch per run counted by the emulator; in the same run, a raw netmiko floor (connect, show
 running-config, disconnect; 20 threads) and the peer most teams use today
 (cisco.ios.ios_config over ansible.netcommon.network_cli pushing the same lines).
-Each fleet runs in its own lab on its own loopback network. Numbers are printed as a
-Markdown table; --write-docs replaces the results block in docs/performance.md.
+Mixed fleet (`--mixed C,S`): C controllers and S IOS switches in one lab, hardened once, then
+audited `--repeat` times by ONE `ansible-playbook playbooks/audit.yml` run each (target:
+<= 60 s for 100 + 500 on 2 cores), with the peak RSS of the ansible-playbook parent process
+(VmHWM from /proc/<pid>/status, sampled every 50 ms while it runs) and the largest RSS of
+any process of the run (wait4 ru_maxrss: the parent or a forked worker).
+Numbers are printed as Markdown tables; --write-docs replaces, in docs/performance.md, the
+results block of each part that ran (the others are kept).
 """
 
 from __future__ import annotations
@@ -26,6 +40,7 @@ import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +51,13 @@ BIN = Path(sys.executable).parent
 STATE = REPO / ".lab" / "bench"
 
 
-def lab(kind: str, n: int) -> tuple[Path, dict[str, Any]]:
-    state = STATE / f"{kind}-{n}"
-    args = ["--controllers", "0", "--ios", "0", "--aoscx", "0"]
-    if kind == "controllers":
-        args[1] = str(n)
-    else:
-        args[3] = str(n)
+def lab(name: str, controllers: int = 0, ios: int = 0) -> tuple[Path, dict[str, Any]]:
+    """A fresh lab (factory state) in .lab/bench/<name>: the hosts.yml it wrote."""
+    state = STATE / name
     subprocess.run(
-        [sys.executable, "-m", "emulators.lab", "up", "--fresh", *args, "--state", str(state),
-         "--inventory", str(state / "inventory"), "--controller-net", "127.0.41", "--switch-net", "127.0.42",
-         "--control-port", "18141"],
+        [sys.executable, "-m", "emulators.lab", "up", "--fresh", "--controllers", str(controllers), "--ios", str(ios),
+         "--aoscx", "0", "--state", str(state), "--inventory", str(state / "inventory"),
+         "--controller-net", "127.0.41", "--switch-net", "127.0.42", "--control-port", "18141"],
         cwd=REPO, check=True, stdout=subprocess.DEVNULL,
     )
     inv = state / "inventory" / "hosts.yml"
@@ -58,20 +69,46 @@ def lab_down(state: Path) -> None:
                    check=False, stdout=subprocess.DEVNULL)
 
 
-def playbook(name: str, state: Path, extra: list[str] | None = None) -> float:
+@dataclass
+class Run:
+    seconds: float
+    parent_rss_kib: int  # peak RSS (VmHWM) of the ansible-playbook process, sampled while it ran
+    max_rss_kib: int  # largest RSS of any process of the run (wait4 ru_maxrss: parent or a worker)
+
+
+def _vm_hwm_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def playbook(name: str, state: Path, extra: list[str] | None = None) -> Run:
     env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
                VOICESEC_REPORT_DIR=str(state / "reports"), PATH=f"{BIN}:{os.environ['PATH']}")
-    started = time.monotonic()
-    proc = subprocess.run(
-        [str(BIN / "ansible-playbook"), "-i", str(state / "inventory" / "hosts.yml"), str(REPO / "playbooks" / name),
-         *(extra or [])],
-        cwd=REPO, env=env, capture_output=True, text=True,
-    )
-    elapsed = time.monotonic() - started
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-2000:])
-        raise SystemExit(f"bench: {name} failed (rc {proc.returncode})")
-    return elapsed
+    cmd = [str(BIN / "ansible-playbook"), "-i", str(state / "inventory" / "hosts.yml"), str(REPO / "playbooks" / name),
+           *(extra or [])]
+    with tempfile.TemporaryFile() as out:
+        started = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        hwm = 0
+        while True:  # wait4, not Popen.wait: its rusage covers the whole process tree of the run
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            hwm = max(hwm, _vm_hwm_kib(proc.pid))
+            time.sleep(0.05)
+        elapsed = time.monotonic() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            out.seek(0)
+            sys.stderr.write(out.read().decode(errors="replace")[-6000:])
+            raise SystemExit(f"bench: {name} failed (rc {proc.returncode})")
+    return Run(elapsed, hwm, usage.ru_maxrss)
 
 
 def _hosts(inv: dict[str, Any], group: str) -> dict[str, Any]:
@@ -91,12 +128,12 @@ def _https(method: str, url: str, cafile: str) -> Any:
 
 
 def controller_stats(inv: dict[str, Any], reset: bool = False) -> list[dict[str, Any]]:
+    """Each controller's emulator counters (GET /_emulator/stats), or reset them (DELETE)."""
     cafile = inv["all"]["vars"]["lab_ca_bundle"]
-    out = []
-    for host in _hosts(inv, "mivb_controllers").values():
-        url = f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}/_emulator/stats"
-        out.append(_https("DELETE" if reset else "GET", url, cafile))
-    return out
+    urls = [f"https://{h['ansible_host']}:{h['ansible_httpapi_port']}/_emulator/stats"
+            for h in _hosts(inv, "mivb_controllers").values()]
+    with ThreadPoolExecutor(20) as pool:
+        return list(pool.map(lambda url: _https("DELETE" if reset else "GET", url, cafile), urls))
 
 
 def switch_sessions(inv: dict[str, Any]) -> dict[str, int]:
@@ -108,31 +145,106 @@ def switch_sessions(inv: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def per_controller(stats: list[dict[str, Any]]) -> dict[str, float]:
-    n = len(stats) or 1
-    reads = sum(v for s in stats for k, v in s["requests"].items() if k.startswith("GET"))
-    return {
-        "logins": max(s["logins"] for s in stats),
-        "requests": sum(sum(s["requests"].values()) for s in stats) / n,
-        "reads": reads / n,
-        "writes": sum(s["writes"] for s in stats) / n,
-    }
+FORM_READ = "GET /api/v1/forms/"
 
 
-def bench_controllers(n: int) -> list[str]:
-    state, inv = lab("controllers", n)
-    rows = []
-    try:
-        for label, book, in (("harden from factory", "harden.yml"), ("no-op rerun", "harden.yml"),
-                             ("audit", "audit.yml")):
+@dataclass
+class Counts:
+    """What the emulators counted in one run, worst controller first (max per controller)."""
+
+    logins: int
+    form_reads: int  # reads of the most-read form
+    forms_read: int  # distinct forms read
+    other_reads: dict[str, int]  # GETs of other resources (session, form list, ...)
+    writes: int
+    requests: float  # mean HTTPS requests per controller
+
+    @classmethod
+    def of(cls, stats: list[dict[str, Any]]) -> Counts:
+        form_gets = [{k: v for k, v in s["requests"].items() if k.startswith(FORM_READ)} for s in stats]
+        other: dict[str, int] = {}
+        for s in stats:
+            for key, value in s["requests"].items():
+                if key.startswith("GET ") and not key.startswith(FORM_READ):
+                    name = key.removeprefix("GET /api/v1/") or key
+                    other[name] = max(other.get(name, 0), value)
+        return cls(
+            logins=max((s["logins"] for s in stats), default=0),
+            form_reads=max((max(g.values(), default=0) for g in form_gets), default=0),
+            forms_read=max((len(g) for g in form_gets), default=0),
+            other_reads=other,
+            writes=max((s["writes"] for s in stats), default=0),
+            requests=sum(sum(s["requests"].values()) for s in stats) / (len(stats) or 1),
+        )
+
+    def worst(self, other: Counts) -> Counts:
+        return Counts(
+            max(self.logins, other.logins), max(self.form_reads, other.form_reads),
+            max(self.forms_read, other.forms_read),
+            {k: max(self.other_reads.get(k, 0), other.other_reads.get(k, 0))
+             for k in {*self.other_reads, *other.other_reads}},
+            max(self.writes, other.writes), max(self.requests, other.requests),
+        )
+
+    def flags(self) -> list[str]:
+        """Where a no-op run or an audit breaks the target: 1 login, <= 1 read per form, 0 writes."""
+        out = []
+        if self.logins > 1:
+            out.append(f"{self.logins} logins")
+        if self.form_reads > 1:
+            out.append(f"a form read {self.form_reads} times")
+        if self.writes:
+            out.append(f"{self.writes} write(s)")
+        return out
+
+    def cells(self, check: bool) -> str:
+        other = ", ".join(f"{k} {v}" for k, v in sorted(self.other_reads.items())) or "none"
+        verdict = ("FLAG: " + "; ".join(self.flags()) if self.flags() else "ok") if check else "-"
+        return (f"{self.logins} | {self.form_reads} ({self.forms_read} forms) | {other} | {self.writes} | "
+                f"{self.requests:.0f} | {verdict}")
+
+
+CONTROLLER_RUNS = (("harden from factory", "harden.yml"), ("no-op rerun", "harden.yml"), ("audit", "audit.yml"))
+FLOOR = "raw HTTPS floor"
+
+
+def controller_floor(state: Path) -> float:
+    """Wall time of the whole floor process (Python start-up included), as a user would time it."""
+    started = time.monotonic()
+    subprocess.run([sys.executable, str(REPO / "scripts" / "bench_floor_controllers.py"), "--inventory",
+                    str(state / "inventory" / "hosts.yml"), "--threads", "20"],
+                   cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+def bench_controllers(n: int, repeat: int) -> list[str]:
+    """`repeat` rounds on a fresh lab each: harden from factory, no-op, audit, floor (interleaved)."""
+    times: dict[str, list[float]] = {}
+    counts: dict[str, Counts] = {}
+    for _ in range(repeat):
+        state, inv = lab(f"controllers-{n}", controllers=n)
+        try:
+            for label, book in CONTROLLER_RUNS:
+                controller_stats(inv, reset=True)
+                times.setdefault(label, []).append(playbook(book, state, ["--limit", "mivb_controllers"]).seconds)
+                got = Counts.of(controller_stats(inv))
+                counts[label] = counts[label].worst(got) if label in counts else got
             controller_stats(inv, reset=True)
-            seconds = playbook(book, state, ["--limit", "mivb_controllers"])
-            s = per_controller(controller_stats(inv))
-            rows.append(f"| {n} controllers | {label} | {seconds:.1f} s | {s['logins']:.0f} | "
-                        f"{s['requests']:.1f} | {s['reads']:.1f} | {s['writes']:.1f} |")
-    finally:
-        lab_down(state)
+            times.setdefault(FLOOR, []).append(controller_floor(state))
+            got = Counts.of(controller_stats(inv))
+            counts[FLOOR] = counts[FLOOR].worst(got) if FLOOR in counts else got
+        finally:
+            lab_down(state)
+    rows = [f"| {n} controllers | {label} | {_spread(times[label])} | {counts[label].cells(label in CHECKED)} |"
+            for label in (*(r[0] for r in CONTROLLER_RUNS), FLOOR)]
+    audit, floor = statistics.median(times["audit"]), statistics.median(times[FLOOR])
+    target = (("met" if audit / floor <= 3 else "MISSED") if n >= 100 else "the target is stated at 100")
+    rows.append(f"| {n} controllers | audit / floor (medians) | {audit / floor:.1f}x | target <= 3x at 100: "
+                f"{target} | | | | | |")
     return rows
+
+
+CHECKED = ("no-op rerun", "audit")
 
 
 def raw_floor(inv: dict[str, Any]) -> tuple[float, str]:
@@ -206,7 +318,7 @@ def _spread(samples: list[float]) -> str:
 
 def bench_switches(n: int, peer: bool, repeat: int) -> list[str]:
     """First run once; no-op rerun, audit and the floor `repeat` times each (median reported)."""
-    state, inv = lab("switches", n)
+    state, inv = lab(f"switches-{n}", ios=n)
     rows = []
     try:
         timings: dict[str, list[float]] = {}
@@ -214,7 +326,7 @@ def bench_switches(n: int, peer: bool, repeat: int) -> list[str]:
         sessions: dict[str, int] = {}
         for label, book in runs:
             before = switch_sessions(inv)
-            timings.setdefault(label, []).append(playbook(book, state, ["--limit", "lan_switches"]))
+            timings.setdefault(label, []).append(playbook(book, state, ["--limit", "lan_switches"]).seconds)
             after = switch_sessions(inv)
             sessions[label] = max(sessions.get(label, 0), max(after[k] - before[k] for k in after))
         floors, sample = [], ""
@@ -237,33 +349,110 @@ def bench_switches(n: int, peer: bool, repeat: int) -> list[str]:
     return rows
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--controllers", default="1,20")
-    parser.add_argument("--switches", default="20,100")
-    parser.add_argument("--skip-peer", action="store_true", help="skip the ios_config peer (slow)")
-    parser.add_argument("--repeat", type=int, default=3, help="no-op, audit and floor runs per switch fleet")
-    parser.add_argument("--write-docs", action="store_true")
-    args = parser.parse_args()
-    out = [f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, forks 20 (ansible.cfg).", "",
-           "| fleet | run | time | logins / controller | HTTPS requests / controller | reads | writes |",
-           "|---|---|---|---|---|---|---|"]
-    for n in (int(x) for x in args.controllers.split(",") if x):
-        out += bench_controllers(n)
-    out += ["", "| fleet | run | time | note |", "|---|---|---|---|"]
-    for n in (int(x) for x in args.switches.split(",") if x):
-        out += bench_switches(n, peer=not args.skip_peer, repeat=max(1, args.repeat))
-    text = "\n".join(out)
-    print(text)
-    if args.write_docs:
-        doc = REPO / "docs" / "performance.md"
-        body = doc.read_text() if doc.exists() else ""
-        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+def _mib(kib: int) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def bench_mixed(controllers: int, switches: int, repeat: int) -> list[str]:
+    """One lab with both fleets: hardened once, then audited `repeat` times, each by ONE playbook run."""
+    fleet = f"{controllers} controllers + {switches} IOS switches"
+    state, inv = lab(f"mixed-{controllers}-{switches}", controllers=controllers, ios=switches)
+    audits: list[Run] = []
+    counts: Counts | None = None
+    sessions = 0
+    try:
+        harden = playbook("harden.yml", state)
+        for _ in range(repeat):
+            controller_stats(inv, reset=True)
+            before = switch_sessions(inv)
+            audits.append(playbook("audit.yml", state))
+            got = Counts.of(controller_stats(inv))
+            counts = counts.worst(got) if counts else got
+            after = switch_sessions(inv)
+            sessions = max(sessions, *(after[k] - before[k] for k in after))
+    finally:
+        lab_down(state)
+    assert counts is not None
+    median = statistics.median(r.seconds for r in audits)
+    target = "met" if median <= 60 else "MISSED"
+    if (controllers, switches) != (100, 500):
+        target += " (the target is stated for 100 + 500)"
+    flags = counts.flags()
+    return [
+        f"| {fleet} | harden (once, to reach the steady state) | {harden.seconds:.1f} s | "
+        f"{_mib(harden.parent_rss_kib)} | {_mib(harden.max_rss_kib)} | - |",
+        f"| {fleet} | audit, one ansible-playbook run | {_spread([r.seconds for r in audits])} | "
+        f"{_mib(max(r.parent_rss_kib for r in audits))} | {_mib(max(r.max_rss_kib for r in audits))} | "
+        f"target <= 60 s: {target}; per controller {counts.logins} login(s), a form read at most "
+        f"{counts.form_reads} time(s), {counts.writes} write(s){' FLAG: ' + '; '.join(flags) if flags else ''}; "
+        f"{sessions} SSH session(s) per switch |",
+    ]
+
+
+HEADERS = {
+    "controllers": ["| fleet | run | time | logins / controller | reads of one form (max) | other reads "
+                    "| writes / controller | HTTPS requests / controller | no-op check |",
+                    "|---|---|---|---|---|---|---|---|---|"],
+    "switches": ["| fleet | run | time | note |", "|---|---|---|---|"],
+    "mixed": ["| fleet | run | time | peak RSS, ansible-playbook parent | largest process of the run | note |",
+              "|---|---|---|---|---|---|"],
+}
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x]
+
+
+def write_docs(parts: dict[str, str]) -> None:
+    """Replace each part's block (<!-- bench:<part>:start/end -->) in docs/performance.md."""
+    doc = REPO / "docs" / "performance.md"
+    body = doc.read_text() if doc.exists() else ""
+    for part, text in parts.items():
+        start, end = f"<!-- bench:{part}:start -->", f"<!-- bench:{part}:end -->"
         if start in body:
             body = body[: body.index(start)] + start + "\n" + text + "\n" + body[body.index(end):]
         else:
             body += f"\n{start}\n{text}\n{end}\n"
-        doc.write_text(body)
+    doc.write_text(body)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="controllers,switches,mixed",
+                        help="comma-separated parts to run: controllers, switches, mixed (default: all)")
+    parser.add_argument("--controllers", default="20,100", help="controller fleet sizes")
+    parser.add_argument("--switches", default="20,100", help="switch fleet sizes")
+    parser.add_argument("--mixed", default="100,500", help="mixed fleet: CONTROLLERS,SWITCHES")
+    parser.add_argument("--skip-peer", action="store_true", help="skip the ios_config peer (slow)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per measurement (medians reported)")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    only = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = sorted(set(only) - set(HEADERS))
+    if unknown:
+        parser.error(f"--only: unknown part(s) {', '.join(unknown)}; allowed: {', '.join(HEADERS)}")
+    mixed = _sizes(args.mixed)
+    if len(mixed) != 2:
+        parser.error("--mixed: CONTROLLERS,SWITCHES (e.g. 100,500)")
+    repeat = max(1, args.repeat)
+    parts: dict[str, str] = {}
+    for part in HEADERS:
+        if part not in only:
+            continue
+        rows = [f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, forks 20 (ansible.cfg).", "",
+                *HEADERS[part]]
+        if part == "controllers":
+            for n in _sizes(args.controllers):
+                rows += bench_controllers(n, repeat)
+        elif part == "switches":
+            for n in _sizes(args.switches):
+                rows += bench_switches(n, peer=not args.skip_peer, repeat=repeat)
+        else:
+            rows += bench_mixed(mixed[0], mixed[1], repeat)
+        parts[part] = "\n".join(rows)
+        print(parts[part] + "\n", flush=True)
+    if args.write_docs:
+        write_docs(parts)
     return 0
 
 

@@ -40,6 +40,16 @@ secret hashes, lockouts), ``audit.jsonl``, ``web_cert.pem`` / ``web_key.pem`` /
 ``web_chain.pem`` (the factory self-signed web certificate is ``web_cert.pem`` after the
 first start), ``device_*.pem``. Every write is atomic (temp file + rename).
 
+Layers (one way; ``tests/unit/emulators/test_mivb_layers.py`` checks every import)
+------------------------------------------------------------------------------------
+- model: ``errors clock passwords spec store`` < ``forms certs tls sessions faults factory``
+  < ``controller`` (state, sessions, lockout, certificates, audit trail, faults, clock)
+  < ``access hotel_logs``. The model knows nothing of HTTP.
+- ``request`` (Request, Response, body_dict) < handlers ``api_*`` (each takes the controller
+  and a Request) < ``routes`` (the route table) < ``http_api`` (dispatch of one request)
+  and ``maintenance`` (the SSH shell) < ``server`` (wires each controller's HTTPS listener to
+  the route table) < ``__main__``.
+
 Behaviour worth knowing
 -----------------------
 - Factory: user ``system`` / ``password`` (policy ROOT, must change password), strength Weak,

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from .errors import ApiError
 
 if TYPE_CHECKING:
-    from .controller import Controller, Session
+    from .controller import Controller
+    from .sessions import Session
 
 ACCESS_LEVELS = ("Read/Write", "Read Only", "No Access")
 # What a policy's `forms` map may name: the forms plus the two non-form areas it governs.

@@ -6,22 +6,21 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import access
-from .api_session import body_dict
 from .clock import iso, parse_iso
 from .errors import ApiError, invalid
+from .factory import FACTORY_POLICIES
 from .forms import SECRET_MASK
 from .passwords import hash_secret, strength_problem
+from .request import Request, body_dict
 
 if TYPE_CHECKING:
-    from .controller import Controller, Request
+    from .controller import Controller
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _POLICY_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,32}$")
 
 
 def _policy_view(ctrl: Controller, name: str) -> dict[str, Any]:
-    from .controller import FACTORY_POLICIES
-
     policy = ctrl.state["policies"][name]
     return {
         "name": name,
@@ -32,12 +31,12 @@ def _policy_view(ctrl: Controller, name: str) -> dict[str, Any]:
 
 
 def list_policies(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    access.require_root(ctrl, ctrl.session_for(req))
+    access.require_root(ctrl, ctrl.session_for(req.token))
     return 200, {"policies": [_policy_view(ctrl, name) for name in ctrl.state["policies"]]}
 
 
 def put_policy(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req)
+    session = ctrl.session_for(req.token)
     access.require_root(ctrl, session)
     name = req.params["name"]
     if name == "ROOT":
@@ -76,9 +75,7 @@ def put_policy(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 
 def delete_policy(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    from .controller import FACTORY_POLICIES
-
-    session = ctrl.session_for(req)
+    session = ctrl.session_for(req.token)
     access.require_root(ctrl, session)
     name = req.params["name"]
     if name not in ctrl.state["policies"]:
@@ -103,7 +100,7 @@ def _profile_view(username: str, user: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_profiles(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    access.require(ctrl, ctrl.session_for(req), "user_profiles", write=False)
+    access.require(ctrl, ctrl.session_for(req.token), "user_profiles", write=False)
     return 200, {"profiles": [_profile_view(u, p) for u, p in ctrl.state["users"].items()]}
 
 
@@ -112,7 +109,7 @@ def _root_users(ctrl: Controller) -> list[str]:
 
 
 def put_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req)
+    session = ctrl.session_for(req.token)
     access.require(ctrl, session, "user_profiles", write=True)
     username = req.params["username"]
     if not _USERNAME.match(username):
@@ -167,7 +164,7 @@ def put_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 
 def delete_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req)
+    session = ctrl.session_for(req.token)
     access.require(ctrl, session, "user_profiles", write=True)
     username = req.params["username"]
     if username not in ctrl.state["users"]:
@@ -184,7 +181,7 @@ def delete_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 
 def audit_trail(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    access.require(ctrl, ctrl.session_for(req), "audit_trail", write=False)
+    access.require(ctrl, ctrl.session_for(req.token), "audit_trail", write=False)
     try:
         since = int(req.query.get("since_id", "0"))
         limit = int(req.query.get("limit", "1000"))

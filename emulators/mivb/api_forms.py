@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import access, certs
-from .api_session import body_dict
 from .errors import ApiError, invalid
 from .forms import SECRET_FIELDS, SECRET_MASK, VALIDATORS, validate_patch
 from .passwords import check_secret, hash_secret
+from .request import Request, body_dict
 
 if TYPE_CHECKING:
-    from .controller import Controller, Request
+    from .controller import Controller
 
 FORMS = ("system_security_management", "system_options", "web_server_certificate", "device_certificate")
 _TLS_FIELDS = {"tls_security_levels", "https_tls_1_2_only", "https_cipher_suites"}
@@ -53,19 +53,19 @@ def form_view(ctrl: Controller, form: str) -> dict[str, Any]:
 
 
 def list_forms(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    ctrl.session_for(req)
+    ctrl.session_for(req.token)
     return 200, {"forms": list(FORMS)}
 
 
 def get_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req)
+    session = ctrl.session_for(req.token)
     form = _form_name(req)
     access.require(ctrl, session, form, write=False)
     return 200, {"form": form, "fields": form_view(ctrl, form)}
 
 
 def patch_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req)
+    session = ctrl.session_for(req.token)
     form = _form_name(req)
     access.require(ctrl, session, form, write=True)
     if form not in VALIDATORS:
@@ -98,7 +98,7 @@ def patch_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 
 def verify_secret(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req)
+    session = ctrl.session_for(req.token)
     form = _form_name(req)
     access.require(ctrl, session, form, write=False)
     body = body_dict(req, {"field", "value"}, {"field", "value"})
@@ -117,7 +117,7 @@ def verify_secret(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 
 def put_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req)
+    session = ctrl.session_for(req.token)
     form = _form_name(req)
     access.require(ctrl, session, form, write=True)
     if form == "web_server_certificate":
@@ -203,7 +203,7 @@ def _install_device_certificate(ctrl: Controller, req: Request) -> list[dict[str
 
 
 def device_csr(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req)
+    session = ctrl.session_for(req.token)
     access.require(ctrl, session, "device_certificate", write=True)
     body = body_dict(req, {"common_name", "subject_alt_names"}, {"common_name"})
     cn, sans = body["common_name"], body.get("subject_alt_names", [])

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .api_session import body_dict
 from .clock import iso
 from .errors import invalid
+from .faults import Fault, Stats
+from .hotel_logs import add_hotel_logs as add
+from .request import Request, body_dict
 
 if TYPE_CHECKING:
-    from .controller import Controller, Request
+    from .controller import Controller
 
 
 def add_fault(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    from .controller import Fault
-
     body = body_dict(req, {"status", "method", "path_prefix", "count", "delay_seconds", "when"})
     status = body.get("status", 500)
     if status is not None and (not isinstance(status, int) or not (status == 0 or 400 <= status <= 599)):
@@ -61,15 +61,11 @@ def get_stats(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 
 def reset_stats(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    from .controller import Stats
-
     ctrl.stats = Stats()
     return 200, ctrl.stats.as_dict()
 
 
 def add_hotel_logs(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    from .maintenance import add_hotel_logs as add
-
     body = body_dict(req, {"count"}, {"count"})
     count = body["count"]
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:

@@ -11,36 +11,22 @@ from .clock import iso, parse_iso
 from .errors import ApiError, invalid
 from .forms import SECRET_MASK
 from .passwords import FACTORY_PASSWORD, check_secret, hash_secret, strength_problem
+from .request import Request, body_dict
+from .sessions import LOCKOUT_MINUTES, MAX_FAILURES, lockout_entry, record_failure
 
 if TYPE_CHECKING:
-    from .controller import Controller, Request
+    from .controller import Controller
 
 _LOGIN_CATEGORY = "LogIn/LogOut/Security Audit"
 
 
-def body_dict(req: Request, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
-    """The JSON object body, refusing unknown and missing keys."""
-    body = req.body
-    if not isinstance(body, dict):
-        raise invalid(None, "body must be a JSON object", sorted(allowed))
-    for key in body:
-        if key not in allowed:
-            raise invalid(key, f"unknown field {key!r}", sorted(allowed))
-    for key in sorted(required):
-        if key not in body:
-            raise invalid(key, f"{key} is required", sorted(allowed))
-    return body
-
-
 def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    from .controller import LOCKOUT_MINUTES, MAX_FAILURES
-
     body = body_dict(req, {"username", "password"}, {"username", "password"})
     username, password = body["username"], body["password"]
     if not isinstance(username, str) or not isinstance(password, str):
         raise invalid("username", "username and password must be strings")
     now = ctrl.clock.now()
-    lock = ctrl.state["lockouts"].setdefault(username, {"failures": 0, "locked_until": None})
+    lock = lockout_entry(ctrl.state, username)
     if lock["locked_until"] is not None:
         if now < lock["locked_until"]:
             ctrl.audit(
@@ -76,18 +62,16 @@ def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
             attempts_remaining=MAX_FAILURES - lock["failures"],
         )
     if user is None or not check_secret(password, user["password_hash"]):
-        lock["failures"] += 1
+        locked = record_failure(lock, now)
         ctrl.audit(
             "Login Failed",
             username,
             req.client_ip,
             category=_LOGIN_CATEGORY,
             severity="Warning",
-            message=f"failed login {lock['failures']} of {MAX_FAILURES}",
+            message=f"failed login {MAX_FAILURES if locked else lock['failures']} of {MAX_FAILURES}",
         )
-        if lock["failures"] >= MAX_FAILURES:
-            lock["locked_until"] = now + LOCKOUT_MINUTES * 60
-            lock["failures"] = 0
+        if locked:
             ctrl.audit(
                 "Lockout",
                 username,
@@ -125,7 +109,7 @@ def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 
 def logout(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req, allow_password_change=True)
+    session = ctrl.session_for(req.token, allow_password_change=True)
     del ctrl.sessions[session.token]
     ctrl.audit("Logout", session.username, req.client_ip, category=_LOGIN_CATEGORY, message="logout")
     return 200, {"logged_out": True}
@@ -135,7 +119,7 @@ def get_session(ctrl: Controller, req: Request) -> tuple[int, Any]:
     # Read the idle time before session_for() refreshes it.
     previous = ctrl.sessions.get(req.token or "")
     idle = ctrl.clock.now() - previous.last_activity if previous else 0.0
-    session = ctrl.session_for(req, allow_password_change=True)
+    session = ctrl.session_for(req.token, allow_password_change=True)
     user = ctrl.state["users"][session.username]
     return 200, {
         "username": session.username,
@@ -146,7 +130,7 @@ def get_session(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 
 def change_password(ctrl: Controller, req: Request) -> tuple[int, Any]:
-    session = ctrl.session_for(req, allow_password_change=True)
+    session = ctrl.session_for(req.token, allow_password_change=True)
     body = body_dict(req, {"current_password", "new_password"}, {"current_password", "new_password"})
     user = ctrl.state["users"][session.username]
     if not check_secret(body["current_password"], user["password_hash"]):

@@ -1,116 +1,30 @@
-"""One emulated controller: configuration state, sessions, audit trail, TLS contexts.
+"""One emulated controller: configuration state, sessions, audit trail, TLS contexts, faults.
 
-The HTTP layer calls `Controller.dispatch`; handlers (in `api_*.py`) run under the
-controller's lock, mutate `self.state` and call `self.save()`; nothing else writes it.
+The model layer: it knows nothing of HTTP. `http_api.py` dispatches each request through
+the route table (`routes.py`) to a handler (`api_*.py`) that runs under `self.lock`, mutates
+`self.state` and calls `self.save()`; the maintenance shell (`maintenance.py`) does the same.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 import secrets
 import ssl
 import threading
-import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from cryptography import x509
 
 from . import certs, tls
 from .clock import VirtualClock, iso
 from .errors import ApiError
-from .forms import FACTORY
-from .passwords import factory_password_hash
+from .factory import factory_state
+from .faults import Fault, Stats, take_fault
+from .sessions import Session
 from .spec import ControllerSpec
 from .store import StateStore
 
 MAX_AUDIT = 5000
-LOCKOUT_MINUTES = 30
-MAX_FAILURES = 3
-FACTORY_POLICIES = ("ROOT", "SYSTEM", "REMOTE", "NO ACCESS")
-
-
-@dataclass
-class Session:
-    token: str
-    username: str
-    source_ip: str
-    last_activity: float
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
-    client_ip: str
-    token: str | None
-    params: dict[str, str] = field(default_factory=dict)
-    session: Session | None = None
-
-
-@dataclass
-class Response:
-    status: int
-    body: Any
-    drop: bool = False  # a fault: close the connection without answering
-
-
-@dataclass
-class Fault:
-    status: int | None
-    method: str | None
-    path_prefix: str
-    count: int | None
-    delay_seconds: float
-    when: str  # "before": request not processed; "after": processed, answer replaced
-
-
-@dataclass
-class Stats:
-    logins: int = 0
-    writes: int = 0
-    requests: dict[str, int] = field(default_factory=dict)
-    handshakes: dict[str, int] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "logins": self.logins,
-            "writes": self.writes,
-            "requests": dict(self.requests),
-            "handshakes": dict(self.handshakes),
-        }
-
-
-def factory_state(now: float) -> dict[str, Any]:
-    return {
-        "version": 1,
-        "forms": copy.deepcopy(FACTORY),
-        "secrets": {"phone_admin_passcode": None, "set_registration_access_code": None},
-        "users": {
-            "system": {
-                "policy": "ROOT",
-                "password_hash": factory_password_hash(),
-                "password_change_required": True,
-                "password_changed_at": now,
-                "application_access_only": False,
-                "expires": None,
-            }
-        },
-        "policies": {
-            "ROOT": {"default_access": "Read/Write", "forms": {}},
-            "SYSTEM": {"default_access": "Read/Write", "forms": {}},
-            "REMOTE": {"default_access": "Read Only", "forms": {}},
-            "NO ACCESS": {"default_access": "No Access", "forms": {}},
-        },
-        "lockouts": {},
-        "device_certificate": {"type": "mitel_legacy"},
-        "audit_next_id": 1,
-    }
 
 
 class Controller:
@@ -194,7 +108,7 @@ class Controller:
             ctx = self._contexts.get(listener)
             if ctx is None:
                 self.ensure_certificates()
-                ctx = tls.build_context(self, listener)
+                ctx = tls.build_context(self.state, self.store, listener)
                 self._contexts[listener] = ctx
             return ctx
 
@@ -249,8 +163,9 @@ class Controller:
         self.sessions[session.token] = session
         return session
 
-    def session_for(self, req: Request, allow_password_change: bool = False) -> Session:
-        session = self.sessions.get(req.token or "")
+    def session_for(self, token: str | None, allow_password_change: bool = False) -> Session:
+        """The live session of a bearer token; raises 401/403 ApiErrors the API answers with."""
+        session = self.sessions.get(token or "")
         if session is None:
             raise ApiError(401, "not_authenticated", "no session: log in first (Authorization: Bearer <token>)")
         user = self.state["users"].get(session.username)
@@ -265,74 +180,18 @@ class Controller:
         session.last_activity = now
         if user["password_change_required"] and not allow_password_change:
             raise ApiError(403, "password_change_required", "change the password first (POST /api/v1/password)")
-        req.session = session
         return session
 
     def drop_sessions(self, username: str) -> None:
         for token in [t for t, s in self.sessions.items() if s.username == username]:
             del self.sessions[token]
 
-    # -- request entry point ------------------------------------------------------------------
-    def dispatch(self, method: str, target: str, raw_body: bytes, headers: dict[str, str], client_ip: str) -> Response:
-        from .routes import ROUTER  # late import: routes import the api modules that import us
-
-        parts = urlsplit(target)
-        path = unquote(parts.path)
-        is_hook = path.startswith("/_emulator/")
-        if not is_hook:
-            with self.lock:
-                key = f"{method} {parts.path}"
-                self.stats.requests[key] = self.stats.requests.get(key, 0) + 1
-            fault = self._take_fault(method, parts.path)
-            if fault is not None and fault.delay_seconds:
-                time.sleep(fault.delay_seconds)
-            if fault is not None and fault.when == "before" and fault.status is not None:
-                return self._fault_response(fault)
-        else:
-            fault = None
-        auth = headers.get("authorization", "")
-        token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        try:
-            body = json.loads(raw_body) if raw_body.strip() else None
-        except ValueError:
-            return Response(400, ApiError(400, "invalid_value", "body is not valid JSON").body())
-        req = Request(method, path, query, body, client_ip, token)
-        try:
-            handler, params = ROUTER.match(method, path, self.spec.test_hooks)
-            req.params = params
-            with self.lock:
-                status, result = handler(self, req)
-                if method in ("PATCH", "PUT", "DELETE", "POST") and not is_hook and _is_write(path):
-                    self.stats.writes += 1
-            resp = Response(status, result)
-        except ApiError as exc:
-            resp = Response(exc.status, exc.body())
-        except Exception as exc:  # an emulator bug must still answer in the contract's shape
-            resp = Response(500, ApiError(500, "internal", f"emulator error: {type(exc).__name__}: {exc}").body())
-        if fault is not None and fault.when == "after" and fault.status is not None:
-            return self._fault_response(fault)
-        return resp
-
-    def _take_fault(self, method: str, path: str) -> Fault | None:
+    # -- test instrumentation ---------------------------------------------------------------
+    def count_request(self, method: str, path: str) -> None:
         with self.lock:
-            for fault in self.faults:
-                if (fault.method is None or fault.method == method) and path.startswith(fault.path_prefix):
-                    if fault.count is not None:
-                        fault.count -= 1
-                        if fault.count <= 0:
-                            self.faults.remove(fault)
-                    return fault
-        return None
+            key = f"{method} {path}"
+            self.stats.requests[key] = self.stats.requests.get(key, 0) + 1
 
-    @staticmethod
-    def _fault_response(fault: Fault) -> Response:
-        if fault.status == 0:
-            return Response(0, None, drop=True)
-        error = "internal" if fault.status and fault.status >= 500 else "injected_fault"
-        return Response(fault.status or 500, ApiError(fault.status or 500, error, "injected by test hook").body())
-
-
-def _is_write(path: str) -> bool:
-    """POSTs that change no configuration are not counted as writes."""
-    return path not in ("/api/v1/login", "/api/v1/logout") and not path.endswith("/verify-secret")
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        with self.lock:
+            return take_fault(self.faults, method, path)

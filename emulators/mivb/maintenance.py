@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
-from .clock import iso
+from .hotel_logs import hotel_logs
 from .passwords import check_secret
 
 if TYPE_CHECKING:
@@ -28,45 +28,6 @@ if TYPE_CHECKING:
 MTCE_TERM = "/sysro/bin/mtce-term"
 _INTERFACE = "Maintenance SSH"
 _SELECT = re.compile(r"^(?:(ALL)|(NEW|OLD)\s+(\d+))?\s*(?:MATCH\s+(.+))?$", re.IGNORECASE)
-
-
-def factory_hotel_logs(now: float) -> list[dict[str, Any]]:
-    """Synthetic occupancy logs (the kind of personal data LOG-05 wants purged)."""
-    events = ("CHECK IN", "CHECK OUT", "ROOM STATUS", "MESSAGE WAITING")
-    return [
-        {
-            "id": i + 1,
-            "time": iso(now - (24 - i) * 3600),
-            "room": str(101 + i % 12),
-            "event": events[i % len(events)],
-            "guest": f"GUEST {i + 1:02d}",
-        }
-        for i in range(24)
-    ]
-
-
-def add_hotel_logs(ctrl: Controller, count: int) -> list[dict[str, Any]]:
-    logs = hotel_logs(ctrl)
-    next_id = max((e["id"] for e in logs), default=0) + 1
-    now = ctrl.clock.now()
-    for i in range(count):
-        logs.append(
-            {
-                "id": next_id + i,
-                "time": iso(now),
-                "room": str(201 + i % 20),
-                "event": "CHECK IN",
-                "guest": f"GUEST {next_id + i:02d}",
-            }
-        )
-    ctrl.save()
-    return logs
-
-
-def hotel_logs(ctrl: Controller) -> list[dict[str, Any]]:
-    if "hotel_logs" not in ctrl.state:
-        ctrl.state["hotel_logs"] = factory_hotel_logs(ctrl.clock.now())
-    return ctrl.state["hotel_logs"]
 
 
 def _select(logs: list[dict[str, Any]], args: str) -> tuple[list[dict[str, Any]], str | None] | None:

@@ -1,4 +1,8 @@
-"""The route table: (method, path template) -> handler. The OpenAPI test reads `ROUTER.routes`."""
+"""The route table: (method, path template) -> handler. The OpenAPI test reads `ROUTER.routes`.
+
+The server hands `ROUTER` to each HTTPS connection (`http_api.ServerRef`); nothing below this
+module (handlers, the controller model) knows the routes.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from . import api_access, api_forms, api_hooks, api_session
 from .errors import ApiError
 
 if TYPE_CHECKING:
-    from .controller import Controller, Request
+    from .controller import Controller
+    from .request import Request
 
 Handler = Callable[["Controller", "Request"], tuple[int, Any]]
 

@@ -25,6 +25,7 @@ from .controller import Controller
 from .forms import check_suites_available
 from .http_api import ApiHandler, ServerRef
 from .maintenance import MaintenanceSsh
+from .routes import ROUTER
 from .spec import ControllerSpec, load_spec_file
 
 __all__ = ["ControllerSpec", "EmulatorHandle", "RunningController", "load_spec_file", "start_controllers"]
@@ -155,7 +156,7 @@ def _handshake(ctrl: Controller, listener: str, conn: socket.socket, hub: _Hub) 
 
 
 def _https_handler(ctrl: Controller, hub: _Hub) -> Callable[[socket.socket, Any], None]:
-    ref = ServerRef(ctrl)
+    ref = ServerRef(ctrl, ROUTER)  # the wiring: this controller's requests go through the route table
 
     def handle(conn: socket.socket, addr: Any) -> None:
         tls = _handshake(ctrl, "https", conn, hub)

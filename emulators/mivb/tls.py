@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ssl
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .controller import Controller
+    from .store import StateStore
 
 # Legacy protocol versions are the point of the Legacy/Low levels; silence the warning.
 warnings.filterwarnings("ignore", message=r"ssl\.TLSVersion\.TLSv1", category=DeprecationWarning)
@@ -41,28 +41,29 @@ def _context(minimum: ssl.TLSVersion, ciphers: str) -> ssl.SSLContext:
     return ctx
 
 
-def _bundle(ctrl: Controller, cert: str, chain: str, name: str) -> str:
+def _bundle(store: StateStore, cert: str, chain: str, name: str) -> str:
     """ssl loads certificates only from files: write leaf + chain for it."""
-    text = ctrl.store.read_pem(cert) + ctrl.store.read_pem(chain)
-    ctrl.store.write_pem(name, text)
-    return str(ctrl.store.path(name))
+    text = store.read_pem(cert) + store.read_pem(chain)
+    store.write_pem(name, text)
+    return str(store.path(name))
 
 
-def build_context(ctrl: Controller, listener: str) -> ssl.SSLContext:
-    form = ctrl.state["forms"]["system_security_management"]
+def build_context(state: dict[str, Any], store: StateStore, listener: str) -> ssl.SSLContext:
+    """The server context for `listener` ("https", "sip", "ip_sets") from a controller's state."""
+    form = state["forms"]["system_security_management"]
     if listener == "https":
         minimum = ssl.TLSVersion.TLSv1_2 if form["https_tls_1_2_only"] else ssl.TLSVersion.TLSv1
         ctx = _context(minimum, ":".join(form["https_cipher_suites"]))
         ctx.load_cert_chain(
-            _bundle(ctrl, "web_cert.pem", "web_chain.pem", "served_web.pem"),
-            str(ctrl.store.path("web_key.pem")),
+            _bundle(store, "web_cert.pem", "web_chain.pem", "served_web.pem"),
+            str(store.path("web_key.pem")),
         )
         return ctx
     level = form["tls_security_levels"][APP_LISTENERS[listener]]
     ctx = _context(MIN_VERSION[level], "DEFAULT")
-    if ctrl.state["device_certificate"]["type"] == "web_certificate":
+    if state["device_certificate"]["type"] == "web_certificate":
         cert, chain, key = "web_cert.pem", "web_chain.pem", "web_key.pem"
     else:
         cert, chain, key = "device_cert.pem", "device_chain.pem", "device_key.pem"
-    ctx.load_cert_chain(_bundle(ctrl, cert, chain, "served_device.pem"), str(ctrl.store.path(key)))
+    ctx.load_cert_chain(_bundle(store, cert, chain, "served_device.pem"), str(store.path(key)))
     return ctx

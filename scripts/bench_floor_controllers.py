@@ -1,0 +1,89 @@
+"""The raw HTTPS floor for a controller audit: the least wire work an audit can do.
+
+    python scripts/bench_floor_controllers.py --inventory .lab/bench/x/inventory/hosts.yml [--threads 20]
+
+One process, `--threads` threads, one TLS-verified HTTPS connection (keep-alive) per
+controller of the inventory's `mivb_controllers` group: POST /login, GET /session,
+GET /forms, GET every form it lists, POST /logout. The certificate is verified against the
+inventory's lab CA bundle (`lab_ca_bundle`), host name included. Credentials are the
+inventory's (`ansible_user` of the group, `lab_admin_password` of the lab secrets); they are
+never printed. Prints one JSON line: controllers, requests, seconds (inside the process).
+`scripts/bench.py` times this whole process (Python start-up included) as the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import ssl
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+API = "/api/v1"
+
+
+def _call(conn: http.client.HTTPSConnection, method: str, path: str, token: str | None = None, body: Any = None) -> Any:
+    headers = {"Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn.request(method, API + path, body=data, headers=headers)
+    resp = conn.getresponse()
+    raw = resp.read()
+    if resp.status != 200:
+        raise RuntimeError(f"{method} {path}: HTTP {resp.status}")
+    return json.loads(raw) if raw else None
+
+
+def audit_wire(host: str, port: int, ctx: ssl.SSLContext, user: str, password: str) -> int:
+    """The wire work of one controller's audit; returns the number of requests made."""
+    conn = http.client.HTTPSConnection(host, port, context=ctx, timeout=30)
+    try:
+        token = _call(conn, "POST", "/login", body={"username": user, "password": password})["token"]
+        _call(conn, "GET", "/session", token)
+        forms = _call(conn, "GET", "/forms", token)["forms"]
+        for form in forms:
+            _call(conn, "GET", f"/forms/{form}", token)
+        _call(conn, "POST", "/logout", token)
+        return 4 + len(forms)
+    finally:
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--inventory", type=Path, required=True, help="the lab's hosts.yml")
+    parser.add_argument("--threads", type=int, default=20)
+    args = parser.parse_args(argv)
+    inv = yaml.safe_load(args.inventory.read_text())
+    inv_vars = inv["all"]["vars"]
+    hosts = inv["all"]["children"]["mivb_controllers"].get("hosts") or {}
+    group_vars = args.inventory.parent / "group_vars"
+    user = yaml.safe_load((group_vars / "mivb_controllers.yml").read_text())["ansible_user"]
+    password = yaml.safe_load((group_vars / "all" / "lab_secrets.yml").read_text())["lab_admin_password"]
+    ctx = ssl.create_default_context(cafile=inv_vars["lab_ca_bundle"])  # verify chain and host name
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(args.threads) as pool:
+        counts = list(
+            pool.map(
+                lambda h: audit_wire(h["ansible_host"], h["ansible_httpapi_port"], ctx, user, password),
+                hosts.values(),
+            )
+        )
+    seconds = time.monotonic() - started
+    print(json.dumps({"controllers": len(counts), "requests": sum(counts), "seconds": round(seconds, 3)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
