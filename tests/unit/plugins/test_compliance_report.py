@@ -463,3 +463,28 @@ def test_failed_hosts_and_plays_that_never_start(runs):
     assert stopped["detail"] == ("not evaluated in this run: host stopped after failed task "
                                  "'AUTH-01 | PATCH | Factory default password is changed'")
     assert _entry(report, "sw1", "LAN-01")["detail"] == "not evaluated in this run (tags/limit/toggle)"
+
+
+def test_report_dir_outside_an_installed_collection(runs):
+    """A collection's playbook run from elsewhere: reports go to the current directory, not into
+    ansible_collections/... (which has a galaxy.yml and would otherwise count as the repository)."""
+    from ansible_collections.voicesec.mivb.plugins.callback.compliance_report import report_base
+
+    installed = runs["work"] / "installed" / "ansible_collections" / "acme" / "tools"
+    (installed / "playbooks").mkdir(parents=True)
+    (installed / "galaxy.yml").write_text("namespace: acme\nname: tools\nversion: 1.0.0\n", encoding="utf-8")
+    (installed / "playbooks" / "check.yml").write_text(STOP_PLAYBOOK.replace("that: false", "that: true"),
+                                                       encoding="utf-8")
+    project = runs["work"] / "project"
+    project.mkdir()
+    env = {k: v for k, v in runs["env"].items() if k != "VOICESEC_REPORT_DIR"}
+    proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", str(runs["work"] / "inventory.yml"),
+                           str(installed / "playbooks" / "check.yml"), "--limit", "ctl1"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads((project / "reports" / "latest" / "report.json").read_text(encoding="utf-8"))
+    assert _entry(report, "ctl1", "AUTH-01")["status"] == "compliant"
+    assert not (installed / "reports").exists()
+    # a repository checkout keeps its reports at its root, wherever ansible-playbook starts
+    assert report_base(str(ROOT / "playbooks" / "audit.yml"), Path("/")) == ROOT
+    assert report_base("", project) == project
