@@ -7,9 +7,10 @@ the data they are given; self-contained pages (inline CSS and script, no externa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 # plugins/plugin_utils/ -> collection root -> templates/report
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "report"
@@ -34,6 +35,8 @@ def family(control: str) -> str:
 
 
 def _environment() -> jinja2.Environment:
+    import jinja2  # here, so scripts that only need letter() run without Jinja2
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
     env.globals.update(letter=letter, family=family, LETTERS=LETTERS, COLOURS=COLOURS)

@@ -387,6 +387,7 @@ def test_summary_script(runs):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert "(harden)" in lines[0]
+    assert lines[2].startswith("remediated in this run: ") and "new drift/error" in lines[2]
     grid = {ln.split()[0]: ln.split()[1] for ln in lines if ln.split() and ln.split()[0] in
             ("ctl1", "ctl2", "ctl_down", "sw1", "sw2")}
     assert set(grid) == {"ctl1", "ctl2", "ctl_down", "sw1", "sw2"}
