@@ -73,5 +73,18 @@ reasons:
   elements: str
 """
 
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    # Only reached when the action plugin is missing: the summary lives in the controller process.
+    module = AnsibleModule(argument_spec=dict(
+        enforce=dict(type="bool", default=True),
+        fail_on=dict(type="list", elements="str", choices=["error", "drift", "new"]),
+    ), supports_check_mode=True)
+    module.fail_json(msg="voicesec.mivb.report_gate is an action plugin: it runs on the controller "
+                         "with the voicesec.mivb.compliance_report callback enabled")
+
+
 if __name__ == "__main__":
-    raise SystemExit("voicesec.mivb.report_gate is an action plugin: it runs inside ansible-playbook")
+    main()
