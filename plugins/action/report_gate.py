@@ -33,9 +33,12 @@ class ActionModule(ActionBase):
             with open(path or "", encoding="utf-8") as handle:
                 summary = json.load(handle)
         except (OSError, ValueError) as exc:
-            return {**result, "failed": True, "msg": (
-                "no compliance summary for this run: enable the voicesec.mivb.compliance_report callback "
-                f"(callbacks_enabled) ({exc})")}
+            why = ("no compliance summary for this run: enable the voicesec.mivb.compliance_report callback "
+                   f"(callbacks_enabled) ({exc})")
+            asked = args["fail_on"] or [v for v in os.environ.get("VOICESEC_REPORT_FAIL_ON", "").split(",") if v]
+            if args["enforce"] and asked:  # a gate was asked for and cannot decide: say so by failing
+                return {**result, "failed": True, "msg": why}
+            return {**result, "skipped": True, "msg": why}
         fail_on = args["fail_on"] if args["fail_on"] is not None else summary.get("fail_on", [])
         bad = [item for item in fail_on if item not in CHOICES]
         if bad:

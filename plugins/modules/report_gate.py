@@ -19,6 +19,8 @@ description:
     stats, hence two tasks.
   - A callback cannot change ansible-playbook's exit status; this task is how a scheduled run
     (cron, systemd C(OnFailure=)) or a CI gate sees drift and errors.
+  - Without the callback (no summary) the task is skipped, or fails when a gate was asked for
+    (O(fail_on) or C(VOICESEC_REPORT_FAIL_ON) set) with O(enforce=true).
   - Runs on the controller only (an action plugin; delegate it to C(localhost) with C(run_once)).
 options:
   enforce:

@@ -210,3 +210,16 @@ def test_5_under_ansible_runner_the_report_and_stats_are_in_the_artifacts(ops):
     published = stats[0]["event_data"]["artifact_data"]["voicesec_compliance"]
     assert published["run_id"] == copied["run_id"] and published["counts"]["drift"] == 0
     assert published["counts"]["compliant"] == copied["summary"]["compliant"]
+
+
+def test_6_gate_without_the_callback_skips_or_fails_when_a_gate_was_asked_for(ops):
+    base = {"ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.timer", "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
+    proc = _play(ops, "audit.yml", **base)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = json.JSONDecoder().raw_decode(proc.stdout[proc.stdout.index("{"):])[0]  # timer adds a line after
+    gate = next(t for p in out["plays"] for t in p["tasks"]
+            if t["task"]["name"].startswith("Fail the run"))
+    result = next(iter(gate["hosts"].values()))
+    assert result.get("skipped") and "enable the voicesec.mivb.compliance_report callback" in result["msg"]
+    asked = _play(ops, "audit.yml", VOICESEC_REPORT_FAIL_ON="drift", **base)
+    assert asked.returncode == 2, asked.stdout + asked.stderr
