@@ -300,6 +300,7 @@ class CallbackModule(CallbackBase):
             store.compare(record, state)
             record["run_id"] = self._run_dir.name
         if len(records) == 2:
+            records[0]["record"], records[-1]["record"] = "remediation", "post-remediation audit"
             records[-1]["remediation"] = {"mode": records[0]["mode"], "path": "remediation",
                                           "counts": counts(records[0])}
         return records

@@ -134,7 +134,8 @@ class ReportStore:
                 "detail": str(entry.get("detail", ""))[:DETAIL_CHARS],
             })
         counts = {k: v for k, v in report["summary"].items() if k != "hosts"}
-        state["runs"].append({"run_id": run_id, "time": when, "mode": report["mode"],
+        mode = "harden+audit" if report.get("remediation") else report["mode"]
+        state["runs"].append({"run_id": run_id, "time": when, "mode": mode,
                               "playbook": report.get("playbook", ""), "counts": counts,
                               "hosts": len(report["summary"].get("hosts", {})),
                               "new": len(report.get("changes", {}).get("new", [])),

@@ -157,6 +157,8 @@ def test_4_site_writes_remediation_and_post_remediation_audit(ops):
     audit = json.loads((run / "report.json").read_text(encoding="utf-8"))
     harden = json.loads((run / "remediation" / "report.json").read_text(encoding="utf-8"))
     assert (audit["mode"], harden["mode"]) == ("audit", "harden")
+    assert (audit["record"], harden["record"]) == ("post-remediation audit", "remediation")
+    assert "href='../report.html'" in (run / "remediation" / "report.html").read_text(encoding="utf-8")
     assert {p.name for p in (run / "remediation").iterdir()} == {"report.json", "report.html", "junit.xml"}
     remediated = {r["control"] for r in harden["results"] if r.get("remediated")}
     assert remediated == drifted
@@ -183,6 +185,7 @@ def test_4_site_writes_remediation_and_post_remediation_audit(ops):
         lan01[0]["run_id"], audit["run_id"], "remediated")
     index = (ops["reports"] / "index.html").read_text(encoding="utf-8")
     assert "No open drift or errors." in index and index.count("<tr data-run=") == 4
+    assert "<td>harden+audit</td>" in index
     for text in [json.dumps(lines), index, page]:
         assert RADIUS_KEY not in text and PASSWORD not in text and ENABLE not in text
 
