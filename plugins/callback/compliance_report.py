@@ -161,6 +161,7 @@ options:
         key: artifact_dir
 """
 
+import atexit
 import json
 import os
 import shutil
@@ -208,6 +209,7 @@ class CallbackModule(CallbackBase):
         self._run_dir: Path | None = None
         # Workers are forked from this process after the callbacks load: they inherit the path.
         self._gate_dir = tempfile.mkdtemp(prefix="voicesec-report-")
+        atexit.register(shutil.rmtree, self._gate_dir, ignore_errors=True)  # also after Ctrl-C
         os.environ[GATE_ENV] = os.path.join(self._gate_dir, "summary.json")
 
     # --- inventory -------------------------------------------------------------------------

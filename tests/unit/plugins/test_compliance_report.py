@@ -332,11 +332,16 @@ def test_harden_mode_statuses(runs):
 
 
 def test_secrets_never_written(runs):
-    for mode in ("audit", "harden"):
-        for name in ("report.json", "report.html", "junit.xml"):
-            text = (runs[mode]["dir"] / name).read_text(encoding="utf-8")
-            leaked = [s for s in SECRETS if s in text]
-            assert leaked == [], (mode, name, leaked)
+    files = [runs[mode]["dir"] / name for mode in ("audit", "harden")
+             for name in ("report.json", "report.html", "junit.xml")]
+    files += [runs["reports"] / name for name in ("history.jsonl", "history-state.json", "index.html")]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        leaked = [s for s in SECRETS if s in text]
+        assert leaked == [], (path, leaked)
+    # the history holds the masked details of the findings
+    history = (runs["reports"] / "history.jsonl").read_text(encoding="utf-8")
+    assert "item b refused passcode=********" in history
 
 
 def test_html_matrix(runs):
