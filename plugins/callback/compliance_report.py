@@ -360,7 +360,7 @@ class CallbackModule(CallbackBase):
             if target.exists():
                 shutil.rmtree(target)
             shutil.copytree(run_dir, target)
-        except OSError as exc:
+        except (OSError, shutil.Error) as exc:
             self._display.warning(f"compliance_report: report not copied to the artifacts ({target}): {exc}")
 
     def _notify(self, summary: dict[str, Any]) -> None:
@@ -377,6 +377,8 @@ class CallbackModule(CallbackBase):
                       ca_path=self.get_option("webhook_ca_path"))
         except WebhookError as exc:
             self._display.warning(f"compliance_report: webhook notification failed: {exc}")
+        except Exception as exc:  # never fail the playbook because of the webhook; the URL stays out
+            self._display.warning(f"compliance_report: webhook notification failed: {type(exc).__name__}")
 
     def _report_root(self) -> Path:
         configured = Path(os.path.expanduser(str(self.get_option("report_dir") or "reports")))
