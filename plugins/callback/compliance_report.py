@@ -292,26 +292,27 @@ class CallbackModule(CallbackBase):
         return ReportStore(self._report_root(), int(self.get_option("keep_runs") or 0),
                            int(self.get_option("keep_days") or 0))
 
-    def _records(self, store: ReportStore) -> list[dict[str, Any]]:
-        """The run's records compared with the history; the last one is the run's final state."""
+    def _records(self, store: ReportStore) -> tuple[list[dict[str, Any]], Path]:
+        """The run's records compared with the history (the last one is the run's final state), its directory."""
         records = self._collector.records(bool(context.CLIARGS.get("check")))
         if self._run_dir is None:
             self._run_dir = store.new_run_dir()
+        run_dir = self._run_dir
         state = store.load_state()
         for record in records:
             store.compare(record, state)
-            record["run_id"] = self._run_dir.name
+            record["run_id"] = run_dir.name
         if len(records) == 2:
             records[0]["record"], records[-1]["record"] = "remediation", "post-remediation audit"
             records[-1]["remediation"] = {"mode": records[0]["mode"], "path": "remediation",
                                           "counts": counts(records[0])}
-        return records
+        return records, run_dir
 
     def _write_gate_summary(self) -> None:
         store = self._store()
         with store.locked():
-            final = self._records(store)[-1]
-        summary = run_summary(final, str(self._run_dir / "report.json"))
+            records, run_dir = self._records(store)
+        summary = run_summary(records[-1], str(run_dir / "report.json"))
         summary["fail_on"] = list(self.get_option("fail_on") or [])
         write_atomic(Path(os.environ[GATE_ENV]), json.dumps(summary) + "\n")
 
@@ -319,8 +320,8 @@ class CallbackModule(CallbackBase):
         try:
             store = self._store()
             with store.locked():
-                records = self._records(store)
-                run_dir = self._write_run(store, records)
+                records, run_dir = self._records(store)
+                self._write_run(store, records, run_dir)
         except Exception as exc:  # never fail the playbook because of the report
             self._display.warning(f"compliance_report: report not written: {exc}")
             return
@@ -337,9 +338,7 @@ class CallbackModule(CallbackBase):
         machine = "json" in str(getattr(C, "DEFAULT_STDOUT_CALLBACK", ""))
         self._display.display(f"COMPLIANCE REPORT ({final['mode']}): {line} -> {run_dir}", stderr=machine)
 
-    def _write_run(self, store: ReportStore, records: list[dict[str, Any]]) -> Path:
-        run_dir = self._run_dir
-        assert run_dir is not None
+    def _write_run(self, store: ReportStore, records: list[dict[str, Any]], run_dir: Path) -> None:
         write_record(run_dir, records[-1])
         if len(records) == 2:
             write_record(run_dir / "remediation", records[0])
@@ -349,7 +348,6 @@ class CallbackModule(CallbackBase):
             store.set_latest(run_dir)
         except OSError as exc:  # e.g. a share without symlinks: the report itself is written
             self._display.warning(f"compliance_report: {store.root / 'latest'} not updated: {exc}")
-        return run_dir
 
     def _copy_to_artifacts(self, run_dir: Path) -> None:
         artifacts = self.get_option("artifact_dir")
