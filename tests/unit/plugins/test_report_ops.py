@@ -109,7 +109,7 @@ def _running(ops) -> str:
         return device.dialect.render_running(device)
 
 
-def test_1_audit_of_a_factory_switch_fails_the_gate_and_notifies(ops):
+def _step_1_audit_of_a_factory_switch_fails_the_gate_and_notifies(ops):
     assert "vlan 20" not in _running(ops)  # factory state: drift expected
     proc = _play(ops, "audit.yml", VOICESEC_REPORT_FAIL_ON="drift,error", VOICESEC_REPORT_WEBHOOK_URL=ops["hook"])
     assert proc.returncode == 2, proc.stdout + proc.stderr
@@ -127,7 +127,7 @@ def test_1_audit_of_a_factory_switch_fails_the_gate_and_notifies(ops):
     assert "T0KEN" not in proc.stdout + proc.stderr
 
 
-def test_2_same_drift_again_is_not_new_and_passes_a_new_only_gate(ops):
+def _step_2_same_drift_again_is_not_new_and_passes_a_new_only_gate(ops):
     proc = _play(ops, "audit.yml", VOICESEC_REPORT_FAIL_ON="new", VOICESEC_REPORT_WEBHOOK_URL=ops["hook"])
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "TASK [Fail the run on the findings named by the callback's fail_on option]" in proc.stdout
@@ -139,7 +139,7 @@ def test_2_same_drift_again_is_not_new_and_passes_a_new_only_gate(ops):
     assert (lan01["status"], lan01["previous_status"]) == ("drift", "drift")
 
 
-def test_3_webhook_down_warns_and_the_run_passes_without_a_gate(ops):
+def _step_3_webhook_down_warns_and_the_run_passes_without_a_gate(ops):
     proc = _play(ops, "audit.yml", VOICESEC_REPORT_WEBHOOK_URL="http://127.0.0.1:9/hooks/T0KEN",
                  VOICESEC_REPORT_WEBHOOK_ON="always", VOICESEC_REPORT_WEBHOOK_TIMEOUT="3")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -147,7 +147,7 @@ def test_3_webhook_down_warns_and_the_run_passes_without_a_gate(ops):
     assert "T0KEN" not in proc.stdout + proc.stderr
 
 
-def test_4_site_writes_remediation_and_post_remediation_audit(ops):
+def _step_4_site_writes_remediation_and_post_remediation_audit(ops):
     before = _latest(ops)
     drifted = {c for c, s in _statuses(before).items() if s == "drift"}
     proc = _play(ops, "site.yml", VOICESEC_REPORT_FAIL_ON="drift,error", VOICESEC_REPORT_WEBHOOK_URL=ops["hook"])
@@ -190,7 +190,16 @@ def test_4_site_writes_remediation_and_post_remediation_audit(ops):
         assert RADIUS_KEY not in text and PASSWORD not in text and ENABLE not in text
 
 
-def test_5_under_ansible_runner_the_report_and_stats_are_in_the_artifacts(ops):
+def test_scheduled_job_gate_webhook_records_and_history(ops):
+    """One device's story, in order (xdist may not split it): drift found, found again, webhook
+    down, then site.yml remediates it."""
+    _step_1_audit_of_a_factory_switch_fails_the_gate_and_notifies(ops)
+    _step_2_same_drift_again_is_not_new_and_passes_a_new_only_gate(ops)
+    _step_3_webhook_down_warns_and_the_run_passes_without_a_gate(ops)
+    _step_4_site_writes_remediation_and_post_remediation_audit(ops)
+
+
+def test_under_ansible_runner_the_report_and_stats_are_in_the_artifacts(ops):
     data = ops["tmp"] / "runner"
     (data / "env").mkdir(parents=True)
     (data / "inventory").mkdir()
@@ -200,22 +209,23 @@ def test_5_under_ansible_runner_the_report_and_stats_are_in_the_artifacts(ops):
     (data / "env" / "envvars").write_text(yaml.safe_dump(envvars))
     proc = subprocess.run([str(BIN / "ansible-runner"), "run", str(data), "--project-dir", str(ROOT),
                            "-p", "playbooks/audit.yml", "--ident", "job1"],
-                          env=_env(ops, PATH=f"{BIN}:{os.environ['PATH']}"), capture_output=True,
+                          env=_env(ops, PATH=f"{BIN}:{os.environ['PATH']}",
+                                   VOICESEC_REPORT_DIR=str(ops["tmp"] / "project-reports")), capture_output=True,
                           text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     artifacts = data / "artifacts" / "job1"
     copied = json.loads((artifacts / "voicesec_report" / "report.json").read_text(encoding="utf-8"))
-    assert copied["mode"] == "audit" and _statuses(copied)["LAN-01"] == "compliant"
+    assert copied["mode"] == "audit" and _statuses(copied)["LAN-01"] in ("drift", "compliant")
     assert (artifacts / "voicesec_report" / "report.html").exists()
     stats = [json.loads(p.read_text()) for p in (artifacts / "job_events").glob("*.json")]
     stats = [e for e in stats if e.get("event") == "playbook_on_stats"]
     assert len(stats) == 1
     published = stats[0]["event_data"]["artifact_data"]["voicesec_compliance"]
-    assert published["run_id"] == copied["run_id"] and published["counts"]["drift"] == 0
+    assert published["run_id"] == copied["run_id"] and published["counts"]["drift"] == copied["summary"]["drift"]
     assert published["counts"]["compliant"] == copied["summary"]["compliant"]
 
 
-def test_6_gate_without_the_callback_skips_or_fails_when_a_gate_was_asked_for(ops):
+def test_gate_without_the_callback_skips_or_fails_when_a_gate_was_asked_for(ops):
     base = {"ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.timer", "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
     proc = _play(ops, "audit.yml", **base)
     assert proc.returncode == 0, proc.stdout + proc.stderr
