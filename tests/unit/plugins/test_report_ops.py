@@ -230,8 +230,7 @@ def test_gate_without_the_callback_skips_or_fails_when_a_gate_was_asked_for(ops)
     proc = _play(ops, "audit.yml", **base)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = json.JSONDecoder().raw_decode(proc.stdout[proc.stdout.index("{"):])[0]  # timer adds a line after
-    gate = next(t for p in out["plays"] for t in p["tasks"]
-            if t["task"]["name"].startswith("Fail the run"))
+    gate = next(t for p in out["plays"] for t in p["tasks"] if t["task"]["name"].startswith("Fail the run"))
     result = next(iter(gate["hosts"].values()))
     assert result.get("skipped") and "enable the voicesec.mivb.compliance_report callback" in result["msg"]
     asked = _play(ops, "audit.yml", VOICESEC_REPORT_FAIL_ON="drift", **base)
