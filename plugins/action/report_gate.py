@@ -24,10 +24,10 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec={
+        args = self.validate_argument_spec(argument_spec={
             "enforce": {"type": "bool", "default": True},
             "fail_on": {"type": "list", "elements": "str", "choices": list(CHOICES)},
-        })
+        })[1]
         path = os.environ.get(GATE_ENV)
         try:
             with open(path or "", encoding="utf-8") as handle:

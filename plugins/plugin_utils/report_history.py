@@ -247,8 +247,8 @@ def _run_time(name: str) -> datetime.datetime:
 
 
 def _run_sort_key(name: str) -> tuple[str, int]:
-    stamp, _, n = name.partition("-")
-    return stamp, int(n or 1)
+    stamp, dash, n = name.partition("-")
+    return stamp, int(n) if dash else 1
 
 
 def write_atomic(path: Path, text: str) -> None:

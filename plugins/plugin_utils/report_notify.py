@@ -10,11 +10,11 @@ as Slack's or Teams' carry their secret there); the callback turns it into a war
 from __future__ import annotations
 
 import json
-import ssl
 import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any
+
+from ansible.module_utils.urls import open_url
 
 
 class WebhookError(Exception):
@@ -30,25 +30,24 @@ def safe_url(url: str) -> str:
 
 def post_json(url: str, payload: dict[str, Any], timeout: float = 10.0, validate_certs: bool = True,
               ca_path: str | None = None) -> int:
-    """POST payload; the HTTP status (2xx) or WebhookError."""
+    """POST payload with Ansible's open_url; the HTTP status (2xx) or WebhookError."""
     scheme = urllib.parse.urlsplit(url).scheme
     if scheme not in ("http", "https"):
         raise WebhookError(f"webhook URL must be http or https, got {scheme or 'no scheme'!r}")
-    context = None
-    if scheme == "https":
-        context = ssl.create_default_context(cafile=ca_path)
-        if not validate_certs:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-    body = json.dumps(payload).encode("utf-8")
-    # the scheme is checked above (http/https only)
-    request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310
-        "Content-Type": "application/json", "User-Agent": "voicesec.mivb-compliance-report"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:  # noqa: S310
+        response = open_url(url, data=json.dumps(payload).encode("utf-8"), method="POST", timeout=timeout,
+                            validate_certs=validate_certs, ca_path=ca_path, follow_redirects="none",
+                            use_proxy=True, http_agent="voicesec.mivb-compliance-report",
+                            headers={"Content-Type": "application/json"})
+        with response:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         raise WebhookError(f"{safe_url(url)} answered HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise WebhookError(f"{safe_url(url)} not reached: {reason}") from None
+    except Exception as exc:  # URLError, SSLValidationError, ConnectionError, timeouts
+        reason = getattr(exc, "reason", None) or exc
+        raise WebhookError(f"{safe_url(url)} not reached: {_without_url(str(reason), url)}") from None
+
+
+def _without_url(text: str, url: str) -> str:
+    """An error text may quote the URL: keep only its scheme and host."""
+    return text.replace(url, safe_url(url))

@@ -98,7 +98,7 @@ def test_not_evaluated_keeps_a_finding_open_and_a_limit_run_keeps_other_hosts(tm
     _run(store, _report({("sw1", "LAN-01"): "drift", ("sw2", "LAN-01"): "drift"}, T0), T0)
     # --limit sw1, and LAN-01 skipped by tags: unknown, not fixed
     r2 = _report({("sw1", "LAN-01"): "not_evaluated"}, T0 + dt.timedelta(hours=1))
-    state, _ = _run(store, r2, T0 + dt.timedelta(hours=1))
+    state = _run(store, r2, T0 + dt.timedelta(hours=1))[0]
     assert state["keys"]["sw1|LAN-01"]["open"]["status"] == "drift"
     r3 = _report({("sw1", "LAN-01"): "drift", ("sw2", "LAN-01"): "drift"}, T0 + dt.timedelta(hours=2))
     _run(store, r3, T0 + dt.timedelta(hours=2))
