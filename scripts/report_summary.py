@@ -4,31 +4,42 @@
     python scripts/report_summary.py reports/latest        # a report directory
     python scripts/report_summary.py reports/latest/report.json
 
-Prints the counts per status, a host x control grid with one letter per status and the
-drift/error findings with their detail. Always exits 0 (it informs, the report decides).
+Prints the counts per status (and remediated, new and resolved since the previous run), a
+host x control grid with one letter per status and the drift/error findings with their
+detail. Always exits 0 (it informs, the report decides; the run's exit status is the report
+gate's, see docs/report-format.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
-LETTERS = {"compliant": "C", "drift": "D", "error": "E", "not_evaluated": "-", "not_applicable": "/",
-           "manual": "M", "not_implemented": "N"}
-STATUSES = ("error", "drift", "compliant", "not_evaluated", "not_applicable", "manual", "not_implemented")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _collection_module(name: str) -> types.ModuleType:
+    """Import ansible_collections.voicesec.mivb.<name> from this checkout without Ansible's loader."""
+    for package, path in (("ansible_collections", []), ("ansible_collections.voicesec", []),
+                          ("ansible_collections.voicesec.mivb", [str(ROOT)])):
+        if package not in sys.modules:
+            module = types.ModuleType(package)
+            module.__path__ = path
+            sys.modules[package] = module
+    return importlib.import_module(f"ansible_collections.voicesec.mivb.{name}")
+
+
+STATUSES = _collection_module("plugins.module_utils.catalog").REPORT_STATUSES
+letter = _collection_module("plugins.plugin_utils.report_html").letter
 # Catalog order of ID prefixes, so grid columns read like docs/controls.md.
 PREFIX_ORDER = ("CERT", "TLS", "AUTH", "ACC", "LOG", "LAN", "WAN", "EP", "TOLL", "VM", "SYS", "MSL", "MAN")
 MAX_FINDINGS = 25
 DETAIL_WIDTH = 100
-
-
-def letter(entry: dict[str, Any]) -> str:
-    if entry["status"] == "compliant" and entry.get("remediated"):
-        return "R"
-    return LETTERS.get(entry["status"], "?")
 
 
 def _control_key(cid: str) -> tuple[int, str, int]:
@@ -53,6 +64,15 @@ def summarize(report: dict[str, Any]) -> str:
     summary, results = report["summary"], report["results"]
     out = [f"MiVB compliance report {report['generated']} ({report['mode']}) {report.get('playbook', '')}",
            f"{summary['total']} results: " + ", ".join(f"{summary.get(s, 0)} {s}" for s in STATUSES)]
+    changes = report.get("changes") or {}
+    if changes or "remediated" in summary:
+        out.append(f"remediated in this run: {summary.get('remediated', 0)}; since the previous run "
+                   f"({changes.get('previous_run') or 'none'}): {len(changes.get('new', []))} new drift/error, "
+                   f"{len(changes.get('resolved', []))} resolved")
+    if report.get("remediation"):
+        counts = report["remediation"]["counts"]
+        out.append(f"post-remediation audit; remediation record {report['remediation']['path']}/: "
+                   f"{counts.get('remediated', 0)} remediated, {counts['drift']} drift, {counts['error']} error")
     if not results:
         return "\n".join([*out, "no hosts in this report"])
     out += ["", "C compliant  R remediated  D drift  E error  - not evaluated  / not applicable  "
@@ -64,7 +84,8 @@ def summarize(report: dict[str, Any]) -> str:
         detail = " ".join(str(r.get("detail", "")).split())
         if len(detail) > DETAIL_WIDTH:
             detail = detail[: DETAIL_WIDTH - 3] + "..."
-        out.append(f"  {r['status'].upper():5} {r['host']:<16} {r['control']:<8} {detail}")
+        was = f"(was {r['previous_status']}) " if r.get("previous_status") not in (None, r["status"]) else ""
+        out.append(f"  {r['status'].upper():5} {r['host']:<16} {r['control']:<8} {was}{detail}")
     if len(findings) > MAX_FINDINGS:
         out.append(f"  ... {len(findings) - MAX_FINDINGS} more: see report.html / report.json")
     return "\n".join(out)

@@ -24,6 +24,18 @@ find_python() {
   return 1
 }
 
+# The report page's filters are tested in a real browser (tests/unit/plugins/test_report_browser.py):
+# headless Chromium from the distribution. Installed when missing and we may (root + apt-get);
+# otherwise say how, and the browser test fails with the same hint.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing chromium (headless browser for the report tests) ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: chromium not found; the report browser test needs it (Debian: apt-get install chromium)" >&2
+  fi
+fi
+
 stamp="$venv/.setup-stamp"
 want=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
 if [ -x "$venv/bin/python" ] && python_ok "$venv/bin/python" && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then

@@ -332,18 +332,25 @@ def test_harden_mode_statuses(runs):
 
 
 def test_secrets_never_written(runs):
-    for mode in ("audit", "harden"):
-        for name in ("report.json", "report.html", "junit.xml"):
-            text = (runs[mode]["dir"] / name).read_text(encoding="utf-8")
-            leaked = [s for s in SECRETS if s in text]
-            assert leaked == [], (mode, name, leaked)
+    files = [runs[mode]["dir"] / name for mode in ("audit", "harden")
+             for name in ("report.json", "report.html", "junit.xml")]
+    files += [runs["reports"] / name for name in ("history.jsonl", "history-state.json", "index.html")]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        leaked = [s for s in SECRETS if s in text]
+        assert leaked == [], (path, leaked)
+    # the history holds the masked details of the findings
+    history = (runs["reports"] / "history.jsonl").read_text(encoding="utf-8")
+    assert "item b refused passcode=********" in history
 
 
 def test_html_matrix(runs):
     report = runs["audit"]["report"]
     html = (runs["audit"]["dir"] / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<style>" in html
-    assert "<script" not in html and "http://" not in html and "https://" not in html  # offline
+    # offline: one inline script (the filters), no external assets
+    assert html.count("<script") == 1 and "<script src" not in html
+    assert "http://" not in html and "https://" not in html
     for host in report["summary"]["hosts"]:
         assert f"id='h-{host}'" in html
     for entry in report["results"]:  # every matrix cell links to its detail row
@@ -385,6 +392,7 @@ def test_summary_script(runs):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert "(harden)" in lines[0]
+    assert lines[2].startswith("remediated in this run: ") and "new drift/error" in lines[2]
     grid = {ln.split()[0]: ln.split()[1] for ln in lines if ln.split() and ln.split()[0] in
             ("ctl1", "ctl2", "ctl_down", "sw1", "sw2")}
     assert set(grid) == {"ctl1", "ctl2", "ctl_down", "sw1", "sw2"}
@@ -461,3 +469,28 @@ def test_failed_hosts_and_plays_that_never_start(runs):
     assert stopped["detail"] == ("not evaluated in this run: host stopped after failed task "
                                  "'AUTH-01 | PATCH | Factory default password is changed'")
     assert _entry(report, "sw1", "LAN-01")["detail"] == "not evaluated in this run (tags/limit/toggle)"
+
+
+def test_report_dir_outside_an_installed_collection(runs):
+    """A collection's playbook run from elsewhere: reports go to the current directory, not into
+    ansible_collections/... (which has a galaxy.yml and would otherwise count as the repository)."""
+    from ansible_collections.voicesec.mivb.plugins.callback.compliance_report import report_base
+
+    installed = runs["work"] / "installed" / "ansible_collections" / "acme" / "tools"
+    (installed / "playbooks").mkdir(parents=True)
+    (installed / "galaxy.yml").write_text("namespace: acme\nname: tools\nversion: 1.0.0\n", encoding="utf-8")
+    (installed / "playbooks" / "check.yml").write_text(STOP_PLAYBOOK.replace("that: false", "that: true"),
+                                                       encoding="utf-8")
+    project = runs["work"] / "project"
+    project.mkdir()
+    env = {k: v for k, v in runs["env"].items() if k != "VOICESEC_REPORT_DIR"}
+    proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", str(runs["work"] / "inventory.yml"),
+                           str(installed / "playbooks" / "check.yml"), "--limit", "ctl1"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads((project / "reports" / "latest" / "report.json").read_text(encoding="utf-8"))
+    assert _entry(report, "ctl1", "AUTH-01")["status"] == "compliant"
+    assert not (installed / "reports").exists()
+    # a repository checkout keeps its reports at its root, wherever ansible-playbook starts
+    assert report_base(str(ROOT / "playbooks" / "audit.yml"), Path("/")) == ROOT
+    assert report_base("", project) == project
