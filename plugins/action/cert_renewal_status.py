@@ -7,17 +7,8 @@ from typing import Any
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
-from ansible_collections.voicesec.mivb.plugins.module_utils.cert_renewal import judge
+from ansible_collections.voicesec.mivb.plugins.module_utils.cert_renewal import SPEC, judge
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError
-
-SPEC: dict[str, Any] = {
-    "served": {"type": "str", "required": True},
-    "trusted": {"type": "bool", "required": True},
-    "trust_error": {"type": "str"},
-    "renew_days": {"type": "int", "required": True},
-    "new_certificate": {"type": "str"},
-    "problem": {"type": "str"},
-}
 
 
 class ActionModule(ActionBase):

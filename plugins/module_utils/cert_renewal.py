@@ -21,6 +21,16 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_certs import (
     not_after,
 )
 
+# The argument spec of voicesec.mivb.cert_renewal_status (module and action plugin).
+SPEC: dict[str, Any] = {
+    "served": {"type": "str", "required": True},
+    "trusted": {"type": "bool", "required": True},
+    "trust_error": {"type": "str"},
+    "renew_days": {"type": "int", "required": True},
+    "new_certificate": {"type": "str"},
+    "problem": {"type": "str"},
+}
+
 
 def describe(pem: str, field: str, now: dt.datetime) -> dict[str, Any]:
     """The facts of one leaf certificate (the first in the PEM text)."""

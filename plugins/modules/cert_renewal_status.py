@@ -101,3 +101,23 @@ controls:
   returned: always
   type: dict
 """
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.voicesec.mivb.plugins.module_utils.cert_renewal import SPEC, judge
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError
+
+
+def main():
+    # Normally the action plugin of the same name runs this on the control node.
+    module = AnsibleModule(argument_spec=SPEC, supports_check_mode=True)
+    try:
+        result = judge(module.params, module.check_mode)
+    except InputError as exc:
+        module.fail_json(msg=exc.message)
+    if result.pop("failed"):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
