@@ -95,14 +95,17 @@ def judge(params: dict[str, Any], check_mode: bool, now: dt.datetime | None = No
     if new_pem:
         new = describe(new_pem, "new_certificate", now)
         failures = proof_failures(served, new, trusted, trust_error, renew_days)
-        if problem:
+        # The served certificate decides: an install whose answer was lost still counts once the
+        # new leaf is proven served; otherwise the install's own error comes first.
+        if problem and failures:
             failures.insert(0, str(problem))
         result.update(new_certificate=new, proven=not failures, failures=failures)
         if failures:
             detail = "renewal not proven: " + "; ".join(failures) + f"; {expiry_text(served)}"
             result.update(failed=True, msg=detail, controls={"CERT-02": {"status": "error", "detail": detail}})
         else:
-            detail = (f"renewed (serial {new['serial_number']}, SHA-256 {new['sha256_fingerprint']}): "
+            note = f" (the install answered: {problem}; the new certificate is served all the same)" if problem else ""
+            detail = (f"renewed (serial {new['serial_number']}, SHA-256 {new['sha256_fingerprint']}){note}: "
                       f"{expiry_text(served)}")
             result.update(changed=True, msg=detail,
                           controls={"CERT-02": {"status": "drift", "remediated": True, "detail": detail}})

@@ -38,7 +38,7 @@ options:
     description: The certificate just installed, PEM; turns the task into the proof of the renewal.
     type: str
   problem:
-    description: A failure met earlier (install refused, hand-off pending); the task fails with it as CERT-02 detail.
+    description: A failure met earlier (install failed, hand-off pending); the task fails with it as CERT-02 detail.
     type: str
 attributes:
   check_mode:

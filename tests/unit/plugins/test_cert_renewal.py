@@ -92,6 +92,14 @@ def test_renewal_is_not_proven_when_the_old_certificate_is_still_served() -> Non
     assert out["msg"].startswith("renewal not proven: install refused: HTTP 500")
 
 
+def test_an_install_whose_answer_was_lost_counts_once_the_new_leaf_is_served() -> None:
+    bundle = issue(end=NOW + dt.timedelta(days=90))
+    out = judge(_params(bundle, new_certificate=bundle.leaf, problem="install refused: connection dropped"),
+                check_mode=False, now=NOW)
+    assert out["proven"] is True and out["failed"] is False
+    assert "connection dropped" in out["controls"]["CERT-02"]["detail"]
+
+
 def test_renewal_is_not_proven_when_the_served_chain_is_not_trusted() -> None:
     bundle = issue(end=NOW + dt.timedelta(days=90))
     out = judge(_params(bundle, new_certificate=bundle.leaf, trusted=False), check_mode=False, now=NOW)
