@@ -298,6 +298,11 @@ def up(opts: LabOptions) -> dict[str, Any]:
         "all": {
             "vars": {
                 "lab_ca_dir": str(state / "ca"),
+                # The lab CA for the renewal job (roles/cert_renewal, ownca back-end): the root
+                # the served chain must verify to, and the issuing CA that signs the CSRs.
+                "lab_ca_root": str(ca.root_cert_path),
+                "lab_ca_issuing_certificate": str(ca.int_cert_path),
+                "lab_ca_issuing_key": str(ca.int_key_path),
                 "lab_switch_control_url": f"http://127.0.0.1:{opts.control_port}",
                 "lab_ca_bundle": str(inv / "ca.pem"),
                 "lan_known_hosts_file": str(inv / "known_hosts"),

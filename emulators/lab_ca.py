@@ -1,9 +1,10 @@
 """A small certificate authority for the emulated lab.
 
 The lab plays the part of an enterprise CA: it issues the web server certificates the
-demo installs on the emulated controllers (CERT-01) and signs the CSRs of the renewal
-job. Keys are RSA 2048 because every cipher suite the guideline allows authenticates
-with RSA.
+demo installs on the emulated controllers (CERT-01), and its issuing CA (intermediate.pem
+and intermediate.key, exposed to the inventory as lab_ca_issuing_certificate/_key) signs
+the CSRs of the renewal job (playbooks/cert_renew.yml, ownca back-end). Keys are RSA 2048
+because every cipher suite the guideline allows authenticates with RSA.
 """
 
 from __future__ import annotations
