@@ -16,10 +16,10 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
 
 # Heavy imports at module top on purpose (see the module docstring).
+from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock, switch_render, switch_rollback
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
-from ansible_collections.voicesec.mivb.plugins.module_utils import switch_render, switch_rollback
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_args import SWITCH_CONFIG_RULES, SWITCH_CONFIG_SPEC
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (
@@ -66,7 +66,7 @@ class ActionModule(ActionBase):
                 for option, var in _OPTION_FROM_ROLE_VAR.items():
                     if args[option] is None:
                         args[option] = args["intent"][var]
-            platform, target = target_from_vars(task_vars or {}, self._templar.template)
+            platform, target = target_from_vars(task_vars or {}, self._templar.template, self._play_context)
             if args["intent"] is not None:
                 # Validate and render here: no connection is made for invalid intent.
                 norm = normalize_intent(args["intent"], platform.name)
@@ -78,6 +78,16 @@ class ActionModule(ActionBase):
         args["update_secrets"] = bool(args["update_secrets"])
         check = bool(self._task.check_mode)
         timing = {"preloaded": _LOADED_IN_PID != os.getpid()}
+        # One run at a time per device: a writer holds it exclusively, audits (check mode)
+        # share it. Held from the first read to the last verify/rollback.
+        try:
+            with device_lock.hold("switch", target.where, wait=target.lock_wait, shared=check,
+                                  purpose=f"switch_config{' --check' if check else ''}"):
+                return self._run_locked(result, platform, target, args, scope, check, started, timing)
+        except device_lock.DeviceBusy as exc:
+            return self._fail(result, scope, str(exc), kind=exc.kind)
+
+    def _run_locked(self, result, platform, target, args, scope, check, started, timing):
         try:
             conn = ss.connect(platform, target)
         except se.SwitchError as exc:
@@ -132,7 +142,9 @@ class ActionModule(ActionBase):
         try:
             ss.push(conn, platform, plan.push_lines(), target.timeout)
             after_text = ss.show_running(conn, platform, target.timeout)
-            left = sd.plan(platform, after_text, args["intended"], scope, args["update_secrets"])
+            # Verify as an audit would: a rotated key the switch shows only encrypted cannot be
+            # read back (its line is there, masked alike); a readable one must match.
+            left = sd.plan(platform, after_text, args["intended"], scope, update_secrets=False)
             if left.commands:
                 raise se.VerifyFailed(
                     "after the push the running config still differs from intent: "

@@ -19,6 +19,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms imp
     classify_child,
     hier_platform,
 )
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_secrets import secret_state
 
 try:
     from hier_config import HConfig, WorkflowRemediation, get_hconfig
@@ -159,28 +160,44 @@ def scoped(config: HConfig, scope: Scope, intended_tops: Iterable[str]) -> HConf
     return out
 
 
-def keep_device_secrets(running: HConfig, intended: HConfig) -> None:
-    """Where the device holds a secret line for the same setting, keep its form.
+def keep_device_secrets(running: HConfig, intended: HConfig, update_secrets: bool = False) -> list[list[str]]:
+    """Decide per secret line whether the device already holds the intended secret.
 
-    Devices show keys hashed (`key 7 ...`, `key ciphertext ...`), so an intended
-    `key <plain>` never equals the running line. Without this every run would re-push
-    every RADIUS key; with it a key is pushed when the line is missing, and rotated
-    only with update_secrets=true.
+    Devices show keys obfuscated (`key 7 ...`, `key ciphertext ...`), so an intended
+    `key <plain>` never equals the running line. For each intended secret line with a
+    running twin (same line once masked), switch_secrets.secret_state() decides:
+
+    - "same": the device's form is kept in the intended copy: nothing is pushed;
+    - "differs" (IOS type 7 / clear text, read exactly): left as intended: the key is
+      drift and is pushed;
+    - "unknown" (AOS-CX ciphertext, IOS type 6): kept as the device has it, unless
+      update_secrets (rotation) asks to push it anyway.
+
+    Returns the lineages (masked) of secret lines left "unknown" and not pushed: the
+    caller reports them as not verifiable, never as compliant.
     """
-    _keep_secrets(running, intended)
+    unverified: list[list[str]] = []
+    _keep_secrets(running, intended, update_secrets, [], unverified)
+    return unverified
 
 
-def _keep_secrets(running: Any, intended: Any) -> None:
+def _keep_secrets(running: Any, intended: Any, update_secrets: bool, parents: list[str],
+                  unverified: list[list[str]]) -> None:
     by_mask = {mask_line(c.text): c.text for c in running.children if has_secret(c.text)}
     for child in tuple(intended.children):
         if has_secret(child.text):
             running_text = by_mask.get(mask_line(child.text))
-            if running_text is not None and running_text != child.text:
+            if running_text is None or running_text == child.text:
+                continue
+            state = secret_state(running_text, child.text)
+            if state == "same" or (state == "unknown" and not update_secrets):
                 child.text = running_text
+            if state == "unknown" and not update_secrets:
+                unverified.append([*parents, mask_line(running_text)])
         else:
             twin = running.get_child(equals=child.text)
             if twin is not None and child.children:
-                _keep_secrets(twin, child)
+                _keep_secrets(twin, child, update_secrets, [*parents, child.text], unverified)
 
 
 @dataclass
@@ -193,6 +210,8 @@ class Plan:
     remediation: HConfig
     # The whole device config as parsed for this plan: facts reuse it instead of parsing again.
     running: HConfig | None = None
+    # Secret lines whose value the device does not reveal (see keep_device_secrets), masked.
+    unverified: list[list[str]] = field(default_factory=list)
 
     @property
     def commands(self) -> list[str]:
@@ -226,11 +245,10 @@ def plan(platform: SwitchPlatform, running_text: str, intended_text: str, scope:
     tops = [c.text for c in intended_full.children]
     before = scoped(running, scope, tops)
     intended = scoped(intended_full, scope, tops)
-    if not update_secrets:
-        keep_device_secrets(before, intended)
+    unverified = keep_device_secrets(before, intended, update_secrets)
     remediation = WorkflowRemediation(before, intended).remediation_config
     remediation = _replace_whole(platform, remediation, before, intended, running_text)
-    return Plan(platform, before, intended, remediation, running=running)
+    return Plan(platform, before, intended, remediation, running=running, unverified=unverified)
 
 
 def rollback_plan(platform: SwitchPlatform, current_text: str, before: HConfig, intended: HConfig,
@@ -354,8 +372,19 @@ def _leaf_count(lines: list[str]) -> int:
 def control_results(plan_: Plan, scope: Scope, check_mode: bool, pushed: bool) -> dict[str, dict[str, Any]]:
     per_control = commands_by_control(plan_, scope)
     results: dict[str, dict[str, Any]] = {}
-    for control in scope.controls or sorted(per_control):
+    unverified: dict[str, list[str]] = {}
+    for lineage in plan_.unverified:
+        for control in _control_of(plan_.platform, scope, lineage):
+            unverified.setdefault(control, []).append(" / ".join(lineage))
+    for control in scope.controls or sorted(set(per_control) | set(unverified)):
         commands = per_control.get(control, [])
+        if not commands and control in unverified:
+            results[control] = {
+                "status": "manual", "commands": [], "unverified": unverified[control],
+                "detail": ("matches intent except secret(s) the switch shows only encrypted, which could not "
+                           f"be verified: {'; '.join(unverified[control])}; check by hand, or set "
+                           "lan_update_secrets=true to push the inventory's key again")}
+            continue
         if not commands:
             results[control] = {"status": "compliant", "commands": [], "detail": "matches intent"}
             continue

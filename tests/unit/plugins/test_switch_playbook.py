@@ -186,7 +186,11 @@ def test_converge_then_idempotent_and_saved(lab):
     sessions = lab.device("converge").stats["sessions"]
     second = lab.play("converge")
     assert second["changed"] is False, second["commands"]
-    assert {c["status"] for c in second["controls"].values()} == {"compliant"}
+    assert {c["status"] for k, c in second["controls"].items() if k != "LAN-04"} == {"compliant"}
+    # IOS shows the RADIUS key as type 7 (readable, so compared); AOS-CX only as ciphertext:
+    # the key part of LAN-04 cannot be verified there, and the status says so.
+    expected = "compliant" if lab.platform == "cisco_ios" else "manual"
+    assert second["controls"]["LAN-04"]["status"] == expected, second["controls"]["LAN-04"]
     assert lab.device("converge").stats["sessions"] == sessions + 1, "exactly one SSH session per run"
     shown = fresh_show_run(lab, "converge")
     if lab.platform == "cisco_ios":
