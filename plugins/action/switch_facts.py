@@ -33,7 +33,7 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg=missing)
             return result
         try:
-            platform, target = target_from_vars(task_vars or {}, self._templar.template)
+            platform, target = target_from_vars(task_vars or {}, self._templar.template, self._play_context)
             conn = ss.connect(platform, target)
         except (SwitchPlatformError, ValueError, ss.SwitchSessionError) as exc:
             result.update(failed=True, msg=str(exc), error_kind=getattr(exc, "kind", "config"))

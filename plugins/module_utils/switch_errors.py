@@ -3,7 +3,8 @@
 mivb_errors.
 
 Every class carries a stable `kind` that the action plugins return as the `error_kind`
-result key (auth, hostkey, unreachable, enable, rejected, session, verify, rollback, busy),
+result key (auth, hostkey, unreachable, enable, rejected, session, verify, rollback; `busy` is
+device_lock.DeviceBusy's),
 so playbooks and tests can branch on it, and Python callers can catch by class. Messages
 are written for an operator and never contain a password, enable secret or RADIUS key.
 """
@@ -74,9 +75,3 @@ class RollbackFailed(SwitchError):
     """The push failed and restoring the pre-run config failed too: check the device by hand."""
 
     kind = "rollback"
-
-
-class DeviceBusy(SwitchError):
-    """Another run holds this device's lock (see device_lock)."""
-
-    kind = "busy"

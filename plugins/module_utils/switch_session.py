@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
@@ -66,11 +66,12 @@ class Target:
     host: str
     port: int
     username: str
-    password: str
-    enable_secret: str
+    password: str = field(repr=False)
+    enable_secret: str = field(repr=False)
     known_hosts_file: str
     host_key_checking: bool = True
     timeout: float = 30.0
+    lock_wait: float = 0.0  # seconds to wait for another run's lock on this device (device_lock)
 
     @property
     def where(self) -> str:
