@@ -89,7 +89,7 @@ class ActionModule(ActionBase):
 
     def _run_locked(self, result, platform, target, args, scope, check, started, timing):
         try:
-            conn = ss.connect(platform, target)
+            conn = ss.connect_once(platform, target, device_lock.RejectedLogins())
         except se.SwitchError as exc:
             return self._fail(result, scope, str(exc), kind=exc.kind)
         timing["connect"] = round(time.perf_counter() - started, 3)

@@ -26,6 +26,8 @@ whole read-plan-push-verify(-rollback) cycle:
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -112,3 +114,56 @@ def hold(kind: str, device: str, *, wait: float = 0, shared: bool = False, purpo
         yield path
     finally:
         os.close(fd)  # closing the descriptor releases the flock
+
+
+# ---- credentials a device rejected in this run ---------------------------------------------
+# Made once when this module is first imported: in ansible-playbook that is the parent
+# process (the action plugins are loaded there), so every forked worker of one run shares
+# it and no other run can recompute it.
+RUN_KEY = os.urandom(32)
+_MAX_AGE = 86400.0
+
+
+class RejectedLogins:
+    """Which credentials a device has refused in this run, so they are never tried twice.
+
+    A switch or controller with a lockout policy (IOS `login block-for`, AOS-CX
+    `limit-login-attempts`, the MiVB account lock) counts every failed login; a run that
+    tries a rejected password again, task after task, locks the account. The memo is one
+    file per run and device in the lock directory holding an HMAC (keyed by RUN_KEY) of
+    user and password: neither can be read back from it, and it means nothing to another
+    run. Files older than a day are removed.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None, run_key: bytes = RUN_KEY) -> None:
+        self.directory = lock_dir(directory)
+        self._key = run_key
+        self._run = hmac.new(run_key, b"run-id", hashlib.sha256).hexdigest()[:16]
+
+    def _path(self, kind: str, device: str) -> Path:
+        return lock_path(f"rejected-{self._run}-{kind}", device, self.directory)
+
+    def _mark(self, user: str, secret: str) -> str:
+        return hmac.new(self._key, f"{user}\0{secret}".encode(), hashlib.sha256).hexdigest()
+
+    def seen(self, kind: str, device: str, user: str, secret: str) -> bool:
+        try:
+            marks = self._path(kind, device).read_text().split()
+        except OSError:
+            return False
+        return self._mark(user, secret) in marks
+
+    def remember(self, kind: str, device: str, user: str, secret: str) -> None:
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self._path(kind, device), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, (self._mark(user, secret) + "\n").encode())
+        finally:
+            os.close(fd)
+        now = time.time()
+        for old in self.directory.glob("rejected-*.lock"):
+            try:
+                if now - old.stat().st_mtime > _MAX_AGE:
+                    old.unlink()
+            except OSError:
+                pass

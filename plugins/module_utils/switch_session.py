@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
+from ansible_collections.voicesec.mivb.plugins.module_utils.device_lock import RejectedLogins
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_diff import mask_line
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatform
 
@@ -133,6 +134,20 @@ def connect(platform: SwitchPlatform, target: Target) -> Any:
                 f"enable (privileged mode) refused at {target.where}: check the enable secret "
                 "(ansible_become_password)") from None
     return conn
+
+
+def connect_once(platform: SwitchPlatform, target: Target, memo: RejectedLogins | None) -> Any:
+    """connect(), but never with a username/password this switch already refused in this run."""
+    if memo is not None and memo.seen("switch", target.where, target.username, target.password):
+        raise se.AuthenticationFailed(
+            f"authentication for user {target.username!r} at {target.where} was already refused earlier in "
+            "this run: not tried again (lock-out protection); fix the credentials and run again")
+    try:
+        return connect(platform, target)
+    except se.AuthenticationFailed as exc:
+        if memo is not None and not isinstance(exc, se.EnableRefused):
+            memo.remember("switch", target.where, target.username, target.password)
+        raise
 
 
 def _changed_key(target: Target, known_hosts: str) -> str:
