@@ -29,6 +29,7 @@ NAMES = ("radius", "lock", "creds", "lockout")
 CHECK_TWICE_PLAY = """
 - hosts: lan_switches
   gather_facts: false
+  vars: {ansible_connection: ansible.builtin.local}
   tasks:
     - name: LAN-01 | AUDIT | first switch task of the run
       voicesec.mivb.switch_facts:
