@@ -142,16 +142,60 @@ def _raise_fd_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
-def _wait_port(address: str, port: int, timeout: float = 60.0) -> None:
+class LabError(RuntimeError):
+    """The lab did not come up as asked: the message says what and how to fix it."""
+
+
+def _answers(address: str, port: int) -> bool:
+    try:
+        with socket.create_connection((address, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _refuse_occupied(endpoints: list[tuple[str, int, str]]) -> None:
+    """Before starting: nothing else may listen where a device of this lab will."""
+    taken = [f"{address}:{port} ({what})" for address, port, what in endpoints if _answers(address, port)]
+    if taken:
+        raise LabError(
+            "address already in use by another process: " + ", ".join(taken) + ". Stop that process, or "
+            "start this lab elsewhere with --controller-net / --switch-net / --control-port (docs/lab.md)")
+
+
+def _log_tail(state: Path, kind: str, lines: int = 8) -> str:
+    try:
+        text = (state / f"{kind}.log").read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _wait_ready(kind: str, endpoints: list[tuple[str, int, str]], state: Path, timeout: float = 60.0) -> None:
+    """Every endpoint answers AND the emulator that should serve them is still alive."""
     deadline = time.monotonic() + timeout
+    pending = list(endpoints)
     while True:
-        try:
-            with socket.create_connection((address, port), timeout=1):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"emulator did not open {address}:{port} within {timeout:.0f}s") from None
-            time.sleep(0.1)
+        if _pid_alive(state / f"{kind}.pid") is None:
+            raise LabError(f"the {kind} emulator exited while starting; last lines of {state / (kind + '.log')}:\n"
+                           + _log_tail(state, kind))
+        pending = [e for e in pending if not _answers(e[0], e[1])]
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            raise LabError(f"the {kind} emulator did not open " + ", ".join(f"{a}:{p} ({w})" for a, p, w in pending)
+                           + f" within {timeout:.0f}s; see {state / (kind + '.log')}")
+        time.sleep(0.1)
+
+
+def _check_host_keys(switches: list[dict[str, Any]], known_hosts: list[str]) -> None:
+    """The SSH server at each switch address is OUR emulated switch: same host key as its state."""
+    for spec, line in zip(switches, known_hosts, strict=True):
+        pub = Path(spec["state_dir"]) / "ssh_host_ed25519_key.pub"
+        ours = pub.read_text().split()[1] if pub.exists() else None
+        if ours is None or line.split()[2] != ours:
+            raise LabError(f"{spec['address']}:{spec['port']} answers with a host key that is not switch "
+                           f"{spec['name']}'s: another SSH server answers there")
 
 
 def _start(kind: str, spec: dict[str, Any], state: Path) -> None:
@@ -236,14 +280,21 @@ def up(opts: LabOptions) -> dict[str, Any]:
                     "test_hooks": opts.test_hooks,
                 }
             )
+    mivb_endpoints = [(c["address"], c[port], f"{c['name']} {port}") for c in controllers
+                      for port in ("https_port", "sip_tls_port", "ip_sets_tls_port")]
+    switch_endpoints = [(s["address"], s["port"], f"{s['name']} ssh") for s in switches]
+    if switches and opts.test_hooks:
+        switch_endpoints.append(("127.0.0.1", opts.control_port, "switch test hooks"))
+    _refuse_occupied(mivb_endpoints + switch_endpoints)
     if controllers:
         _start("mivb", {"controllers": controllers}, state)
     if switches:
         _start("switch", {"control": {"address": "127.0.0.1", "port": opts.control_port}, "switches": switches}, state)
-    for c in controllers:
-        _wait_port(c["address"], c["https_port"])
-    for s in switches:
-        _wait_port(s["address"], s["port"])
+    if controllers:
+        # fleets of hundreds of devices start in over a minute on a busy 2-core host
+        _wait_ready("mivb", mivb_endpoints, state, timeout=60.0 + 0.5 * len(mivb_endpoints))
+    if switches:
+        _wait_ready("switch", switch_endpoints, state, timeout=60.0 + 0.2 * len(switch_endpoints))
 
     inv.mkdir(parents=True, exist_ok=True)
     # Trust: the lab CA, plus each controller's factory self-signed certificate pinned on
@@ -257,6 +308,7 @@ def up(opts: LabOptions) -> dict[str, Any]:
             bundle.append(served.public_bytes(serialization.Encoding.PEM))
     (inv / "ca.pem").write_bytes(b"".join(bundle))
     known_hosts = [_host_key_line(s["address"], s["port"]) for s in switches]
+    _check_host_keys(switches, known_hosts)
     (inv / "known_hosts").write_text("".join(line + "\n" for line in known_hosts))
 
     hosts_controllers: dict[str, Any] = {}
@@ -386,7 +438,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "status":
         return status(opts)
     started = time.monotonic()
-    lab = up(opts)
+    try:
+        lab = up(opts)
+    except LabError as exc:
+        down(opts, quiet=True)  # nothing half-started is left behind
+        print(f"lab: FAILED: {exc}", file=sys.stderr)
+        return 1
     print(
         f"lab: {len(lab['controllers'])} controller(s), {len(lab['switches'])} switch(es) up in "
         f"{time.monotonic() - started:.1f}s; inventory {lab['inventory']}"

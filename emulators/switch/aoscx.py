@@ -87,6 +87,7 @@ PARAMS: dict[str, Token] = {
     "secs": Token("param", "1-65535", check=p_int(1, 65535)),
     "limit": Token("param", "1-256", check=p_int(1, 256)),
     "retries": Token("param", "1-10", check=p_int(1, 10)),
+    "lockout": Token("param", "1-3600", check=p_int(1, 3600)),
 }
 
 
@@ -229,6 +230,7 @@ GLOBAL: list[tuple[str, dict[str, Any]]] = [
     ("aaa group server radius <word>", {"enters": "sg", "label": "config-sg"}),
     ("aaa authentication login default local", {"key": 4}),
     ("aaa authentication login default group <word> local", {"key": 4}),
+    ("aaa authentication limit-login-attempts <retries> lockout-time <lockout>", {"key": 3}),  # lockout.py
     ("aaa authentication port-access dot1x authenticator", {"enters": "dot1x", "label": "config-dot1x-auth"}),
     ("aaa authentication port-access mac-auth", {"enters": "macauth", "label": "config-macauth"}),
     ("ssh server vrf <word>", {}),

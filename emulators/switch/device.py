@@ -16,6 +16,7 @@ import asyncssh
 
 from .dialect import Dialect
 from .engine import Frame, apply_line
+from .lockout import LoginGuard
 from .model import Node
 from .spec import SwitchSpec
 
@@ -83,6 +84,7 @@ class Device:
         self.last_change = self.boot_time
         self.stats = {"sessions": 0, "commands": 0, "config_lines": 0}
         self.faults = Faults()
+        self.logins = LoginGuard()  # lockout policy state (login block-for / limit-login-attempts)
         digest = hashlib.sha256(spec.name.encode()).hexdigest()
         self.serial = "FOC" + digest[:8].upper()
         # locally administered unicast MAC, stable per switch name

@@ -294,6 +294,7 @@ GLOBAL: list[tuple[str, dict[str, Any]]] = [
     ("service password-encryption", {}),
     ("hostname <word>", {"key": 1}),
     ("aaa new-model", {}),
+    ("login block-for <secs> attempts <secs> within <secs>", {"key": 2}),  # see lockout.py
     ("aaa authentication login default local", {"key": 4}),
     ("aaa authentication login default group <word>", {"key": 4}),
     ("aaa authentication login default group <word> local", {"key": 4}),

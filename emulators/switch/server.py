@@ -38,6 +38,13 @@ class _SshServer(asyncssh.SSHServer):
         self.peer = f"{peer[0]}:{peer[1]}" if peer else ""
         self.conn = conn
         self.live.add(conn)
+        device = self.device
+        with device.lock:
+            quiet = device.logins.connection_blocked(device.spec.platform, device.running)
+        if quiet:
+            # IOS quiet mode: the default quiet-mode ACL refuses SSH before any login.
+            device.audit("login", peer=self.peer, result="blocked", quiet_seconds_left=quiet)
+            conn.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.live.discard(self.conn)  # type: ignore[arg-type]
@@ -53,7 +60,17 @@ class _SshServer(asyncssh.SSHServer):
         ok = hmac.compare_digest(username.encode(), spec.username.encode()) and hmac.compare_digest(
             password.encode(), spec.password.encode()
         )
-        self.device.audit("login", user=username, peer=self.peer, result="ok" if ok else "denied")
+        device = self.device
+        with device.lock:
+            platform, root = spec.platform, device.running
+            locked = device.logins.user_locked(platform, root, username)
+            if locked:
+                # AOS-CX lockout: even the right password is refused until it expires.
+                device.audit("login", user=username, peer=self.peer, result="locked", lockout_seconds_left=locked)
+                return False
+            triggered = device.logins.record(platform, root, username, ok)
+        device.audit("login", user=username, peer=self.peer, result="ok" if ok else "denied",
+                     **({"triggered": triggered} if triggered else {}))
         return ok
 
 

@@ -16,9 +16,10 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
 
 # Heavy imports at module top on purpose (see the module docstring).
+from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock, switch_render, switch_rollback
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
-from ansible_collections.voicesec.mivb.plugins.module_utils import switch_render
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_args import SWITCH_CONFIG_RULES, SWITCH_CONFIG_SPEC
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (
@@ -65,7 +66,7 @@ class ActionModule(ActionBase):
                 for option, var in _OPTION_FROM_ROLE_VAR.items():
                     if args[option] is None:
                         args[option] = args["intent"][var]
-            platform, target = target_from_vars(task_vars or {}, self._templar.template)
+            platform, target = target_from_vars(task_vars or {}, self._templar.template, self._play_context)
             if args["intent"] is not None:
                 # Validate and render here: no connection is made for invalid intent.
                 norm = normalize_intent(args["intent"], platform.name)
@@ -77,20 +78,30 @@ class ActionModule(ActionBase):
         args["update_secrets"] = bool(args["update_secrets"])
         check = bool(self._task.check_mode)
         timing = {"preloaded": _LOADED_IN_PID != os.getpid()}
+        # One run at a time per device: a writer holds it exclusively, audits (check mode)
+        # share it. Held from the first read to the last verify/rollback.
         try:
-            conn = ss.connect(platform, target)
-        except ss.SwitchSessionError as exc:
+            with device_lock.hold("switch", target.where, wait=target.lock_wait, shared=check,
+                                  purpose=f"switch_config{' --check' if check else ''}"):
+                return self._run_locked(result, platform, target, args, scope, check, started, timing)
+        except device_lock.DeviceBusy as exc:
+            return self._fail(result, scope, str(exc), kind=exc.kind)
+
+    def _run_locked(self, result, platform, target, args, scope, check, started, timing):
+        try:
+            conn = ss.connect_once(platform, target, device_lock.RejectedLogins())
+        except se.SwitchError as exc:
             return self._fail(result, scope, str(exc), kind=exc.kind)
         timing["connect"] = round(time.perf_counter() - started, 3)
         self._conn_box = [conn]  # the rollback may replace a dropped session
         try:
             outcome = self._converge(conn, platform, target, args, scope, check)
-        except (ss.SwitchSessionError, *ss.SESSION_LOST) as exc:
+        except (se.SwitchError, *ss.SESSION_LOST) as exc:
             return self._fail(
                 result,
                 scope,
                 f"{target.where}: {sd.mask_text(str(exc)) or type(exc).__name__}",
-                kind=getattr(exc, "kind", "session"),
+                kind=getattr(exc, "kind", se.SessionLost.kind),
             )
         finally:
             ss.disconnect(self._conn_box[0])
@@ -131,20 +142,18 @@ class ActionModule(ActionBase):
         try:
             ss.push(conn, platform, plan.push_lines(), target.timeout)
             after_text = ss.show_running(conn, platform, target.timeout)
-            left = sd.plan(platform, after_text, args["intended"], scope, args["update_secrets"])
+            # Verify as an audit would: a rotated key the switch shows only encrypted cannot be
+            # read back (its line is there, masked alike); a readable one must match.
+            left = sd.plan(platform, after_text, args["intended"], scope, update_secrets=False)
             if left.commands:
-                raise ss.SwitchSessionError(
-                    "verify",
+                raise se.VerifyFailed(
                     "after the push the running config still differs from intent: "
                     + "; ".join(sd.mask_line(c.strip()) for c in left.commands[:5]),
                 )
-        except (ss.SwitchSessionError, *ss.SESSION_LOST) as exc:
-            reason = (
-                str(exc)
-                if isinstance(exc, ss.SwitchSessionError)
-                else (f"the SSH session dropped during the push ({type(exc).__name__})")
-            )
-            return self._rolled_back(plan, platform, target, scope, reason, out)
+        except (se.SwitchError, *ss.SESSION_LOST) as exc:
+            typed = exc if isinstance(exc, se.SwitchError) else se.SessionLost(
+                f"the SSH session dropped during the push ({type(exc).__name__})")
+            return self._rolled_back(plan, platform, target, scope, str(typed), out, typed.kind)
         saved = False
         if args["save"]:
             ss.save(self._conn_box[0], platform)
@@ -163,32 +172,12 @@ class ActionModule(ActionBase):
         )
         return out
 
-    def _rolled_back(self, plan, platform, target, scope, reason, out):
-        """Put back the scoped `before` (hier_config rollback), verify, and fail saying so."""
+    def _rolled_back(self, plan, platform, target, scope, reason, out, kind):
+        """Put back the saved pre-run `before` (switch_rollback.restore), verify, and fail saying so."""
         pushed = len(plan.commands)
         try:
-            conn = self._conn_box[0]
-            try:
-                if not conn.is_alive():
-                    raise OSError("session closed")
-                current = ss.show_running(conn, platform, target.timeout)
-            except (ss.SwitchSessionError, *ss.SESSION_LOST):
-                ss.disconnect(conn)
-                conn = ss.connect(platform, target)
-                self._conn_box[0] = conn
-                current = ss.show_running(conn, platform, target.timeout)
-            rollback = sd.rollback_plan(platform, current, plan.before, plan.intended, scope)
-            if rollback.commands:
-                ss.push(conn, platform, rollback.push_lines(), target.timeout)
-            now = ss.show_running(conn, platform, target.timeout)
-            check = sd.rollback_plan(platform, now, plan.before, plan.intended, scope)
-            if check.commands:
-                raise ss.SwitchSessionError(
-                    "verify",
-                    "the config still differs after the rollback: "
-                    + "; ".join(sd.mask_line(c.strip()) for c in check.commands[:5]),
-                )
-        except (ss.SwitchSessionError, *ss.SESSION_LOST, AnsibleError) as exc:
+            rollback = switch_rollback.restore(self._conn_box, platform, target, plan, scope)
+        except se.RollbackFailed as exc:
             msg = (
                 f"push to {target.where} failed ({reason}) and the ROLLBACK FAILED too ({exc}): the "
                 "device may be partly changed (running config only, nothing was saved); "
@@ -199,12 +188,13 @@ class ActionModule(ActionBase):
                 changed=True,
                 msg=msg,
                 rolled_back=False,
+                error_kind=se.RollbackFailed.kind,
                 controls={c: {"status": "error", "detail": msg} for c in scope.controls},
             )
             return out
         msg = (
             f"push to {target.where} failed ({reason}); rolled back {len(rollback.commands)} line(s) "
-            f"with hier_config's rollback: the device is back as it was before this run "
+            f"from a fresh read to the saved pre-run config: the device is back as it was before this run "
             f"(verified by a fresh read of the running config; startup config not touched). "
             f"{pushed} line(s) were planned."
         )
@@ -213,6 +203,7 @@ class ActionModule(ActionBase):
             changed=False,
             msg=msg,
             rolled_back=True,
+            error_kind=kind,
             rollback_commands=[sd.mask_line(c) for c in rollback.commands],
             controls={c: {"status": "error", "detail": msg} for c in scope.controls},
         )

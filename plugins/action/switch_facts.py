@@ -10,6 +10,7 @@ import os
 import time
 
 from ansible.plugins.action import ActionBase
+from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
@@ -33,8 +34,8 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg=missing)
             return result
         try:
-            platform, target = target_from_vars(task_vars or {}, self._templar.template)
-            conn = ss.connect(platform, target)
+            platform, target = target_from_vars(task_vars or {}, self._templar.template, self._play_context)
+            conn = ss.connect_once(platform, target, device_lock.RejectedLogins())
         except (SwitchPlatformError, ValueError, ss.SwitchSessionError) as exc:
             result.update(failed=True, msg=str(exc), error_kind=getattr(exc, "kind", "config"))
             return result

@@ -47,8 +47,9 @@ FIELDS = ("id", "title", "area", "applies_to", "guideline_section", "target", "f
 # without a WAN port), manual (the toolkit cannot push it), not_implemented (planned).
 REPORT_STATUSES = ("error", "drift", "compliant", "not_evaluated", "not_applicable", "manual", "not_implemented")
 # Statuses a module may return per control in its `controls` result.
-MODULE_STATUSES = ("error", "drift", "compliant", "not_evaluated", "not_applicable")
-_RANK = {"error": 3, "drift": 2, "compliant": 1}
+# `manual`: evaluated, but a part only a person can check (a switch key shown encrypted).
+MODULE_STATUSES = ("error", "drift", "compliant", "not_evaluated", "not_applicable", "manual")
+_RANK = {"error": 4, "drift": 3, "manual": 2, "compliant": 1}
 
 # "TLS-01 | PATCH | ..." or "LOG-03, LOG-04 | AUDIT | ...": one or more IDs, then the kind.
 TASK_NAME_RE = re.compile(r"^((?:[A-Z]+-\d+[ ,]*)+) \| (PATCH|AUDIT) \|")
@@ -121,7 +122,7 @@ def task_kind(name: str | None) -> str | None:
 
 
 def worse(a: str | None, b: str) -> str:
-    """The worse of two evaluated statuses (error > drift > compliant)."""
+    """The worse of two evaluated statuses (error > drift > manual > compliant)."""
     if a is None:
         return b
     return a if _RANK.get(a, 0) >= _RANK.get(b, 0) else b

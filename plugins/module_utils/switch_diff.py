@@ -19,6 +19,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms imp
     classify_child,
     hier_platform,
 )
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_secrets import secret_state
 
 try:
     from hier_config import HConfig, WorkflowRemediation, get_hconfig
@@ -76,7 +77,63 @@ class Scope:
 
 
 def parse(platform: SwitchPlatform, text: str) -> HConfig:
-    return get_hconfig(hier_platform(platform), text)
+    return get_hconfig(hier_platform(platform), dedupe(text)[0])
+
+
+def dedupe(text: str) -> tuple[str, set[str]]:
+    """Drop repeated sibling lines; also name the top-level sections that had them.
+
+    A switch can hold the same child line twice (an ACE added twice with two sequence
+    numbers out of band, where the CLI allows it); hier_config refuses such a tree
+    ("Found a duplicate section"). The repeated line is dropped from the view and its
+    section is returned, so the plan replaces that section as a whole and the device
+    loses the duplicate too.
+    """
+    out: list[str] = []
+    dirty: set[str] = set()
+    stack: list[tuple[int, set[str]]] = [(-1, set())]  # (indent, child texts seen)
+    top, skip_below = "", None
+    for line in text.splitlines():
+        body = line.strip()
+        if not body or body.startswith("!"):
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if skip_below is not None and indent > skip_below:
+            continue  # below a dropped duplicate
+        skip_below = None
+        while len(stack) > 1 and stack[-1][0] >= indent:
+            stack.pop()
+        if indent == 0:
+            top = body
+        elif body in stack[-1][1]:
+            dirty.add(top)
+            skip_below = indent
+            continue
+        stack[-1][1].add(body)
+        stack.append((indent, set()))
+        out.append(line)
+    return "\n".join(out), dirty
+
+
+def unsequenced_acls(platform: SwitchPlatform, text: str) -> set[str]:
+    """ACL headers whose entries the device shows without sequence numbers (IOS).
+
+    For those, positions in `show running-config` say nothing about the device's real
+    sequence numbers (an entry added out of band as `25 permit ...` shows between 20 and
+    30), so a sequence-numbered delta built from the view can hit the wrong entries.
+    Such an ACL is replaced as a whole (`no <header>`, then the header and every entry
+    in order) whenever it has to change.
+    """
+    prefix = platform.acl_header.format(name="")
+    found: set[str] = set()
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(prefix):
+            child = lines[i + 1] if i + 1 < len(lines) else ""
+            if not child.startswith(" ") or not child.strip()[:1].isdigit():
+                found.add(line.strip())
+    return found
 
 
 def _owns(scope: Scope, text: str, intended_tops: set[str]) -> bool:
@@ -103,28 +160,44 @@ def scoped(config: HConfig, scope: Scope, intended_tops: Iterable[str]) -> HConf
     return out
 
 
-def keep_device_secrets(running: HConfig, intended: HConfig) -> None:
-    """Where the device holds a secret line for the same setting, keep its form.
+def keep_device_secrets(running: HConfig, intended: HConfig, update_secrets: bool = False) -> list[list[str]]:
+    """Decide per secret line whether the device already holds the intended secret.
 
-    Devices show keys hashed (`key 7 ...`, `key ciphertext ...`), so an intended
-    `key <plain>` never equals the running line. Without this every run would re-push
-    every RADIUS key; with it a key is pushed when the line is missing, and rotated
-    only with update_secrets=true.
+    Devices show keys obfuscated (`key 7 ...`, `key ciphertext ...`), so an intended
+    `key <plain>` never equals the running line. For each intended secret line with a
+    running twin (same line once masked), switch_secrets.secret_state() decides:
+
+    - "same": the device's form is kept in the intended copy: nothing is pushed;
+    - "differs" (IOS type 7 / clear text, read exactly): left as intended: the key is
+      drift and is pushed;
+    - "unknown" (AOS-CX ciphertext, IOS type 6): kept as the device has it, unless
+      update_secrets (rotation) asks to push it anyway.
+
+    Returns the lineages (masked) of secret lines left "unknown" and not pushed: the
+    caller reports them as not verifiable, never as compliant.
     """
-    _keep_secrets(running, intended)
+    unverified: list[list[str]] = []
+    _keep_secrets(running, intended, update_secrets, [], unverified)
+    return unverified
 
 
-def _keep_secrets(running: Any, intended: Any) -> None:
+def _keep_secrets(running: Any, intended: Any, update_secrets: bool, parents: list[str],
+                  unverified: list[list[str]]) -> None:
     by_mask = {mask_line(c.text): c.text for c in running.children if has_secret(c.text)}
     for child in tuple(intended.children):
         if has_secret(child.text):
             running_text = by_mask.get(mask_line(child.text))
-            if running_text is not None and running_text != child.text:
+            if running_text is None or running_text == child.text:
+                continue
+            state = secret_state(running_text, child.text)
+            if state == "same" or (state == "unknown" and not update_secrets):
                 child.text = running_text
+            if state == "unknown" and not update_secrets:
+                unverified.append([*parents, mask_line(running_text)])
         else:
             twin = running.get_child(equals=child.text)
             if twin is not None and child.children:
-                _keep_secrets(twin, child)
+                _keep_secrets(twin, child, update_secrets, [*parents, child.text], unverified)
 
 
 @dataclass
@@ -137,6 +210,8 @@ class Plan:
     remediation: HConfig
     # The whole device config as parsed for this plan: facts reuse it instead of parsing again.
     running: HConfig | None = None
+    # Secret lines whose value the device does not reveal (see keep_device_secrets), masked.
+    unverified: list[list[str]] = field(default_factory=list)
 
     @property
     def commands(self) -> list[str]:
@@ -170,22 +245,66 @@ def plan(platform: SwitchPlatform, running_text: str, intended_text: str, scope:
     tops = [c.text for c in intended_full.children]
     before = scoped(running, scope, tops)
     intended = scoped(intended_full, scope, tops)
-    if not update_secrets:
-        keep_device_secrets(before, intended)
+    unverified = keep_device_secrets(before, intended, update_secrets)
     remediation = WorkflowRemediation(before, intended).remediation_config
-    return Plan(platform, before, intended, remediation, running=running)
+    remediation = _replace_whole(platform, remediation, before, intended, running_text)
+    return Plan(platform, before, intended, remediation, running=running, unverified=unverified)
 
 
 def rollback_plan(platform: SwitchPlatform, current_text: str, before: HConfig, intended: HConfig,
                   scope: Scope) -> Plan:
-    """From whatever the device holds now back to the scoped `before` (hier_config rollback).
+    """From what a FRESH read of the device shows now back to the saved pre-run `before`.
 
-    Sections the failed push may have created are owned too, so they go away again.
+    `current_text` must be read after the failure: nothing from the failed push's view is
+    trusted. Sections the failed push may have created are owned too, so they go away
+    again; ACLs whose entries carry no visible sequence numbers (and any section holding
+    duplicate lines) are replaced whole from the pre-run copy rather than patched.
     """
     tops = [c.text for c in before.children] + [c.text for c in intended.children]
     current = scoped(parse(platform, current_text), scope, tops)
     remediation = WorkflowRemediation(current, before).remediation_config
+    remediation = _replace_whole(platform, remediation, current, before, current_text)
     return Plan(platform, current, before, remediation)
+
+
+def _children(config: HConfig, text: str) -> list[str] | None:
+    node = config.get_child(equals=text)
+    return None if node is None else [c.cisco_style_text() for c in node.all_children_sorted()]
+
+
+def _replace_whole(platform: SwitchPlatform, remediation: HConfig, have: HConfig, want: HConfig,
+                   have_text: str) -> HConfig:
+    """Swap hier_config's line delta for a whole-section replace where a delta is unsafe.
+
+    Applies to the sections named by unsequenced_acls() and to sections that held
+    duplicate lines (dedupe()), when `have` and `want` differ there (or it had duplicates).
+    """
+    dirty = dedupe(have_text)[1]
+    candidates = (unsequenced_acls(platform, have_text) | dirty) & {c.text for c in have.children}
+    replace = [h for h in sorted(candidates) if h in dirty or _children(have, h) != _children(want, h)]
+    if not replace:
+        return remediation
+    out = HConfig(remediation.driver)
+    done: set[str] = set()
+
+    def emit(header: str) -> None:
+        if header in done:
+            return
+        done.add(header)
+        out.add_child(f"no {header}")
+        section = want.get_child(equals=header)
+        if section is not None:
+            out.add_deep_copy_of(section)
+
+    for child in remediation.children:
+        header = child.text.removeprefix("no ")
+        if header in replace:
+            emit(header)
+        else:
+            out.add_deep_copy_of(child)
+    for header in replace:
+        emit(header)
+    return out
 
 
 def render(config: HConfig) -> list[str]:
@@ -253,8 +372,19 @@ def _leaf_count(lines: list[str]) -> int:
 def control_results(plan_: Plan, scope: Scope, check_mode: bool, pushed: bool) -> dict[str, dict[str, Any]]:
     per_control = commands_by_control(plan_, scope)
     results: dict[str, dict[str, Any]] = {}
-    for control in scope.controls or sorted(per_control):
+    unverified: dict[str, list[str]] = {}
+    for lineage in plan_.unverified:
+        for control in _control_of(plan_.platform, scope, lineage):
+            unverified.setdefault(control, []).append(" / ".join(lineage))
+    for control in scope.controls or sorted(set(per_control) | set(unverified)):
         commands = per_control.get(control, [])
+        if not commands and control in unverified:
+            results[control] = {
+                "status": "manual", "commands": [], "unverified": unverified[control],
+                "detail": ("matches intent except secret(s) the switch shows only encrypted, which could not "
+                           f"be verified: {'; '.join(unverified[control])}; check by hand, or set "
+                           "lan_update_secrets=true to push the inventory's key again")}
+            continue
         if not commands:
             results[control] = {"status": "compliant", "commands": [], "detail": "matches intent"}
             continue

@@ -1,6 +1,6 @@
 """One netmiko SSH session to a switch: connect (host key checked), read, push, save.
 
-Errors become SwitchSessionError with a message an operator can act on; passwords
+Errors are the typed classes of switch_errors, with a message an operator can act on; passwords
 and secrets never appear in them.
 """
 
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
+from ansible_collections.voicesec.mivb.plugins.module_utils.device_lock import RejectedLogins
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_diff import mask_line
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatform
 
@@ -55,17 +57,9 @@ def requirements_error() -> str | None:
             "control node (pip install netmiko hier-config): " + "; ".join(missing))
 
 
-class SwitchSessionError(Exception):
-    """Connecting or talking to the switch failed; `kind` says how."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-
-
-class CommandRejected(SwitchSessionError):
-    def __init__(self, message: str) -> None:
-        super().__init__("rejected", message)
+# The older names, kept for callers written before switch_errors existed.
+SwitchSessionError = se.SwitchError
+CommandRejected = se.CommandRejected
 
 
 @dataclass
@@ -73,11 +67,12 @@ class Target:
     host: str
     port: int
     username: str
-    password: str
-    enable_secret: str
+    password: str = field(repr=False)
+    enable_secret: str = field(repr=False)
     known_hosts_file: str
     host_key_checking: bool = True
     timeout: float = 30.0
+    lock_wait: float = 0.0  # seconds to wait for another run's lock on this device (device_lock)
 
     @property
     def where(self) -> str:
@@ -88,8 +83,7 @@ def connect(platform: SwitchPlatform, target: Target) -> Any:
     """Open the session, privileged (enable) when an enable secret is given."""
     known_hosts = os.path.expanduser(target.known_hosts_file or "~/.ssh/known_hosts")
     if target.host_key_checking and not os.path.isfile(known_hosts):
-        raise SwitchSessionError(
-            "hostkey",
+        raise se.HostKeyMismatch(
             f"host key checking is on but the known_hosts file {known_hosts} does not exist; "
             "add the switch's key there (lan_known_hosts_file) or set lan_host_key_checking: false",
         )
@@ -114,32 +108,46 @@ def connect(platform: SwitchPlatform, target: Target) -> Any:
     try:
         conn = ConnectHandler(**params)
     except NetmikoAuthenticationException:
-        raise SwitchSessionError(
-            "auth", f"authentication failed for user {target.username!r} at {target.where} "
+        raise se.AuthenticationFailed(
+            f"authentication failed for user {target.username!r} at {target.where} "
             "(not retried, to avoid a lock-out)") from None
     except paramiko.BadHostKeyException:
-        raise SwitchSessionError("hostkey", _changed_key(target, known_hosts)) from None
+        raise se.HostKeyMismatch(_changed_key(target, known_hosts)) from None
     except (paramiko.SSHException, NetmikoBaseException, OSError, ValueError) as exc:
         # netmiko wraps paramiko's host-key refusal in its own timeout exception: read the text.
         text = str(exc)
         if "not found in known_hosts" in text:
-            raise SwitchSessionError(
-                "hostkey", f"unknown SSH host key for {target.where}: not in {known_hosts}; add it there "
+            raise se.HostKeyMismatch(
+                f"unknown SSH host key for {target.where}: not in {known_hosts}; add it there "
                 "or set lan_host_key_checking: false") from None
         if "does not match" in text or "BadHostKey" in text:
-            raise SwitchSessionError("hostkey", _changed_key(target, known_hosts)) from None
+            raise se.HostKeyMismatch(_changed_key(target, known_hosts)) from None
         first = next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
-        raise SwitchSessionError("unreachable", f"switch {target.where} unreachable: {first}") from None
+        raise se.Unreachable(f"switch {target.where} unreachable: {first}") from None
     if target.enable_secret:
         try:
             if not conn.check_enable_mode():
                 conn.enable()
         except (ValueError, NetmikoBaseException, *SESSION_LOST):
             disconnect(conn)
-            raise SwitchSessionError(
-                "enable", f"enable (privileged mode) refused at {target.where}: check the enable secret "
+            raise se.EnableRefused(
+                f"enable (privileged mode) refused at {target.where}: check the enable secret "
                 "(ansible_become_password)") from None
     return conn
+
+
+def connect_once(platform: SwitchPlatform, target: Target, memo: RejectedLogins | None) -> Any:
+    """connect(), but never with a username/password this switch already refused in this run."""
+    if memo is not None and memo.seen("switch", target.where, target.username, target.password):
+        raise se.AuthenticationFailed(
+            f"authentication for user {target.username!r} at {target.where} was already refused earlier in "
+            "this run: not tried again (lock-out protection); fix the credentials and run again")
+    try:
+        return connect(platform, target)
+    except se.AuthenticationFailed as exc:
+        if memo is not None and not isinstance(exc, se.EnableRefused):
+            memo.remember("switch", target.where, target.username, target.password)
+        raise
 
 
 def _changed_key(target: Target, known_hosts: str) -> str:

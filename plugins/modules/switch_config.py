@@ -17,20 +17,29 @@ description:
   - It never removes a line it does not own. Inside an owned section it owns every line except
     C(description) and the child lines of toggled-off controls (O(managed.ignore_children)).
   - Check mode never enters config mode; it returns the commands it would push and C(changed=true) if any.
-  - A failed push (a command the switch rejects, a dropped session, a verify mismatch) is rolled back with
-    hier_config's rollback (current running back to the pre-change state, reconnecting if needed), verified
-    by a fresh read, and the task fails with a message saying what was rolled back and that the device is
-    back as it was. Nothing is saved in that case.
-  - Connection details are the standard variables C(ansible_host), C(ansible_port), C(ansible_user),
-    C(ansible_password), C(ansible_become_password) (enable secret) and C(ansible_network_os)
-    (C(cisco.ios.ios) or C(arubanetworks.aoscx.aoscx)), so a cisco.ios inventory works unchanged.
+  - A failed push (a command the switch rejects, a dropped session, a verify mismatch) is rolled back.
+    The device is read again (reconnecting if needed) and the owned sections are restored to the saved
+    pre-run copy (an IOS ACL, shown without sequence numbers, is replaced whole), verified by a fresh
+    read, and the task fails with a message saying what was rolled back and that the device is back as it
+    was. Nothing is saved in that case. See docs/safety.md.
+  - One run at a time per switch. The task holds a lock file per switch address (exclusive when it may
+    push, shared in check mode) from the first read to the last verify; another run fails at once with
+    C(error_kind=busy), or waits up to C(lan_lock_wait) seconds. Directory C($VOICESEC_LOCK_DIR), default
+    C(<tmp>/voicesec-locks-<uid>).
+  - Credentials come from the play context first (C(-u), C(--ask-pass), C(--ask-become-pass), password
+    files, an AWX/AAP Machine credential), then from C(ansible_user), C(ansible_password),
+    C(ansible_become_password) (enable secret). With C(ansible_host), C(ansible_port) and
+    C(ansible_network_os) (C(cisco.ios.ios) or C(arubanetworks.aoscx.aoscx)) a cisco.ios inventory
+    works unchanged. A password the switch refused is never tried again in the same run.
     Run the task with C(ansible_connection=ansible.builtin.local) (task vars) so no second SSH
     session is opened by network_cli.
   - SSH host keys are checked against C(lan_known_hosts_file) (default C(~/.ssh/known_hosts)); an unknown
     or changed key is refused unless C(lan_host_key_checking=false).
   - Secrets (RADIUS keys, enable secrets, any C(key)/C(password)/C(secret) value) are masked as C(********)
-    in every returned field. A device shows keys hashed, so an existing key line is kept as the device
-    has it; set O(update_secrets) to push the inventory's keys again (rotation).
+    in every returned field. IOS shows a RADIUS key as type 7 (reversible), so it is compared exactly; a
+    changed key is drift. AOS-CX shows it only as C(ciphertext), so the key line is kept as the device has it
+    and LAN-04 reports C(manual) (the key could not be verified) instead of C(compliant); set
+    O(update_secrets) to push the inventory's keys again (rotation).
 version_added: 0.1.0
 author: voicesec maintainers (@voicesec)
 options:
@@ -161,7 +170,9 @@ diff:
 controls:
   description:
     - Per control ID the result of this run. C(status) is C(compliant) (no line differed) or C(drift)
-      (lines differed; C(remediated) true when pushed and saved), C(error) when the run failed.
+      (lines differed; C(remediated) true when pushed and saved), C(error) when the run failed, or
+      C(manual) when everything matched except a secret the switch shows only encrypted (listed in
+      C(unverified), masked).
       C(commands) holds that control's remediation lines with their parent lines, masked.
   returned: always
   type: dict
@@ -184,6 +195,12 @@ rolled_back:
   description: On a failed push, whether the rollback restored the device (verified).
   returned: on failed push
   type: bool
+error_kind:
+  description:
+    - On failure, what failed (switch_errors kinds) - C(auth), C(enable), C(hostkey), C(unreachable),
+      C(rejected), C(session), C(verify), C(rollback), C(busy), C(intent), C(arguments).
+  returned: on failure
+  type: str
 timing:
   description: Seconds spent (C(connect), C(total)) and C(preloaded) (netmiko was imported before the fork).
   returned: success

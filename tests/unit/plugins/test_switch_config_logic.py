@@ -5,6 +5,7 @@ secret masking, per-control classification and the platform dispatcher."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -226,17 +227,55 @@ def test_circular_remediation_and_rollback(platform, fixture):
     assert sorted(sd.render(sd.scoped(restored, scope, tops))) == sorted(sd.render(plan.before))
 
 
-@pytest.mark.parametrize("platform", ["cisco_ios", "aruba_aoscx"])
-def test_hashed_radius_key_on_the_device_is_not_drift(platform):
-    p = platform_for(NETWORK_OS[platform])
-    norm = normalize_intent(intent(platform), NETWORK_OS[platform])
+def _ios_running_with_key(key: str) -> str:
+    # The emulator's own type 7 encoder (emulators/switch/secrets.py), not the toolkit's decoder.
+    sys.path.insert(0, str(ROOT))
+    from emulators.switch.secrets import type7_encode
+
+    text = (FIXTURES / "cisco_ios_running_drifted.cfg").read_text()
+    return text.replace(" key 7 0822455D0A16544541", f" key 7 {type7_encode(key, seed=8)}")
+
+
+def test_ios_type7_key_equal_to_intent_is_not_pushed_even_when_rotating():
+    p = platform_for("cisco.ios.ios")
+    norm = normalize_intent(intent("cisco_ios"), "cisco.ios.ios")
     scope = sd.Scope.from_dict(norm["managed"])
-    intended = render(norm)
-    plan = sd.plan(p, (FIXTURES / f"{platform}_running_drifted.cfg").read_text(), intended, scope)
+    for update_secrets in (False, True):
+        plan = sd.plan(p, _ios_running_with_key(RADIUS_KEY), render(norm), scope, update_secrets=update_secrets)
+        assert not [c for c in plan.commands if "key" in c], "the same key re-pushed"
+        assert plan.unverified == []
+        assert sd.control_results(plan, scope, True, False)["LAN-04"]["status"] != "manual"
+
+
+def test_ios_type7_key_that_differs_is_drift_and_masked():
+    p = platform_for("cisco.ios.ios")
+    norm = normalize_intent(intent("cisco_ios"), "cisco.ios.ios")
+    scope = sd.Scope.from_dict(norm["managed"])
+    plan = sd.plan(p, _ios_running_with_key("Changed-Out-Of-Band-1"), render(norm), scope)
+    assert [c for c in plan.commands if RADIUS_KEY in c], "a key changed on the switch is drift"
+    results = sd.control_results(plan, scope, True, False)
+    assert results["LAN-04"]["status"] == "drift"
+    assert RADIUS_KEY not in str(results) and "Changed-Out-Of-Band-1" not in str(results)
+
+
+def test_aoscx_ciphertext_key_is_not_pushed_and_reported_manual_not_compliant():
+    p = platform_for("arubanetworks.aoscx.aoscx")
+    norm = normalize_intent(intent("aruba_aoscx"), "arubanetworks.aoscx.aoscx")
+    scope = sd.Scope.from_dict(norm["managed"])
+    running = (FIXTURES / "aruba_aoscx_running_drifted.cfg").read_text()
+    plan = sd.plan(p, running, render(norm), scope)
     assert not [c for c in plan.commands if "key" in c], "existing key re-pushed"
-    rotate = sd.plan(p, (FIXTURES / f"{platform}_running_drifted.cfg").read_text(), intended, scope,
-                     update_secrets=True)
+    assert plan.unverified == [["radius-server host 10.10.0.21 key ********"]]
+    rotate = sd.plan(p, running, render(norm), scope, update_secrets=True)
     assert [c for c in rotate.commands if RADIUS_KEY in c]
+    assert rotate.unverified == []
+    # Converged except the key: LAN-04 is `manual` (a person must check), never compliant.
+    converged = sd.plan(p, render(norm).replace(f"key plaintext {RADIUS_KEY}", "key ciphertext AQBapZZZZ"),
+                        render(norm), scope)
+    assert converged.commands == []
+    results = sd.control_results(converged, scope, True, False)
+    assert results["LAN-04"]["status"] == "manual" and "could not be verified" in results["LAN-04"]["detail"]
+    assert {r["status"] for c, r in results.items() if c != "LAN-04"} == {"compliant"}
 
 
 def test_acl_applied_out_on_controller_ports_and_wrong_direction_removed():
