@@ -19,7 +19,7 @@ from typing import Any
 
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
-from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_plan
+from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock, mivb_plan
 from ansible_collections.voicesec.mivb.plugins.module_utils.control_selection import select
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
     FACTORY_DEFAULT_PASSWORD,
@@ -73,11 +73,20 @@ class ActionModule(ActionBase):
         no_log = (no_log | set(transport.password_values())) - {FACTORY_DEFAULT_PASSWORD, ""}
         check = bool(self._task.check_mode)
         plan = mivb_plan.ControllerPlan(transport, target, values, selection.selected, check)
+        # One run at a time per controller (keyed by address:port): a writer holds it
+        # exclusively, audits share it; held from the login to the last verify.
         try:
-            with guard:
-                outcome = plan.run()
-        finally:
-            transport.logout()
+            with device_lock.hold("controller", f"{target.host}:{target.port}", shared=check,
+                                  wait=float(values.get("mivb_hardening_lock_wait") or 0),
+                                  purpose=f"controller_config{' --check' if check else ''}"):
+                try:
+                    with guard:
+                        outcome = plan.run()
+                finally:
+                    transport.logout()
+        except device_lock.DeviceBusy as exc:
+            return self._failed(result, str(exc), {cid: {"status": "error", "detail": str(exc)}
+                                                   for cid in selection.selected})
         controls = {**selection.not_evaluated(), **outcome.controls}
         failed = outcome.failed
         errors = [f"{cid}: {r['detail']}" for cid, r in controls.items() if r["status"] == "error"]

@@ -382,3 +382,39 @@ def test_a_failing_form_does_not_stop_independent_controls(tmp_path):
         assert "a fresh read shows the intended values" in lost["controls"]["AUTH-02"]["detail"]
     finally:
         ctl.handle.stop()
+
+
+def test_two_runs_against_one_controller_do_not_both_write(tmp_path):
+    """A second harden while the first holds the controller fails at once, naming the holder."""
+    ctl = start_controller(tmp_path)
+    try:
+        commission(ctl)
+        _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "mivb1")[0]}, mivb_hardening_commission=False)
+        # the first run's session read answers slowly: it holds the lock meanwhile
+        ctl.raw.call("POST", "/_emulator/faults", {"status": None, "delay_seconds": 8, "method": "GET",
+                                                    "path_prefix": "/api/v1/session"})
+        env_dir = tmp_path / "locks"
+        os.environ["VOICESEC_LOCK_DIR"] = str(env_dir)
+        try:
+            first = subprocess.Popen([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
+                                      str(tmp_path / "hosts.yml"), str(tmp_path / "site.yml")], cwd=ROOT,
+                                     env=dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+                                              VOICESEC_REPORT_DIR=str(tmp_path / "reports-1")),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            import time
+
+            deadline = time.monotonic() + 60
+            while not list(env_dir.glob("*")) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            second = play(tmp_path)
+            assert first.wait(timeout=300) == 0
+        finally:
+            os.environ.pop("VOICESEC_LOCK_DIR", None)
+        res = result(second, "mivb1")
+        assert res["failed"] and "controller_config" in res["msg"] and "pid" in res["msg"], res["msg"]
+        assert set(statuses(res).values()) == {"error"}
+        # only the first run wrote: one PATCH per drifted form, one certificate upload
+        writes = {k: v for k, v in ctl.raw.stats()["requests"].items() if k.split()[0] in ("PATCH", "PUT")}
+        assert writes and max(writes.values()) == 1, writes
+    finally:
+        ctl.handle.stop()
