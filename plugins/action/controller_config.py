@@ -46,6 +46,7 @@ for _name in ("ansible.builtin.local", "ansible.netcommon.httpapi"):
         pass
 _LOADED_IN_PID = os.getpid()
 _ROLE = RoleInterface("mivb_hardening")  # the role's argument_specs, read once here
+mivb_plan.client_ciphers()  # the TLS-02 guard's view of the toolkit's client, computed once here
 _FALSE = (False, "false", "False", "no", "0", 0, "off")
 
 
