@@ -176,6 +176,9 @@ def params_for(cdef: ControlDef, values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for param, var in cdef.params.items():
         value = values.get(var)
+        if isinstance(value, dict):
+            # the argument_spec validator fills every declared sub-option; unset ones are None
+            value = {k: v for k, v in value.items() if v is not None}
         if param in FILE_PARAMS and value:
             value = _read_file(cdef.id, var, str(value))
         out[param] = value
