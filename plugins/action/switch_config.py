@@ -121,6 +121,7 @@ class ActionModule(ActionBase):
         self._scope = None
         if self._norm is not None:  # roles on missing interfaces refused; ports without a role parked
             norm = complete_from_device(self._norm, device_interfaces(running), platform)
+            self._parked = norm.get("parked", [])
             args["intended"] = switch_render.render_config(norm)
             scope = self._scope = sd.Scope.from_dict(norm["managed"])
         plan = sd.plan(platform, running, args["intended"], scope, args["update_secrets"])
@@ -131,7 +132,8 @@ class ActionModule(ActionBase):
             "before": "\n".join(sd.mask_line(x) for x in sd.render(plan.before)),
         }
         if identity is not None:
-            out.update(family=self._norm["family"], model=identity.model, identity=identity.as_dict())
+            out.update(family=self._norm["family"], model=identity.model, identity=identity.as_dict(),
+                       parked=self._parked)
         if args["gather_facts"]:
             out["facts"] = sf.gather(platform, plan.running, out.get("identity"), out.get("family"))
         if not plan.commands:
@@ -244,6 +246,7 @@ class ActionModule(ActionBase):
 
     _norm = None
     _scope = None
+    _parked: list = []
     _expect = (None, None)
 
     @staticmethod

@@ -62,7 +62,9 @@ PLATFORMS: dict[str, SwitchPlatform] = {
         netmiko_device_type="cisco_ios",
         hier_platform="CISCO_IOS",
         acl_header="ip access-list extended {name}",
-        error_pattern=r"^% (Invalid input|Incomplete command|Ambiguous command|Unknown command|Error)",
+        # `Command rejected: ...` is how the 3560-X/3750-X refuses a trunk without encapsulation.
+        error_pattern=(r"^(% (Invalid input|Incomplete command|Ambiguous command|Unknown command|Error)"
+                       r"|Command rejected)"),
         interface_abbreviations={
             "Gi": "GigabitEthernet", "Te": "TenGigabitEthernet", "Fa": "FastEthernet",
             "Tw": "TwoGigabitEthernet", "Fi": "FiveGigabitEthernet", "Twe": "TwentyFiveGigE",
