@@ -31,6 +31,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms imp
     platform_for,
 )
 
+from emulators.switch.control import _evaluate  # noqa: E402
 from emulators.switch.device import Device  # noqa: E402
 from emulators.switch.spec import SwitchSpec  # noqa: E402
 
@@ -86,6 +87,17 @@ def test_each_family_accepts_its_rendered_config_line_by_line_and_then_plans_not
     assert dev.apply_commands(lines) == [], "rejected lines"
     plan = sd.plan(platform, running(dev), intended, sd.Scope.from_dict(norm["managed"]))
     assert plan.commands == [], f"not idempotent on {family}: {plan.commands[:5]}"
+    # LOG-03/LOG-04 enforced inbound: the controller's replies from 1752/1753 reach only the
+    # listed collectors (the emulator's own first-match evaluation of the bound ACL).
+    port = norm["ports_by_role"]["controller"][0]
+    for sport, peer, expect in ((1752, "10.30.0.50", "permit"), (1752, "10.99.0.7", "deny"),
+                                (1753, "10.30.0.60", "permit"), (1753, "10.30.0.50", "deny"),
+                                (443, "10.99.0.7", "permit")):
+        verdict = _evaluate(dev, {"interface": port, "direction": "in", "src": "10.0.1.1", "src_port": sport,
+                                  "dst": peer, "protocol": "tcp", "dst_port": 49152})
+        assert verdict["action"] == expect, (sport, peer, verdict)
+    assert _evaluate(dev, {"interface": port, "direction": "out", "src": "10.99.0.7", "dst": "10.0.1.1",
+                           "protocol": "tcp", "dst_port": 1752})["matched"] == "no access list applied"
     text = running(dev)
     for parked in norm["parked"]:  # LAN-06: every port without a role is parked and shut
         section = text.split(f"interface {parked}", 1)[1].split("\ninterface ", 1)[0]
