@@ -109,7 +109,7 @@ class ActionModule(ActionBase):
         timing["total"] = round(time.perf_counter() - started, 3)
         outcome["timing"] = timing
         if self._norm is not None:  # controls this run leaves out, with the reason
-            outcome["controls"] = {**self._norm["not_evaluated"], **outcome.get("controls", {})}
+            outcome["controls"] = {**self._norm["not_evaluated"], **_with_device(outcome)}
         result.update(outcome)
         return result
 
@@ -264,3 +264,15 @@ def _expected_identity(intent, task_vars):
     """(hostname, serial) the inventory names: lan_switch_hostname or the inventory name."""
     return (intent.get("lan_switch_hostname") or task_vars.get("inventory_hostname"),
             intent.get("lan_switch_serial"))
+
+
+def _with_device(outcome):
+    """Per-control entries naming the device they were evaluated on (family and model), so
+    the report shows them per switch."""
+    device = f"{outcome.get('family')} {outcome.get('model')}" if outcome.get("family") else None
+    controls = outcome.get("controls", {})
+    if device:
+        for entry in controls.values():
+            entry["device"] = device
+            entry["detail"] = f"{entry.get('detail') or ''} [{device}]".strip()
+    return controls

@@ -408,6 +408,7 @@ def test_guards_refuse_before_any_write_and_tags_select_single_controls(lab):
     assert all(c["status"] == "drift" and c["remediated"] for cid, c in skipped["controls"].items() if cid != "LAN-04")
     assert skipped["family"] == ("catalyst_2960x" if lab.platform == "cisco_ios" else "aoscx_6100_6300")
     assert skipped["model"].startswith("WS-C2960X" if lab.platform == "cisco_ios" else "JL666A")
+    assert skipped["controls"]["LAN-01"]["detail"].endswith(f"[{skipped['family']} {skipped['model']}]")
     shown = fresh_show_run(lab, "guard")
     assert "port-control" not in shown and "port-access dot1x" not in shown and "MIVB-SMDR-PMS" in shown
     only = lab.play("guard", "--tags", "LAN-04")
