@@ -120,10 +120,29 @@ def platform_for(network_os: str | None) -> SwitchPlatform:
     )
 
 
-def hier_platform(platform: SwitchPlatform):  # noqa: ANN201 - hier_config's enum
-    from hier_config import Platform
+_DRIVERS: dict[str, object] = {}
 
-    return getattr(Platform, platform.hier_platform)
+
+def hier_platform(platform: SwitchPlatform):  # noqa: ANN201 - hier_config's driver
+    """hier_config's driver for the platform (one per process), with our ordering rules.
+
+    IOS: hier_config orders `switchport mode` first in an interface (weight -10); on the
+    3560-X/3750-X a trunk needs `switchport trunk encapsulation dot1q` before it, or the
+    switch answers `Command rejected: ... "Auto" can not be configured to "trunk" mode.`
+    """
+    if platform.name not in _DRIVERS:
+        from hier_config import Platform, get_hconfig_driver
+        from hier_config.models import MatchRule, OrderingRule
+
+        driver = get_hconfig_driver(getattr(Platform, platform.hier_platform))
+        if platform.name == "cisco_ios":
+            driver.rules.ordering.append(OrderingRule(
+                match_rules=(MatchRule(startswith="interface"),
+                             MatchRule(startswith="switchport trunk encapsulation ")),
+                weight=-20,
+            ))
+        _DRIVERS[platform.name] = driver
+    return _DRIVERS[platform.name]
 
 
 def classify_child(platform: SwitchPlatform, text: str, top: bool = False) -> str | None:

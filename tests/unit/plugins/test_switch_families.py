@@ -87,6 +87,12 @@ def test_each_family_accepts_its_rendered_config_line_by_line_and_then_plans_not
     assert dev.apply_commands(lines) == [], "rejected lines"
     plan = sd.plan(platform, running(dev), intended, sd.Scope.from_dict(norm["managed"]))
     assert plan.commands == [], f"not idempotent on {family}: {plan.commands[:5]}"
+    # hier_config's remediation (what switch_config pushes, in its order) from factory state
+    # is accepted by the same family too, and converges.
+    pushed = device(tmp_path / "push", family)
+    plan = sd.plan(platform, running(pushed), intended, sd.Scope.from_dict(norm["managed"]))
+    assert pushed.apply_commands(plan.push_lines()) == [], "remediation rejected"
+    assert sd.plan(platform, running(pushed), intended, sd.Scope.from_dict(norm["managed"])).commands == []
     # LOG-03/LOG-04 enforced inbound: the controller's replies from 1752/1753 reach only the
     # listed collectors (the emulator's own first-match evaluation of the bound ACL).
     port = norm["ports_by_role"]["controller"][0]

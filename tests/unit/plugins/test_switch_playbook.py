@@ -255,6 +255,8 @@ def test_switch_facts_reads_gathered_state(lab):
     assert facts["ports"][controller]["acl_in"] == "MIVB-SMDR-PMS"
     assert facts["ports"][phone]["dot1x"] is True and facts["ports"][phone]["qos_trust"] == "cos"
     assert "MIVB-SMDR-PMS" in facts["acls"]
+    assert facts["family"] == ("catalyst_2960x" if lab.platform == "cisco_ios" else "aoscx_6100_6300")
+    assert facts["model"] and facts["identity"]["hostname"] == f"{lab.platform}-facts"
 
 
 def test_wrong_enable_secret_fails_clearly(lab):
