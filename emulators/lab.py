@@ -45,6 +45,8 @@ class LabOptions:
     controllers: int = 2
     ios: int = 1
     aoscx: int = 1
+    # IOS switch i emulates ios_families[(i - 1) % n] (emulators/switch/families.py); empty = default
+    ios_families: tuple[str, ...] = ()
     state: Path = REPO / ".lab"
     inventory: Path = REPO / "inventory" / "lab"
     controller_net: str = "127.0.1"
@@ -278,6 +280,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
                     "password": lab_secrets["lab_switch_password"],
                     "enable_secret": lab_secrets["lab_enable_secret"],
                     "test_hooks": opts.test_hooks,
+                    "family": opts.ios_families[(i - 1) % len(opts.ios_families)]
+                    if platform == "cisco_ios" and opts.ios_families else "",
                 }
             )
     mivb_endpoints = [(c["address"], c[port], f"{c['name']} {port}") for c in controllers
@@ -331,7 +335,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
             "children": {
                 "ios_switches": {
                     "hosts": {
-                        s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"]}
+                        s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"],
+                                    **({"lan_switch_family": s["family"]} if s["family"] else {})}
                         for s in switches
                         if s["platform"] == "cisco_ios"
                     }
@@ -414,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--controllers", type=int, default=2)
     parser.add_argument("--ios", type=int, default=1, help="emulated Cisco IOS switches")
     parser.add_argument("--aoscx", type=int, default=1, help="emulated Aruba AOS-CX switches")
+    parser.add_argument("--ios-family", action="append", default=[], dest="ios_families",
+                        help="IOS switch family (repeat: switch i gets the i-th); default catalyst_2960x")
     parser.add_argument("--state", type=Path, default=LabOptions.state)
     parser.add_argument("--inventory", type=Path, default=LabOptions.inventory)
     parser.add_argument("--controller-net", default="127.0.1", help="first three octets for controllers")
@@ -425,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         controllers=args.controllers,
         ios=args.ios,
         aoscx=args.aoscx,
+        ios_families=tuple(args.ios_families),
         state=args.state,
         inventory=args.inventory,
         controller_net=args.controller_net,

@@ -1,4 +1,8 @@
-"""Aruba AOS-CX (6300F, FL.10.11) dialect: grammar tables, factory config, handlers.
+"""Aruba AOS-CX (6100/6300, FL.10.11) dialect: grammar tables, factory config, handlers.
+
+References: AOS-CX 10.13 Command-Line Interface Guide and Security Guide (port-access
+auth-mode, critical-voice-role, port-access role), ACLs and Classifier Policies Guide
+(layer-2 interfaces take ingress ACLs; `out` is refused there), QoS Guide (qos trust).
 
 Differences from IOS that matter to automation: you log in privileged (`sw1#`), paging is
 `no page`, show/write commands work inside configuration contexts, errors read
@@ -16,6 +20,7 @@ from . import aoscx_show
 from .acl import parse_ace
 from .dialect import Dialect
 from .engine import ApplyContext, HandlerError
+from .families import family_of
 from .grammar import (
     Match,
     NoMatch,
@@ -237,6 +242,7 @@ GLOBAL: list[tuple[str, dict[str, Any]]] = [
     ("ntp server <ip>", {}),
     ("logging <ip>", {}),
     ("access-list ip <word>", {"enters": "acl", "label": "config-acl-ip"}),
+    ("port-access role <word>", {"enters": "role", "label": "config-pa-role"}),
     ("vlan <vlan>", {"enters": "vlan", "label": lambda m: f"config-vlan-{m.words[-1]}", "remove": remove_vlan}),
     ("spanning-tree", {}),
     ("qos trust {dscp|cos|none}", {"key": 2}),
@@ -260,11 +266,15 @@ INTERFACE: list[tuple[str, dict[str, Any]]] = [
     ("vlan trunk allowed <vlans>", {"key": 3, "handler": h_trunk_allowed}),
     ("vlan trunk allowed all", {"key": 3, "handler": h_trunk_allowed}),
     ("qos trust {dscp|cos|none}", {"key": 2}),
-    ("apply access-list ip <word> {in|out}", {"handler": h_apply_acl}),
+    # Layer-2 interfaces: ingress ACLs only (6100 has no egress ACLs, 6300 egress on routed ports).
+    ("apply access-list ip <word> in", {"handler": h_apply_acl}),
     ("spanning-tree port-type {admin-edge|admin-network}", {"key": 2}),
     ("spanning-tree bpdu-guard", {}),
     ("port-access onboarding-method concurrent enable", {}),
     ("aaa authentication port-access client-limit <limit>", {"key": 4}),
+    ("aaa authentication port-access auth-mode {client-mode|device-mode|multi-domain}", {"key": 4}),
+    ("aaa authentication port-access critical-role <word>", {"key": 4}),
+    ("aaa authentication port-access critical-voice-role <word>", {"key": 4}),
     ("aaa authentication port-access dot1x authenticator", {"enters": "if-dot1x", "label": "config-if-dot1x-auth"}),
     ("aaa authentication port-access mac-auth", {"enters": "if-macauth", "label": "config-if-macauth"}),
     *COMMON_CONFIG,
@@ -282,6 +292,16 @@ VLAN: list[tuple[str, dict[str, Any]]] = [
 ACL: list[tuple[str, dict[str, Any]]] = [
     ("<ace>", {"handler": h_acl_entry}),
     ("<seq>", {"handler": h_acl_seq_only, "no_only": True}),
+    *COMMON_CONFIG,
+]
+
+ROLE: list[tuple[str, dict[str, Any]]] = [
+    ("description <line>", {"key": 1}),
+    ("vlan access <vlan>", {"key": 2}),
+    ("vlan trunk native <vlan>", {"key": 3}),
+    ("vlan trunk allowed <vlans>", {"key": 3}),
+    ("trust-mode {dscp|cos|none}", {"key": 1}),
+    ("reauth-period <secs>", {"key": 1}),
     *COMMON_CONFIG,
 ]
 
@@ -353,8 +373,10 @@ class ArubaAOSCX(Dialect):
     }
     exec_in_config = IN_CONFIG_ACTIONS
 
-    def __init__(self) -> None:
+    def __init__(self, family: str | None = None) -> None:
+        self.family = family_of(self.platform, family)
         self.modes = {
+            "role": compile_rules(ROLE, PARAMS),
             "enable": compile_rules(EXEC, PARAMS),
             "config": compile_rules(GLOBAL, PARAMS),
             "if": compile_rules(INTERFACE, PARAMS),

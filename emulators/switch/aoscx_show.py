@@ -18,9 +18,8 @@ if TYPE_CHECKING:
     from .device import Device
 
 VERSION = "FL.10.11.1021"
-PRODUCT = "JL666A 6300F 24G CL4 PoE 4SFP56 Sw"
 
-_SUB_MODE = {"interface": "if", "vlan": "vlan", "access-list": "acl", "aaa": "sg"}
+_SUB_MODE = {"interface": "if", "vlan": "vlan", "access-list": "acl", "aaa": "sg", "port-access": "role"}
 
 
 def _child_mode(parent_mode: str, node: Node) -> str:
@@ -245,7 +244,7 @@ def show_system(dialect: ArubaAOSCX, device: Device) -> str:
         "System Location    :",
         "",
         "Vendor             : Aruba",
-        f"Product Name       : {PRODUCT}",
+        f"Product Name       : {dialect.family.model}",
         f"Chassis Serial Nbr : {device.serial.replace('FOC', 'SG')}",
         f"Base MAC Address   : {mac[:6]}-{mac[6:]}",
         f"ArubaOS-CX Version : {VERSION}",

@@ -50,30 +50,31 @@ class Faults:
         }
 
 
-def dialect_for(platform: str) -> Dialect:
+def dialect_for(platform: str, family: str | None = None) -> Dialect:
     if platform == "cisco_ios":
         from .ios import CiscoIOS
 
-        return CiscoIOS()
+        return CiscoIOS(family)
     from .aoscx import ArubaAOSCX
 
-    return ArubaAOSCX()
+    return ArubaAOSCX(family)
 
 
-_DIALECTS: dict[str, Dialect] = {}
+_DIALECTS: dict[tuple[str, str], Dialect] = {}
 
 
-def shared_dialect(platform: str) -> Dialect:
-    """Grammar tables are immutable after compilation: one instance per platform is enough."""
-    if platform not in _DIALECTS:
-        _DIALECTS[platform] = dialect_for(platform)
-    return _DIALECTS[platform]
+def shared_dialect(platform: str, family: str | None = None) -> Dialect:
+    """Grammar tables are immutable after compilation: one instance per platform family is enough."""
+    key = (platform, family or "")
+    if key not in _DIALECTS:
+        _DIALECTS[key] = dialect_for(platform, family)
+    return _DIALECTS[key]
 
 
 class Device:
     def __init__(self, spec: SwitchSpec) -> None:
         self.spec = spec
-        self.dialect = shared_dialect(spec.platform)
+        self.dialect = shared_dialect(spec.platform, spec.family or None)
         self.state_dir = Path(spec.state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()  # the control server and SSH sessions share the model

@@ -1,8 +1,10 @@
-"""Cisco IOS (Catalyst 2960-X, IOS 15.2) dialect: grammar tables, factory config, handlers.
+"""Cisco IOS dialect (Catalyst 2960-X / 3560-X/3750-X on IOS 15.2, Catalyst 9300 on IOS-XE 17):
+grammar tables, factory config, handlers.
 
 The grammar tables below are the complete list of commands the emulated switch accepts;
 anything else gets IOS's `% Invalid input detected at '^' marker.` at the first word that
-does not fit. Show output lives in ios_show.py.
+does not fit. An entry with `families` exists only on those families (families.py cites
+the command references followed). Show output lives in ios_show.py.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from . import ios_show
 from .acl import parse_ace
 from .dialect import Dialect
 from .engine import ApplyContext, HandlerError
+from .families import family_of, for_family
 from .grammar import (
     Match,
     NoMatch,
@@ -36,6 +39,9 @@ if TYPE_CHECKING:
     from .device import Device
 
 UPLINKS = 4
+MLS = ("catalyst_2960x", "catalyst_3560_3750")  # the mls QoS model; IOS-XE 9000 has no `mls`
+IOS15 = MLS
+ENCAPSULATION = ("catalyst_3560_3750",)  # ISL-capable ASICs: trunk encapsulation must be set
 _IFNAME = re.compile(r"^(g|gi|gig|giga|gigab|gigabi|gigabit|gigabite|gigabitet|gigabiteth|gigabitethe|"
                      r"gigabitether|gigabitethern|gigabitetherne|gigabitethernet)(\d+/\d+/\d+)$", re.I)
 _VLANIF = re.compile(r"^(v|vl|vla|vlan)(\d+)$", re.I)
@@ -154,6 +160,54 @@ def h_access_group(ctx: ApplyContext) -> None:
         target.children = [c for c in target.children
                            if not (c.text.startswith("ip access-group ") and c.text.endswith(f" {direction}"))]
         target.children.append(Node(ctx.match.text))
+
+
+def _mode(node: Node) -> str:
+    found = node.find_prefix("switchport mode")
+    return " ".join(found[0].text.split()[2:]) if found else "dynamic auto"  # the factory default
+
+
+def h_switchport_mode(ctx: ApplyContext) -> None:
+    """`dynamic auto` is the default (not shown); a trunk on an ISL-capable ASIC needs dot1q first."""
+    words = ctx.match.words
+    for target in ctx.targets:
+        if ctx.negate or words[2:] == ["dynamic", "auto"]:
+            target.remove_prefix("switchport mode")
+            continue
+        if (words[2] == "trunk" and ctx.dialect.family.name in ENCAPSULATION  # type: ignore[attr-defined]
+                and not target.find("switchport trunk encapsulation dot1q")
+                and not target.find("switchport trunk encapsulation isl")):
+            raise HandlerError('Command rejected: An interface whose trunk encapsulation is "Auto" can not '
+                               'be configured to "trunk" mode.\r\n')
+        target.set_line(ctx.match.text, 2)
+
+
+def h_trunk_encapsulation(ctx: ApplyContext) -> None:
+    for target in ctx.targets:
+        target.remove_prefix("switchport trunk encapsulation")
+        if not ctx.negate and ctx.match.words[-1] != "negotiate":  # negotiate is the default
+            target.children.append(Node(ctx.match.text))
+
+
+def h_port_control(ctx: ApplyContext) -> None:
+    """802.1X runs on static access ports only (3750-X command reference, dot1x port-control)."""
+    for target in ctx.targets:
+        if ctx.negate:
+            target.remove_prefix("authentication port-control")
+            continue
+        if ctx.match.words[-1] == "auto" and _mode(target) != "access":
+            raise HandlerError("% Error: 802.1X can not be enabled on a trunk or dynamic port "
+                               f"({_mode(target)}); configure switchport mode access first.\r\n")
+        target.set_line(ctx.match.text, 2)
+
+
+def h_mls_trust(ctx: ApplyContext) -> None:
+    """`mls qos trust dscp|cos` and `mls qos trust device cisco-phone` are separate settings."""
+    for target in ctx.targets:
+        target.children = [c for c in target.children if not (
+            c.text.startswith("mls qos trust ") and not c.text.startswith("mls qos trust device"))]
+        if not ctx.negate:
+            target.children.append(Node(ctx.match.text))
 
 
 def h_radius_key(ctx: ApplyContext) -> None:
@@ -302,7 +356,10 @@ GLOBAL: list[tuple[str, dict[str, Any]]] = [
     ("aaa authorization network default group <word>", {"key": 4}),
     ("aaa accounting dot1x default start-stop group <word>", {"key": 4}),
     ("dot1x system-auth-control", {}),
-    ("mls qos", {}),
+    ("mls qos", {"families": MLS}),
+    ("lldp run", {}),
+    ("radius-server dead-criteria time <secs> tries <count>", {"key": 2}),
+    ("radius-server deadtime <minutes>", {"key": 2}),
     ("vtp mode {transparent|server|client|off}", {"key": 2}),
     ("spanning-tree mode {pvst|rapid-pvst|mst}", {"key": 2}),
     ("spanning-tree portfast bpduguard default", {}),
@@ -330,30 +387,41 @@ INTERFACE: list[tuple[str, dict[str, Any]]] = [
     ("switchport trunk allowed vlan <vlans>", {"key": 4, "handler": h_trunk_allowed}),
     ("switchport trunk allowed vlan {add|remove|except} <vlans>", {"handler": h_trunk_allowed}),
     ("switchport trunk allowed vlan {all|none}", {"handler": h_trunk_allowed}),
-    ("switchport mode {access|trunk}", {"key": 2}),
+    ("switchport trunk encapsulation {dot1q|isl|negotiate}", {"key": 3, "handler": h_trunk_encapsulation,
+                                                             "families": ENCAPSULATION}),
+    ("switchport mode {access|trunk}", {"key": 2, "handler": h_switchport_mode}),
+    ("switchport mode dynamic {auto|desirable}", {"key": 2, "handler": h_switchport_mode}),
     ("switchport nonegotiate", {}),
     ("switchport voice vlan <vlan>", {"key": 3}),
     ("switchport", {"action": "noop"}),
     ("ip address <ip> <ip>", {"key": 2}),
-    ("ip access-group <word> {in|out}", {"handler": h_access_group}),
+    # Port ACLs: inbound only on the IOS 15 access families (no `out` keyword on a switchport).
+    ("ip access-group <word> in", {"handler": h_access_group, "families": IOS15}),
+    ("ip access-group <word> {in|out}", {"handler": h_access_group, "families": ("catalyst_9000",)}),
     ("shutdown", {}),
     ("authentication host-mode {multi-domain|multi-auth|multi-host|single-host}", {"key": 2}),
     ("authentication order dot1x mab", {"key": 2}),
     ("authentication order mab dot1x", {"key": 2}),
     ("authentication priority dot1x mab", {"key": 2}),
     ("authentication priority mab dot1x", {"key": 2}),
-    ("authentication port-control {auto|force-authorized|force-unauthorized}", {"key": 2}),
+    ("authentication event server dead action authorize vlan <vlan>", {"key": 7}),
+    ("authentication event server dead action authorize voice", {}),
+    ("authentication event server alive action reinitialize", {}),
+    ("authentication port-control {auto|force-authorized|force-unauthorized}", {"key": 2,
+                                                                               "handler": h_port_control}),
     ("authentication periodic", {}),
     ("authentication timer reauthenticate server", {"key": 3}),
     ("authentication timer reauthenticate <secs>", {"key": 3}),
     ("authentication violation {restrict|protect|shutdown|replace}", {"key": 2}),
     ("mab", {}),
-    ("mls qos trust {dscp|cos}", {"key": 3}),
-    ("trust {dscp|cos}", {"key": 1}),
+    ("mls qos trust device cisco-phone", {"key": 4, "families": MLS}),
+    ("mls qos trust {dscp|cos}", {"handler": h_mls_trust, "families": MLS}),
+    ("trust device cisco-phone", {"key": 2, "families": ("catalyst_9000",)}),
     ("dot1x pae authenticator", {"key": 2}),
     ("dot1x timeout tx-period <secs>", {"key": 3}),
     ("power inline {auto|never}", {"key": 2}),
     ("spanning-tree portfast", {}),
+    ("spanning-tree portfast edge", {}),
     ("spanning-tree bpduguard {enable|disable}", {"key": 2}),
     *COMMON_CONFIG,
 ]
@@ -440,12 +508,14 @@ class CiscoIOS(Dialect):
         "confirm": "Proceed with reload? [confirm]",
     }
 
-    def __init__(self) -> None:
+    def __init__(self, family: str | None = None) -> None:
+        self.family = family_of(self.platform, family)
+        name = self.family.name
         self.modes = {
             "user": compile_rules(USER, PARAMS),
             "enable": compile_rules(ENABLE, PARAMS),
-            "config": compile_rules(GLOBAL, PARAMS),
-            "if": compile_rules(INTERFACE, PARAMS),
+            "config": compile_rules(for_family(GLOBAL, name), PARAMS),
+            "if": compile_rules(for_family(INTERFACE, name), PARAMS),
             "vlan": compile_rules(VLAN, PARAMS),
             "acl": compile_rules(ACL, PARAMS),
             "radius": compile_rules(RADIUS, PARAMS),

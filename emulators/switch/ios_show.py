@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from .device import Device
     from .ios import CiscoIOS
 
-MODEL = "WS-C2960X-24PS-L"
 DEFAULT_VLANS = [(1002, "fddi-default"), (1003, "token-ring-default"), (1004, "fddinet-default"),
                  (1005, "trnet-default")]
 
@@ -116,19 +115,20 @@ def show_version(dialect: CiscoIOS, device: Device) -> str:
     serial = device.serial
     restarted = time.strftime("%H:%M:%S UTC %a %b %d %Y", time.gmtime(device.boot_time))
     ports = len(physical(device.running))
+    family = dialect.family
+    model = family.model
     lines = [
-        "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E8, RELEASE SOFTWARE (fc3)",
+        *family.software,
         "Technical Support: http://www.cisco.com/techsupport",
         "Copyright (c) 1986-2023 by Cisco Systems, Inc.",
         "Compiled Fri 10-Mar-23 04:18 by mcpre",
         "",
-        "ROM: Bootstrap program is C2960X boot loader",
-        "BOOTLDR: C2960X Boot Loader (C2960X-HBOOT-M) Version 15.2(7r)E, RELEASE SOFTWARE (fc1)",
+        f"ROM: Bootstrap program is {model} boot loader",
         "",
         f"{host} uptime is {_uptime(time.time() - device.boot_time)}",
         "System returned to ROM by power-on",
         f"System restarted at {restarted}",
-        'System image file is "flash:c2960x-universalk9-mz.152-7.E8.bin"',
+        f'System image file is "{family.image}"',
         "Last reload reason: power-on",
         "",
         "",
@@ -137,7 +137,7 @@ def show_version(dialect: CiscoIOS, device: Device) -> str:
         "use. Delivery of Cisco cryptographic products does not imply",
         "third-party authority to import, export, distribute or use encryption.",
         "",
-        f"cisco {MODEL} (APM86XXX) processor (revision D0) with 524288K bytes of memory.",
+        f"cisco {model} ({family.processor}) processor (revision D0) with 524288K bytes of memory.",
         f"Processor board ID {serial}",
         "Last reset from power-on",
         "1 Virtual Ethernet interface",
@@ -147,7 +147,7 @@ def show_version(dialect: CiscoIOS, device: Device) -> str:
         "",
         "512K bytes of flash-simulated non-volatile configuration memory.",
         f"Base ethernet MAC Address       : {device.base_mac}",
-        f"Model number                    : {MODEL}",
+        f"Model number                    : {model}",
         f"System serial number            : {serial}",
         "",
         "Configuration register is 0xF",

@@ -22,6 +22,7 @@ class SwitchSpec:
     enable_secret: str = ""
     test_hooks: bool = False
     ports: int = 24  # access ports; uplinks (4) come on top
+    family: str = ""  # families.py; empty = the platform's default family
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SwitchSpec:
@@ -29,12 +30,16 @@ class SwitchSpec:
         spec = cls(**known)
         if spec.platform not in PLATFORMS:
             raise ValueError(f"switch {spec.name}: unknown platform {spec.platform!r} (known: {PLATFORMS})")
+        from .families import family_of
+
+        family_of(spec.platform, spec.family or None)  # ValueError naming the known families
         if not 8 <= spec.ports <= 48:
             raise ValueError(f"switch {spec.name}: ports must be 8-48")
         return spec
 
     def __repr__(self) -> str:  # secrets never reach logs
-        return f"SwitchSpec(name={self.name!r}, platform={self.platform!r}, address={self.address!r}, port={self.port})"
+        return (f"SwitchSpec(name={self.name!r}, platform={self.platform!r}, family={self.family!r}, "
+                f"address={self.address!r}, port={self.port})")
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,14 @@ from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock, 
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_identity as sid
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_args import SWITCH_CONFIG_RULES, SWITCH_CONFIG_SPEC
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (
     CONTROL_IDS,
     SwitchIntentError,
+    complete_from_device,
+    device_interfaces,
     normalize_intent,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatformError
@@ -67,11 +70,18 @@ class ActionModule(ActionBase):
                     if args[option] is None:
                         args[option] = args["intent"][var]
             platform, target = target_from_vars(task_vars or {}, self._templar.template, self._play_context)
+            self._norm = None
             if args["intent"] is not None:
                 # Validate and render here: no connection is made for invalid intent.
                 norm = normalize_intent(args["intent"], platform.name)
                 args["intended"] = switch_render.render_config(norm)
                 scope = sd.Scope.from_dict(norm["managed"])
+                self._norm = norm
+                self._expect = _expected_identity(args["intent"], task_vars or {})
+                if not norm["controls"]:  # --tags / --skip-tags / toggles left nothing: no SSH session
+                    result.update(changed=False, platform=platform.name, family=norm["family"],
+                                  controls=norm["not_evaluated"], msg="no switch control selected in this run")
+                    return result
         except (SwitchPlatformError, SwitchIntentError, RoleVarsError, ValueError) as exc:
             return self._fail(result, scope, str(exc), kind="intent")
         args["save"] = True if args["save"] is None else args["save"]
@@ -96,6 +106,8 @@ class ActionModule(ActionBase):
         self._conn_box = [conn]  # the rollback may replace a dropped session
         try:
             outcome = self._converge(conn, platform, target, args, scope, check)
+        except (sid.SwitchGuardError, SwitchIntentError) as exc:  # before any write
+            return self._fail(result, self._scope or scope, f"{target.where}: {exc}", kind="guard")
         except (se.SwitchError, *ss.SESSION_LOST) as exc:
             return self._fail(
                 result,
@@ -107,11 +119,22 @@ class ActionModule(ActionBase):
             ss.disconnect(self._conn_box[0])
         timing["total"] = round(time.perf_counter() - started, 3)
         outcome["timing"] = timing
+        if self._norm is not None:  # controls this run leaves out, with the reason
+            outcome["controls"] = {**self._norm["not_evaluated"], **_with_device(outcome)}
         result.update(outcome)
         return result
 
     def _converge(self, conn, platform, target, args, scope, check):
+        identity = None
+        if self._norm is not None:  # the device must be the one the inventory names
+            identity = sid.verify(conn, platform, sid.FAMILIES[self._norm["family"]], *self._expect, target.timeout)
         running = ss.show_running(conn, platform, target.timeout)
+        self._scope = None
+        if self._norm is not None:  # roles on missing interfaces refused; ports without a role parked
+            norm = complete_from_device(self._norm, device_interfaces(running), platform)
+            self._parked = norm.get("parked", [])
+            args["intended"] = switch_render.render_config(norm)
+            scope = self._scope = sd.Scope.from_dict(norm["managed"])
         plan = sd.plan(platform, running, args["intended"], scope, args["update_secrets"])
         out = {
             "changed": False,
@@ -119,8 +142,11 @@ class ActionModule(ActionBase):
             "commands": [sd.mask_line(c) for c in plan.commands],
             "before": "\n".join(sd.mask_line(x) for x in sd.render(plan.before)),
         }
+        if identity is not None:
+            out.update(family=self._norm["family"], model=identity.model, identity=identity.as_dict(),
+                       parked=self._parked)
         if args["gather_facts"]:
-            out["facts"] = sf.gather(platform, plan.running)
+            out["facts"] = sf.gather(platform, plan.running, out.get("identity"), out.get("family"))
         if not plan.commands:
             out.update(
                 after=out["before"],
@@ -162,7 +188,7 @@ class ActionModule(ActionBase):
         # and the facts describe the device as it is now, not as it was before the push.
         after_scoped = left.before
         if args["gather_facts"]:
-            out["facts"] = sf.gather(platform, left.running)
+            out["facts"] = sf.gather(platform, left.running, out.get("identity"), out.get("family"))
         out.update(
             changed=True,
             saved=saved,
@@ -209,6 +235,11 @@ class ActionModule(ActionBase):
         )
         return out
 
+    _norm = None
+    _scope = None
+    _parked: list = []
+    _expect = (None, None)
+
     @staticmethod
     def _fail(result, scope, msg, kind="config"):
         result.update(
@@ -218,3 +249,21 @@ class ActionModule(ActionBase):
             controls={c: {"status": "error", "detail": msg} for c in scope.controls},
         )
         return result
+
+
+def _expected_identity(intent, task_vars):
+    """(hostname, serial) the inventory names: lan_switch_hostname or the inventory name."""
+    return (intent.get("lan_switch_hostname") or task_vars.get("inventory_hostname"),
+            intent.get("lan_switch_serial"))
+
+
+def _with_device(outcome):
+    """Per-control entries naming the device they were evaluated on (family and model), so
+    the report shows them per switch."""
+    device = f"{outcome.get('family')} {outcome.get('model')}" if outcome.get("family") else None
+    controls = outcome.get("controls", {})
+    if device:
+        for entry in controls.values():
+            entry["device"] = device
+            entry["detail"] = f"{entry.get('detail') or ''} [{device}]".strip()
+    return controls

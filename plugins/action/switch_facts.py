@@ -13,6 +13,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_identity as sid
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_args import SWITCH_FACTS_SPEC
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatformError
@@ -41,12 +42,16 @@ class ActionModule(ActionBase):
             return result
         try:
             running = ss.show_running(conn, platform, target.timeout)
+            identity_text = conn.send_command(platform.identity_command, read_timeout=target.timeout)
         except (ss.SwitchSessionError, *ss.SESSION_LOST) as exc:
             result.update(failed=True, msg=f"{target.where}: reading the running config failed ({exc})")
             return result
         finally:
             ss.disconnect(conn)
-        facts = sf.gather(platform, running)
+        # family and model as the device reports them (switch_identity reads the same output)
+        family = sid.family_of(platform, identity_text)
+        facts = sf.gather(platform, running, sid.parse_identity(platform, identity_text).as_dict(),
+                          family.name if family else None)
         if args["include_running"]:
             facts["running_config"] = sd.mask_text(running)
         result.update(

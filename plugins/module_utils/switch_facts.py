@@ -34,7 +34,7 @@ def _port_ios(lines: list[str]) -> dict[str, Any]:
     for line in lines:
         words = line.split()
         if line.startswith("switchport mode "):
-            port["mode"] = words[2]
+            port["mode"] = " ".join(words[2:])
         elif line.startswith("switchport access vlan "):
             port["access_vlan"] = int(words[3])
         elif line.startswith("switchport voice vlan "):
@@ -54,6 +54,8 @@ def _port_ios(lines: list[str]) -> dict[str, Any]:
             port["dot1x"] = True
         elif line == "mab":
             port["mab"] = True
+        elif line.startswith(("mls qos trust device ", "trust device ")):
+            port["qos_trust_device"] = words[-1]
         elif line.startswith("mls qos trust "):
             port["qos_trust"] = words[3]
         elif line.startswith("ip access-group ") and len(words) == 4:
@@ -92,12 +94,19 @@ def _port_aoscx(node: Any) -> dict[str, Any]:
     return port
 
 
-def gather(platform: SwitchPlatform, running: str | HConfig) -> dict[str, Any]:
-    """Facts from a running config (text, or already parsed); secrets are masked, never returned."""
+def gather(platform: SwitchPlatform, running: str | HConfig, identity: dict[str, Any] | None = None,
+           family: str | None = None) -> dict[str, Any]:
+    """Facts from a running config (text, or already parsed); secrets are masked, never returned.
+
+    identity (switch_identity: hostname, model, serial, software) and the checked family
+    are added when the caller read them.
+    """
     config: HConfig = parse(platform, running) if isinstance(running, str) else running
     aoscx = platform.name == "aruba_aoscx"
     facts: dict[str, Any] = {"platform": platform.name, "vlans": {}, "ports": {}, "acls": {},
                              "dot1x": {"system_auth_control": False, "radius_servers": []}, "qos": {}}
+    if identity is not None:
+        facts.update(family=family, model=identity.get("model"), identity=dict(identity))
     acl_prefix = platform.acl_header.format(name="")
     for node in config.children:
         text = node.text
@@ -109,6 +118,9 @@ def gather(platform: SwitchPlatform, running: str | HConfig) -> dict[str, Any]:
             name = text.split(None, 1)[1]
             facts["ports"][name] = (_port_aoscx(node) if aoscx
                                     else _port_ios([c.text for c in node.children]))
+            if facts["ports"][name]["mode"] is None and not aoscx and re.match(platform.physical_port_pattern, name):
+                # IOS shows no mode line for the factory default `switchport mode dynamic auto`.
+                facts["ports"][name]["mode"] = "dynamic auto"
         elif text.startswith(acl_prefix):
             facts["acls"][text[len(acl_prefix):]] = [mask_line(c.text) for c in node.children]
         elif text in ("dot1x system-auth-control",) or (

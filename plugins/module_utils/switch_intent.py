@@ -12,8 +12,11 @@ import ipaddress
 import re
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils.control_selection import Selection, select
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import (
+    SwitchFamily,
     SwitchPlatform,
+    family_for,
     platform_for,
 )
 
@@ -23,6 +26,7 @@ VLAN_PURPOSES = {"controllers": "LAN-02", "voice": "LAN-01", "data": "LAN-01", "
 SMDR_PORT = 1752
 PMS_PORT = 1753
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+CRITICAL_VOICE_ROLE = "MIVB-CRITICAL-VOICE"  # AOS-CX port-access role used while RADIUS is dead
 
 
 class SwitchIntentError(ValueError):
@@ -85,28 +89,36 @@ def _addresses(values: Any, where: str, errors: list[str], ipv4_only: bool = Fal
         if ipv4_only and address.version != 4:
             errors.append(f"{where}: {address} is IPv6; the SMDR/PMS ACL templates are IPv4 only")
             continue
+        problem = _not_unicast(address)
+        if problem:
+            errors.append(f"{where}: {address} is {problem}; allowed: one host's unicast address")
+            continue
         out.append(str(address))
     return out
 
 
-def _enabled_controls(toggles: dict[str, Any]) -> list[str]:
-    """lan_harden_lan_04: false -> LAN-04 off; anything unset is on.
+def _not_unicast(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why an address cannot be one collector / RADIUS server, or None when it can."""
+    if address.is_unspecified:
+        return "the unspecified address"
+    if address.is_multicast:
+        return "a multicast address"
+    if address.version == 4 and (address == ipaddress.IPv4Address("255.255.255.255") or address.is_reserved):
+        return "the broadcast address" if str(address) == "255.255.255.255" else "a reserved (class E) address"
+    return None
 
-    `--tags LAN-04` (lan_run_tags) narrows the run to the tagged controls and
-    `--skip-tags LAN-04` (lan_skip_tags) leaves that one out, so a tag run neither renders
-    nor owns the others.
+
+def select_controls(intent: dict[str, Any]) -> Selection:
+    """Per control: --tags / --skip-tags (lan_run_tags / lan_skip_tags) and lan_harden_* toggles.
+
+    The role's one task is tagged `always` + `switch`; control_selection decides here, so
+    `--skip-tags LAN-04` leaves out LAN-04 only and reports it not_evaluated with the reason.
     """
-    tags = toggles.get("lan_run_tags") or ["all"]
-    tagged = {str(t).upper() for t in tags} & set(CONTROL_IDS)
-    skipped = {str(t).upper() for t in toggles.get("lan_skip_tags") or []} & set(CONTROL_IDS)
-    enabled = []
-    for control in CONTROL_IDS:
-        if (tagged and "all" not in tags and control not in tagged) or control in skipped:
-            continue
-        key = "lan_harden_" + control.lower().replace("-", "_")
-        if toggles.get(key, True) not in (False, "false", "no", 0):
-            enabled.append(control)
-    return enabled
+    names = {cid: "lan_harden_" + cid.lower().replace("-", "_") for cid in CONTROL_IDS}
+    toggles = {cid: intent.get(name, True) not in (False, "false", "no", 0) for cid, name in names.items()}
+    tags = {"ansible_run_tags": intent.get("lan_run_tags") or ["all"],
+            "ansible_skip_tags": intent.get("lan_skip_tags") or []}
+    return select(CONTROL_IDS, "switch", tags, toggles, names)
 
 
 def _vlans(intent: dict[str, Any], errors: list[str]) -> list[dict[str, Any]]:
@@ -170,6 +182,40 @@ def _ports(intent: dict[str, Any], platform: SwitchPlatform, errors: list[str]) 
     return ports
 
 
+def _uplink_guard(intent: dict[str, Any], ports: list[dict[str, str]], platform: SwitchPlatform,
+                  errors: list[str]) -> list[str]:
+    """The port(s) the switch is managed through must be named and keep the uplink role.
+
+    A switch managed in-band is cut off when its uplink gets 802.1X (phone role), becomes an
+    access port (controller / unused role) or, having no role, is parked and shut (LAN-06).
+    """
+    role_of = {p["name"]: p["role"] for p in ports}
+    uplinks = [p["name"] for p in ports if p["role"] == "uplink"]
+    named = intent.get("lan_uplink_interfaces") or []
+    if isinstance(named, str):
+        named = [named]
+    management: list[str] = []
+    for spec in named:
+        try:
+            management += expand_interfaces(spec, platform)
+        except SwitchIntentError as exc:
+            errors.append(f"lan_uplink_interfaces: {exc}")
+    for name in management:
+        role = role_of.get(name)
+        if role is None:
+            errors.append(f"lan_uplink_interfaces: {name} has no role in lan_port_roles; give it role "
+                          "uplink (LAN-06 parks and shuts every port without a role)")
+        elif role != "uplink":
+            what = "802.1X" if role == "phone" else "an access-port role"
+            errors.append(f"lan_uplink_interfaces: {name} is the uplink the switch is managed through, but "
+                          f"lan_port_roles gives it role {role} ({what} would cut the switch off); "
+                          "allowed role: uplink")
+    if not uplinks and ports:
+        errors.append("lan_port_roles names no uplink: give the port(s) the switch is managed through "
+                      "role uplink (LAN-06 parks and shuts every port without a role)")
+    return management or uplinks
+
+
 def _dot1x(intent: dict[str, Any], errors: list[str]) -> dict[str, Any]:
     raw = intent.get("lan_dot1x") or {}
     servers = []
@@ -199,10 +245,17 @@ def _dot1x(intent: dict[str, Any], errors: list[str]) -> dict[str, Any]:
 def normalize_intent(intent: dict[str, Any], network_os: str | None) -> dict[str, Any]:
     """Validate inventory intent and return what the templates and switch_config need."""
     platform = platform_for(network_os)
+    family = family_for(platform, intent.get("lan_switch_family"))
     errors: list[str] = []
-    controls = _enabled_controls(intent)
+    selection = select_controls(intent)
+    controls = list(selection.selected)
     vlans = _vlans(intent, errors)
     ports = _ports(intent, platform, errors)
+    if not ports and any(c in controls for c in ("LAN-01", "LAN-02", "LAN-03", "LAN-04", "LAN-06")):
+        errors.append("lan_port_roles is empty: name at least the uplink the switch is managed through "
+                      "(role uplink)")
+    uplinks = _uplink_guard(intent, ports, platform, errors)
+    assigned = [p["name"] for p in ports]
     dot1x = _dot1x(intent, errors)
     smdr = _addresses(intent.get("lan_smdr_collectors"), "lan_smdr_collectors", errors, ipv4_only=True)
     pms = _addresses(intent.get("lan_pms_hosts"), "lan_pms_hosts", errors, ipv4_only=True)
@@ -231,12 +284,17 @@ def normalize_intent(intent: dict[str, Any], network_os: str | None) -> dict[str
     qos = "LAN-05" in controls and bool(intent.get("lan_qos_trust_voice", True))
     result = {
         "platform": platform.name,
+        "family": family.name,
+        "caps": capabilities(family),
         "controls": controls,
+        "not_evaluated": selection.not_evaluated(),
+        "assigned": assigned,
+        "uplinks": uplinks,
         "vlans": vlans,
         "vlan_ids": vlan_by_purpose,
         "ports": ports,
         "ports_by_role": {role: [p["name"] for p in ports if p["role"] == role] for role in PORT_ROLES},
-        "dot1x": dict(dot1x, enabled=lan04),
+        "dot1x": dict(dot1x, enabled=lan04, critical_voice_role=CRITICAL_VOICE_ROLE),
         "acl": acl,
         "qos": qos,
         "ports_smdr": SMDR_PORT,
@@ -244,6 +302,59 @@ def normalize_intent(intent: dict[str, Any], network_os: str | None) -> dict[str
     }
     result["managed"] = managed_scope(result, platform)
     return result
+
+
+def capabilities(family: SwitchFamily) -> dict[str, Any]:
+    """What the templates branch on (never the model name)."""
+    return {
+        # The SMDR/PMS ACL filters the controller's replies entering the switch: every
+        # family enforces inbound port ACLs (docs/switch-acl.md).
+        "acl_direction": "in",
+        "port_acl_directions": list(family.port_acl_directions),
+        "qos_model": family.qos_model,
+        "trunk_encapsulation": family.trunk_encapsulation,
+        "dot1x_syntax": family.dot1x_syntax,
+    }
+
+
+def device_interfaces(running: str) -> list[str]:
+    """Interface names of a running config, in the device's order."""
+    return re.findall(r"^interface (\S+)\s*$", running, flags=re.MULTILINE)
+
+
+def complete_from_device(norm: dict[str, Any], interfaces: list[str], platform: SwitchPlatform) -> dict[str, Any]:
+    """Check the port roles against the interfaces the switch has (from the running config
+    already read) and park every physical port without a role (LAN-06), before any write.
+
+    Returns a new norm (with its managed scope) or raises SwitchIntentError naming every
+    interface the switch does not have.
+    """
+    have = set(interfaces)
+    missing = [name for name in norm["assigned"] if name not in have]
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" (+{len(missing) - 8} more)" if len(missing) > 8 else "")
+        raise SwitchIntentError(
+            f"lan_port_roles names interface(s) this switch does not have: {shown}; "
+            f"it has {_span(interfaces, platform)}"
+        )
+    out = dict(norm)
+    if "LAN-06" in norm["controls"]:
+        parked = [{"name": name, "role": "unused", "implicit": True}
+                  for name in interfaces
+                  if re.match(platform.physical_port_pattern, name) and name not in set(norm["assigned"])]
+        out["ports"] = norm["ports"] + parked
+        out["ports_by_role"] = dict(norm["ports_by_role"], unused=norm["ports_by_role"]["unused"]
+                                    + [p["name"] for p in parked])
+        out["parked"] = [p["name"] for p in parked]
+    out["managed"] = managed_scope(out, platform)
+    return out
+
+
+def _span(interfaces: list[str], platform: SwitchPlatform) -> str:
+    ports = [i for i in interfaces if re.match(platform.physical_port_pattern, i)]
+    if not ports:
+        return "no physical ports"
+    return f"{len(ports)} physical ports, {ports[0]} .. {ports[-1]}"
 
 
 def managed_scope(norm: dict[str, Any], platform: SwitchPlatform) -> dict[str, Any]:
@@ -263,6 +374,8 @@ def managed_scope(norm: dict[str, Any], platform: SwitchPlatform) -> dict[str, A
         if control == "LAN-05" and not norm["qos"]:
             for prefix in prefixes:
                 lines.pop(prefix, None)
+    if norm.get("caps", {}).get("qos_model") != "mls":
+        lines.pop("mls qos", None)  # not a command outside the mls QoS model: never negate it
     ignore = [r"^description "]
     for pattern, control in platform.child_controls:
         wanted = {

@@ -29,6 +29,10 @@ class SwitchPlatform:
     interface_abbreviations: dict[str, str] = field(default_factory=dict)
     # Regex of interface names the platform uses, to refuse typos before connecting.
     interface_pattern: str = r".+"
+    # Front-panel ports LAN-06 parks when they have no role (not SVIs, LAGs, management ports).
+    physical_port_pattern: str = r"^$"
+    # Exec command whose output names the model, the hostname and the serial number.
+    identity_command: str = "show version"
     # Child lines of owned sections that belong to one control (first match wins);
     # anything else in a port section belongs to the port role's control.
     child_controls: tuple[tuple[str, str], ...] = ()
@@ -58,18 +62,24 @@ PLATFORMS: dict[str, SwitchPlatform] = {
         netmiko_device_type="cisco_ios",
         hier_platform="CISCO_IOS",
         acl_header="ip access-list extended {name}",
-        error_pattern=r"^% (Invalid input|Incomplete command|Ambiguous command|Unknown command|Error)",
+        # `Command rejected: ...` is how the 3560-X/3750-X refuses a trunk without encapsulation.
+        error_pattern=(r"^(% (Invalid input|Incomplete command|Ambiguous command|Unknown command|Error)"
+                       r"|Command rejected)"),
         interface_abbreviations={
             "Gi": "GigabitEthernet", "Te": "TenGigabitEthernet", "Fa": "FastEthernet",
             "Tw": "TwoGigabitEthernet", "Fi": "FiveGigabitEthernet", "Twe": "TwentyFiveGigE",
             "Fo": "FortyGigabitEthernet", "Hu": "HundredGigE", "Po": "Port-channel",
         },
         interface_pattern=r"^[A-Za-z-]+\d+(/\d+)*$",
+        physical_port_pattern=(r"^(FastEthernet|GigabitEthernet|TwoGigabitEthernet|FiveGigabitEthernet|"
+                               r"TenGigabitEthernet|TwentyFiveGigE|FortyGigabitEthernet)\d+/\d+/\d+$"),
         child_controls=_IOS_CHILD_CONTROLS,
-        top_controls=((r"^(aaa|radius|dot1x)\b", "LAN-04"), (r"^mls qos\b", "LAN-05")),
+        top_controls=((r"^(aaa|radius|dot1x)\b", "LAN-04"), (r"^mls qos\b", "LAN-05"), (r"^lldp run$", "LAN-03")),
         owned_lines={
+            "LAN-03": ("lldp run",),
             "LAN-04": ("aaa new-model", "aaa authentication dot1x ", "aaa authorization network ",
-                       "aaa accounting dot1x ", "dot1x system-auth-control"),
+                       "aaa accounting dot1x ", "dot1x system-auth-control", "radius-server dead-criteria ",
+                       "radius-server deadtime "),
             "LAN-05": ("mls qos",),
         },
     ),
@@ -81,8 +91,10 @@ PLATFORMS: dict[str, SwitchPlatform] = {
         acl_header="access-list ip {name}",
         error_pattern=r"^(Invalid input|% ?Command incomplete|Command incomplete|Unknown command|% ?Error)",
         interface_pattern=r"^(\d+/\d+/\d+|lag\d+)$",
+        physical_port_pattern=r"^\d+/\d+/\d+$",
+        identity_command="show system",
         child_controls=_AOSCX_CHILD_CONTROLS,
-        top_controls=((r"^(aaa|radius)", "LAN-04"), (r"^qos\b", "LAN-05")),
+        top_controls=((r"^(aaa|radius|port-access role)", "LAN-04"), (r"^qos\b", "LAN-05")),
         exit_nested=True,
         owned_lines={
             "LAN-04": ("aaa authentication port-access dot1x authenticator",
@@ -108,10 +120,29 @@ def platform_for(network_os: str | None) -> SwitchPlatform:
     )
 
 
-def hier_platform(platform: SwitchPlatform):  # noqa: ANN201 - hier_config's enum
-    from hier_config import Platform
+_DRIVERS: dict[str, object] = {}
 
-    return getattr(Platform, platform.hier_platform)
+
+def hier_platform(platform: SwitchPlatform):  # noqa: ANN201 - hier_config's driver
+    """hier_config's driver for the platform (one per process), with our ordering rules.
+
+    IOS: hier_config orders `switchport mode` first in an interface (weight -10); on the
+    3560-X/3750-X a trunk needs `switchport trunk encapsulation dot1q` before it, or the
+    switch answers `Command rejected: ... "Auto" can not be configured to "trunk" mode.`
+    """
+    if platform.name not in _DRIVERS:
+        from hier_config import Platform, get_hconfig_driver
+        from hier_config.models import MatchRule, OrderingRule
+
+        driver = get_hconfig_driver(getattr(Platform, platform.hier_platform))
+        if platform.name == "cisco_ios":
+            driver.rules.ordering.append(OrderingRule(
+                match_rules=(MatchRule(startswith="interface"),
+                             MatchRule(startswith="switchport trunk encapsulation ")),
+                weight=-20,
+            ))
+        _DRIVERS[platform.name] = driver
+    return _DRIVERS[platform.name]
 
 
 def classify_child(platform: SwitchPlatform, text: str, top: bool = False) -> str | None:
@@ -120,3 +151,94 @@ def classify_child(platform: SwitchPlatform, text: str, top: bool = False) -> st
         if re.search(pattern, text.removeprefix("no ").strip()):
             return control
     return None
+
+
+# ---- platform families ------------------------------------------------------------------
+# What a switch model line accepts and enforces, as data. The templates branch on these
+# capabilities (never on model names); switch_config checks the family the inventory names
+# (lan_switch_family) against `show version` before any write. docs/switch-acl.md and
+# emulators/switch/README.md cite the vendor references each entry follows.
+
+
+@dataclass(frozen=True)
+class SwitchFamily:
+    name: str  # the lan_switch_family value
+    platform: str  # key of PLATFORMS (CLI dialect, netmiko device_type, hier_config platform)
+    title: str
+    # `show version` must match this (model number line or software line) for the family.
+    version_pattern: str
+    # Directions a port ACL (ACL on a layer-2 switchport) is enforced in.
+    port_acl_directions: tuple[str, ...]
+    # "mls": global `mls qos` + per-port `mls qos trust ...` (Catalyst IOS 15.x);
+    # "mqc": IOS-XE Catalyst 9000, QoS on and DSCP trusted by default, `trust device`;
+    # "aoscx": per-port `qos trust {none|cos|dscp}`.
+    qos_model: str
+    # `switchport trunk encapsulation dot1q` must precede `switchport mode trunk` (ISL-capable ASICs).
+    trunk_encapsulation: bool
+    # "ios_legacy": authentication/dot1x/mab interface commands with `authentication event
+    # server dead action authorize voice` (critical voice VLAN); "aoscx": port-access
+    # authenticators with critical voice role.
+    dot1x_syntax: str
+    reference: str
+
+    @property
+    def platform_spec(self) -> SwitchPlatform:
+        return PLATFORMS[self.platform]
+
+
+FAMILIES: dict[str, SwitchFamily] = {
+    family.name: family
+    for family in (
+        SwitchFamily(
+            name="catalyst_2960x", platform="cisco_ios",
+            title="Cisco Catalyst 2960-X/2960-XR, IOS 15.2",
+            version_pattern=r"(WS-C2960X|WS-C2960XR|C2960X Software)",
+            port_acl_directions=("in",), qos_model="mls", trunk_encapsulation=False,
+            dot1x_syntax="ios_legacy",
+            reference="Catalyst 2960-X Security Configuration Guide, Cisco IOS Release 15.2(5)E "
+                      "(port ACLs: inbound only); Consolidated Platform Command Reference 15.2(5)E",
+        ),
+        SwitchFamily(
+            name="catalyst_3560_3750", platform="cisco_ios",
+            title="Cisco Catalyst 3560-X/3750-X, IOS 15.2",
+            version_pattern=r"(WS-C3560|WS-C3750|C3560E? Software|C3750E? Software)",
+            port_acl_directions=("in",), qos_model="mls", trunk_encapsulation=True,
+            dot1x_syntax="ios_legacy",
+            reference="Catalyst 3750-X and 3560-X Switch Software Configuration Guide, 15.2(4)E "
+                      "(port ACLs inbound only; switchport trunk encapsulation); Command Reference OL-29704-01",
+        ),
+        SwitchFamily(
+            name="catalyst_9000", platform="cisco_ios",
+            title="Cisco Catalyst 9200/9300, IOS-XE 17.x",
+            version_pattern=r"(C9200|C9300|Cisco IOS XE Software)",
+            port_acl_directions=("in", "out"), qos_model="mqc", trunk_encapsulation=False,
+            dot1x_syntax="ios_legacy",
+            reference="Catalyst 9300 Security Configuration Guide, IOS XE 17.9 (port ACLs); "
+                      "QoS Configuration Guide 17.9 (no mls qos, trust device cisco-phone)",
+        ),
+        SwitchFamily(
+            name="aoscx_6100_6300", platform="aruba_aoscx",
+            title="HPE Aruba Networking CX 6100/6300, AOS-CX 10.x",
+            version_pattern=r"(6100|6300|JL6[5-9]\d[A-Z]|ArubaOS-CX|AOS-CX)",
+            port_acl_directions=("in",), qos_model="aoscx", trunk_encapsulation=False,
+            dot1x_syntax="aoscx",
+            reference="AOS-CX 10.13 ACLs and Classifier Policies Guide (6100: ingress only; "
+                      "6300 egress on routed ports only); AOS-CX 10.13 Security Guide (port-access, "
+                      "critical voice role); AOS-CX 10.13 QoS Guide (qos trust)",
+        ),
+    )
+}
+# The family a platform gets when the inventory does not name one (the emulator's default).
+DEFAULT_FAMILY = {"cisco_ios": "catalyst_2960x", "aruba_aoscx": "aoscx_6100_6300"}
+
+
+def family_for(platform: SwitchPlatform, name: str | None) -> SwitchFamily:
+    """The family lan_switch_family names (or the platform's default), refusing others."""
+    value = (name or DEFAULT_FAMILY[platform.name]).strip()
+    family = FAMILIES.get(value)
+    allowed = [f.name for f in FAMILIES.values() if f.platform == platform.name]
+    if family is None or family.platform != platform.name:
+        raise SwitchPlatformError(
+            f"lan_switch_family={value!r} is not a {platform.name} family; allowed: {', '.join(allowed)}"
+        )
+    return family

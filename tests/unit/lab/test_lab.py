@@ -39,6 +39,7 @@ def test_lab_up_writes_a_matching_inventory_and_keeps_state(tmp_path):
     opts = lab.LabOptions(
         controllers=1, ios=1, aoscx=0, state=tmp_path / "state", inventory=tmp_path / "inv",
         controller_net="127.0.7", switch_net="127.0.8", control_port=18177, fresh=True,
+        ios_families=("catalyst_9000",),
     )
     try:
         lab.up(opts)
@@ -51,6 +52,9 @@ def test_lab_up_writes_a_matching_inventory_and_keeps_state(tmp_path):
                 assert tls.version() is not None
         known = (tmp_path / "inv" / "known_hosts").read_text()
         assert known.startswith("[127.0.8.1]:2222 ssh-ed25519 ")
+        # --ios-family: the emulated switch is that family and the inventory says so
+        switch = hosts["all"]["children"]["lan_switches"]["children"]["ios_switches"]["hosts"]["sw-ios-1"]
+        assert switch["lan_switch_family"] == "catalyst_9000"
         secrets_file = tmp_path / "inv" / "group_vars" / "all" / "lab_secrets.yml"
         assert secrets_file.stat().st_mode & 0o077 == 0
         first = yaml.safe_load(secrets_file.read_text())

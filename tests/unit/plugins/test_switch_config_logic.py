@@ -23,6 +23,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import
     normalize_intent,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import (  # noqa: E402
+    FAMILIES,
     SwitchPlatformError,
     platform_for,
 )
@@ -178,13 +179,14 @@ def test_tag_run_limits_rendering_and_ownership_to_the_tagged_controls():
 
 # ---- templates: golden files ----------------------------------------------------------------
 
-@pytest.mark.parametrize("platform", ["cisco_ios", "aruba_aoscx"])
+@pytest.mark.parametrize("family", sorted(FAMILIES))
 @pytest.mark.parametrize("variant", ["full", "no_dot1x"])
-def test_rendered_config_matches_golden_file(platform, variant):
+def test_rendered_config_matches_golden_file(family, variant):
+    platform = FAMILIES[family].platform
     over = {} if variant == "full" else {"lan_harden_lan_04": False}
-    norm = normalize_intent(intent(platform, **over), NETWORK_OS[platform])
+    norm = normalize_intent(intent(platform, lan_switch_family=family, **over), NETWORK_OS[platform])
     text = render(norm).replace(RADIUS_KEY, "RADIUS-KEY-PLACEHOLDER")
-    golden = FIXTURES / f"{platform}_{variant}.golden"
+    golden = FIXTURES / f"{family}_{variant}.golden"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text)
     assert text == golden.read_text(), f"template output changed: review, then UPDATE_GOLDEN=1 ({golden.name})"
@@ -278,14 +280,16 @@ def test_aoscx_ciphertext_key_is_not_pushed_and_reported_manual_not_compliant():
     assert {r["status"] for c, r in results.items() if c != "LAN-04"} == {"compliant"}
 
 
-def test_acl_applied_out_on_controller_ports_and_wrong_direction_removed():
+def test_acl_applied_in_on_controller_ports_and_wrong_direction_removed():
+    # A Catalyst 9300 accepts `out` on a switchport (left by an earlier design): it is removed
+    # and the inbound binding, which every family enforces, is added.
     p = platform_for("cisco.ios.ios")
-    norm = normalize_intent(intent("cisco_ios"), "cisco.ios.ios")
+    norm = normalize_intent(intent("cisco_ios", lan_switch_family="catalyst_9000"), "cisco.ios.ios")
     plan = sd.plan(p, (FIXTURES / "cisco_ios_running_drifted.cfg").read_text(), render(norm),
                    sd.Scope.from_dict(norm["managed"]))
     text = "\n".join(c.strip() for c in plan.commands)
-    assert "no ip access-group MIVB-SMDR-PMS in" in text
-    assert "ip access-group MIVB-SMDR-PMS out" in text
+    assert "no ip access-group MIVB-SMDR-PMS out" in text
+    assert "ip access-group MIVB-SMDR-PMS in" in text
     assert "no description MiVB controller 1" not in text  # descriptions are the operator's
 
 
@@ -364,9 +368,11 @@ def test_facts_describe_the_hardened_state(platform):
     names = [x["name"] for x in norm["ports"]]
     ctrl, phone, uplink, unused = names[0], names[2], names[4], names[5]
     assert facts["vlans"]["20"]["name"] == "VOICE"
-    assert facts["ports"][ctrl]["access_vlan"] == 10 and facts["ports"][ctrl]["acl_out"] == "MIVB-SMDR-PMS"
+    assert facts["ports"][ctrl]["access_vlan"] == 10 and facts["ports"][ctrl]["acl_in"] == "MIVB-SMDR-PMS"
+    assert facts["ports"][ctrl]["acl_out"] is None
     assert facts["ports"][phone]["dot1x"] and facts["ports"][phone]["mab"]
-    assert facts["ports"][phone]["qos_trust"] == "dscp"
+    # 802.1p from the phone only (IOS: trust device cisco-phone + trust cos; AOS-CX: trust cos)
+    assert facts["ports"][phone]["qos_trust"] == "cos"
     assert sorted(facts["ports"][uplink]["allowed_vlans"]) == [10, 20, 30]
     assert facts["ports"][unused]["shutdown"] and facts["ports"][unused]["access_vlan"] == 999
     assert facts["dot1x"]["radius_servers"][0]["address"] == "10.10.0.21"

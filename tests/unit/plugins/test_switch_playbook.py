@@ -31,7 +31,7 @@ PORTS = {
 }
 NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx"}
 NETS = {"cisco_ios": "127.0.5", "aruba_aoscx": "127.0.6"}
-NAMES = ("converge", "check", "reject", "drop", "facts", "direct")
+NAMES = ("converge", "check", "reject", "drop", "facts", "direct", "guard")
 PLAY = """
 - hosts: lan_switches
   gather_facts: false
@@ -207,10 +207,10 @@ def test_converge_then_idempotent_and_saved(lab):
     shown = fresh_show_run(lab, "converge")
     if lab.platform == "cisco_ios":
         assert re.search(r"interface GigabitEthernet1/0/3\n(?: .*\n)*? switchport voice vlan 20", shown)
-        assert re.search(r"interface GigabitEthernet1/0/1\n(?: .*\n)*? ip access-group MIVB-SMDR-PMS out", shown)
+        assert re.search(r"interface GigabitEthernet1/0/1\n(?: .*\n)*? ip access-group MIVB-SMDR-PMS in", shown)
         assert re.search(r"interface GigabitEthernet1/0/17\n(?: .*\n)*? shutdown", shown)
     else:
-        assert re.search(r"interface 1/1/1\n(?: .*\n)*?\s+apply access-list ip MIVB-SMDR-PMS out", shown)
+        assert re.search(r"interface 1/1/1\n(?: .*\n)*?\s+apply access-list ip MIVB-SMDR-PMS in", shown)
         assert re.search(r"interface 1/1/17\n(?: .*\n)*?\s+shutdown", shown)
     assert RADIUS_KEY not in shown
     device = lab.device("converge")
@@ -268,9 +268,11 @@ def test_switch_facts_reads_gathered_state(lab):
     controller = "GigabitEthernet1/0/1" if lab.platform == "cisco_ios" else "1/1/1"
     phone = "GigabitEthernet1/0/3" if lab.platform == "cisco_ios" else "1/1/3"
     assert facts["ports"][controller]["access_vlan"] == 10
-    assert facts["ports"][controller]["acl_out"] == "MIVB-SMDR-PMS"
-    assert facts["ports"][phone]["dot1x"] is True and facts["ports"][phone]["qos_trust"] == "dscp"
+    assert facts["ports"][controller]["acl_in"] == "MIVB-SMDR-PMS"
+    assert facts["ports"][phone]["dot1x"] is True and facts["ports"][phone]["qos_trust"] == "cos"
     assert "MIVB-SMDR-PMS" in facts["acls"]
+    assert facts["family"] == ("catalyst_2960x" if lab.platform == "cisco_ios" else "aoscx_6100_6300")
+    assert facts["model"] and facts["identity"]["hostname"] == f"{lab.platform}-facts"
 
 
 def test_wrong_enable_secret_fails_clearly(lab):
@@ -380,4 +382,54 @@ def test_prerendered_path_plans_the_same_commands_as_the_intent_path(lab):
     via_lookup = lab.play("check", "--check", playbook="render.yml")
     via_intent = lab.play("check", "--check")
     assert not via_lookup.get("failed"), via_lookup.get("msg")
-    assert via_lookup["commands"] and via_lookup["commands"] == via_intent["commands"]
+    # Parking the ports without a role (LAN-06) needs the device's interface list: only the
+    # intent path has it (it reads the running config first).
+    assert via_intent["parked"], "the lab switch has ports without a role"
+    parked = {f"interface {name}" for name in via_intent["parked"]}
+    own, skip = [], False
+    for line in via_intent["commands"]:
+        if not line.startswith(" "):
+            skip = line in parked
+        if not skip:
+            own.append(line)
+    assert via_lookup["commands"] and via_lookup["commands"] == own
+
+
+def test_guards_refuse_before_any_write_and_tags_select_single_controls(lab):
+    """Wrong family, wrong hostname, a role on a port the switch lacks: refused after reading,
+    before any config line (the emulator's own counter). --tags / --skip-tags per control."""
+    device = lab.device("guard")
+    other = "catalyst_9000" if lab.platform == "cisco_ios" else None
+    missing = "GigabitEthernet1/0/40" if lab.platform == "cisco_ios" else "1/1/40"
+    roles = [{"interfaces": [PORTS[lab.platform][3]], "role": "uplink"}, {"interfaces": [missing], "role": "phone"}]
+    cases = [({"lan_switch_hostname": "another-switch"}, "the inventory names 'another-switch' but the device's "
+              f"hostname is '{lab.platform}-guard'"),
+             ({"lan_port_roles": roles}, f"lan_port_roles names interface(s) this switch does not have: {missing}")]
+    if other:
+        cases.append(({"lan_switch_family": other}, f"lan_switch_family={other} (Cisco Catalyst 9200/9300"))
+    for host_vars, message in cases:
+        result = lab.play("guard", **host_vars)
+        assert result.get("failed") and message in result["msg"], result.get("msg")
+        assert "nothing was written" in result["msg"] or "does not have" in result["msg"]
+        assert device.stats["config_lines"] == 0, "a guard let a line through"
+
+    sessions = device.stats["sessions"]
+    none = lab.play("guard", "--tags", "TLS-01")
+    assert not none.get("failed") and none["changed"] is False
+    assert {c["status"] for c in none["controls"].values()} == {"not_evaluated"}
+    assert device.stats["sessions"] == sessions, "no switch control selected: no SSH session"
+
+    skipped = lab.play("guard", "--skip-tags", "LAN-04")
+    assert not skipped.get("failed"), skipped.get("msg")
+    assert skipped["controls"]["LAN-04"] == {"status": "not_evaluated",
+                                             "detail": "not evaluated in this run: --skip-tags LAN-04"}
+    assert all(c["status"] == "drift" and c["remediated"] for cid, c in skipped["controls"].items() if cid != "LAN-04")
+    assert skipped["family"] == ("catalyst_2960x" if lab.platform == "cisco_ios" else "aoscx_6100_6300")
+    assert skipped["model"].startswith("WS-C2960X" if lab.platform == "cisco_ios" else "JL666A")
+    assert skipped["controls"]["LAN-01"]["detail"].endswith(f"[{skipped['family']} {skipped['model']}]")
+    shown = fresh_show_run(lab, "guard")
+    assert "port-control" not in shown and "port-access dot1x" not in shown and "MIVB-SMDR-PMS" in shown
+    only = lab.play("guard", "--tags", "LAN-04")
+    assert set(only["controls"]) == set(skipped["controls"])
+    assert only["controls"]["LAN-04"]["status"] == "drift" and only["controls"]["LAN-04"]["remediated"]
+    assert {c["status"] for cid, c in only["controls"].items() if cid != "LAN-04"} == {"not_evaluated"}

@@ -35,7 +35,8 @@ def test_spec_is_the_roles_own_file_and_documents_every_default():
 def test_defaults_and_conversion_then_normalize(role_vars):
     defaults = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
     task_vars = dict(defaults, lan_harden_lan_04="no", ansible_run_tags=["LAN-01", "LAN-04"],
-                     lan_port_roles=[{"interfaces": ["Gi1/0/1"], "role": "controller"}],
+                     lan_port_roles=[{"interfaces": ["Gi1/0/1"], "role": "controller"},
+                                     {"interfaces": ["Gi1/0/2"], "role": "uplink"}],
                      lan_controller_addresses=["10.0.1.1"], lan_dot1x={"enabled": False})
     intent = role_vars.read(task_vars, lambda value: value)
     assert intent["lan_harden_lan_04"] is False, "'no' converted by the spec"
