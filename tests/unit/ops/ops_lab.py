@@ -131,3 +131,12 @@ def report_statuses(report: dict[str, Any]) -> dict[tuple[str, str], str]:
 
 def latest_report(report_dir: Path) -> dict[str, Any]:
     return json.loads((report_dir / "latest" / "report.json").read_text())
+
+
+def build_collection(output: Path, env: dict[str, str]) -> Path:
+    """`ansible-galaxy collection build` of the working tree; returns the tarball."""
+    run([str(BIN / "ansible-galaxy"), "collection", "build", "--force", "--output-path", str(output)], ROOT, env)
+    version = yaml.safe_load((ROOT / "galaxy.yml").read_text())["version"]
+    tarball = output / f"voicesec-mivb-{version}.tar.gz"
+    assert tarball.is_file()
+    return tarball
