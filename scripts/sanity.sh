@@ -14,7 +14,7 @@ rm -rf "$root/build/sanity"
 mkdir -p "$work"
 # What the collection ships (galaxy.yml build_ignore drops the lab, emulators and scripts).
 git ls-files --cached --others --exclude-standard \
-  | grep -vE '^(\.ci|build|emulators|scripts|molecule|inventory|tests/unit/emulators|tests/unit/lab)/' \
+  | grep -vE '^(\.ci|build|collections|emulators|scripts|molecule|inventory|tests/unit/emulators|tests/unit/lab|tests/unit/ops)/' \
   | while read -r f; do [ -e "$f" ] && printf '%s\n' "$f"; done \
   | tar -cf - -T - | tar -xf - -C "$work"
 # ansible-test lists content through git; an unversioned tree looks empty to it.

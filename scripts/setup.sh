@@ -59,3 +59,7 @@ coll="$venv/collections/ansible_collections/voicesec"
 mkdir -p "$coll"
 ln -sfn "$root" "$coll/mivb"
 echo "setup: collection voicesec.mivb -> $root"
+
+# deploy/awx/configure.yml (AWX objects as code) uses awx.awx, which the `ansible` bundle
+# no longer carries: taken once from the last bundle release that has it (PyPI, no Galaxy).
+"$venv/bin/python" scripts/install_awx_collection.py "$venv/collections"
