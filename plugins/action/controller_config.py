@@ -50,6 +50,10 @@ mivb_plan.client_ciphers()  # the TLS-02 guard's view of the toolkit's client, c
 _FALSE = (False, "false", "False", "no", "0", 0, "off")
 
 
+class _Refused(Exception):
+    """The plan's input was refused: nothing to lock, nothing to send."""
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -75,8 +79,12 @@ class ActionModule(ActionBase):
         check = bool(self._task.check_mode)
         plan = mivb_plan.ControllerPlan(transport, target, values, selection.selected, check)
         # One run at a time per controller (keyed by address:port): a writer holds it
-        # exclusively, audits share it; held from the login to the last verify.
+        # exclusively, audits share it; held from the login to the last verify. Input is
+        # validated first: refused input needs no device and no lock.
         try:
+            if not selection.selected or not plan.validate():
+                raise _Refused
+
             with device_lock.hold("controller", f"{target.host}:{target.port}", shared=check,
                                   wait=float(values.get("mivb_hardening_lock_wait") or 0),
                                   purpose=f"controller_config{' --check' if check else ''}"):
@@ -85,6 +93,8 @@ class ActionModule(ActionBase):
                         outcome = plan.run()
                 finally:
                     transport.logout()
+        except _Refused:
+            outcome = plan.out
         except device_lock.DeviceBusy as exc:
             return self._failed(result, str(exc), {cid: {"status": "error", "detail": str(exc)}
                                                    for cid in selection.selected})

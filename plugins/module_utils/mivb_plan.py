@@ -269,6 +269,7 @@ class ControllerPlan:
         self.handshake = handshake or self._handshake
         self.out = Outcome()
         self.backends: dict[str, Any] = {}
+        self.validated = False
 
     # -- 1. input ------------------------------------------------------------------------------
     def validate(self) -> bool:
@@ -286,6 +287,7 @@ class ControllerPlan:
                 bad[cid] = _named(cid, exc)
                 continue
             by_step.setdefault(cdef.step, {}).update(params)
+        self.validated = not bad
         if bad:
             for cid in self.selected:
                 self.out.controls[cid] = (_result("error", bad[cid]) if cid in bad else _result(
@@ -325,7 +327,9 @@ class ControllerPlan:
 
     # -- 2..6. the steps -----------------------------------------------------------------------
     def run(self) -> Outcome:
-        if not self.selected or not self.validate():
+        """Validate (unless done already), then the steps. Validation needs no device: callers
+        may run it first, before taking the device's lock."""
+        if not self.selected or not (self.validated or self.validate()):
             return self.out
         try:
             if not self._login():
