@@ -5,15 +5,18 @@ toolkit's netmiko error patterns (switch_platforms) recognise every one of those
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 from netmiko.exceptions import ConfigInvalidException
 from switch_fixtures import connect, start, switch_spec
 
 ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / ".venv" / "collections"))
+# Ansible's own collection loader, as tests/unit/plugins/conftest.py installs it: a plain
+# sys.path entry would import ansible_collections as a namespace package and break every
+# later test module that loads the collection through the finder.
+_AnsibleCollectionFinder(paths=[str(ROOT / ".venv" / "collections")])._install()
 
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import PLATFORMS  # noqa: E402
 
