@@ -127,10 +127,6 @@ def fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex(":").upper()
 
 
-def fingerprint_der(der: bytes) -> str:
-    return x509.load_der_x509_certificate(der).fingerprint(hashes.SHA256()).hex(":").upper()
-
-
 def is_self_signed(cert: x509.Certificate) -> bool:
     return issued_by(cert, cert)
 
