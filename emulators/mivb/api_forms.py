@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from emulators import x509_builder
+
 from . import access, certs
 from .errors import ApiError, invalid
 from .forms import SECRET_FIELDS, SECRET_MASK, VALIDATORS, validate_patch
@@ -31,7 +33,7 @@ def form_view(ctrl: Controller, form: str) -> dict[str, Any]:
         chain = certs.load_certs(chain_pem, "chain") if chain_pem else []
         fields: dict[str, Any] = vars(certs.describe(cert)).copy()
         fields["chain_sha256"] = [certs.fingerprint(c) for c in chain]
-        fields["certificate_pem"] = certs.cert_pem(cert)
+        fields["certificate_pem"] = x509_builder.cert_pem(cert)
         fields["chain_pem"] = chain_pem
         return fields
     if form == "device_certificate":
@@ -162,9 +164,9 @@ def _install_web_certificate(ctrl: Controller, req: Request) -> list[dict[str, A
     certs.check_chain(leaf, chain, "intermediate_pem")
     certs.check_validity(leaf, ctrl.clock.now_dt(), "certificate_pem")
     old = certs.fingerprint(ctrl.web_cert())
-    ctrl.store.write_pem("web_key.pem", certs.key_pem(key))
-    ctrl.store.write_pem("web_cert.pem", certs.cert_pem(leaf))
-    ctrl.store.write_pem("web_chain.pem", "".join(certs.cert_pem(c) for c in chain))
+    ctrl.store.write_pem("web_key.pem", x509_builder.key_pem(key))
+    ctrl.store.write_pem("web_cert.pem", x509_builder.cert_pem(leaf))
+    ctrl.store.write_pem("web_chain.pem", "".join(x509_builder.cert_pem(c) for c in chain))
     return [
         {"field": "sha256_fingerprint", "old": old, "new": certs.fingerprint(leaf)},
         {"field": "private_key_pem", "old": SECRET_MASK, "new": SECRET_MASK},
@@ -192,8 +194,8 @@ def _install_device_certificate(ctrl: Controller, req: Request) -> list[dict[str
         certs.check_chain(leaf, chain, "intermediate_pem")
         certs.check_validity(leaf, ctrl.clock.now_dt(), "certificate_pem")
         ctrl.store.write_pem("device_key.pem", csr_key_pem)
-        ctrl.store.write_pem("device_cert.pem", certs.cert_pem(leaf))
-        ctrl.store.write_pem("device_chain.pem", "".join(certs.cert_pem(c) for c in chain))
+        ctrl.store.write_pem("device_cert.pem", x509_builder.cert_pem(leaf))
+        ctrl.store.write_pem("device_chain.pem", "".join(x509_builder.cert_pem(c) for c in chain))
         ctrl.store.write_pem("device_csr_key.pem", "")
         ctrl.state["device_certificate"]["type"] = "ca_signed"
     return [
@@ -211,9 +213,9 @@ def device_csr(ctrl: Controller, req: Request) -> tuple[int, Any]:
         raise invalid("common_name", "common_name must be a string of 1-64 characters")
     if not isinstance(sans, list) or not all(isinstance(s, str) and s for s in sans):
         raise invalid("subject_alt_names", "subject_alt_names must be a list of DNS names / IP addresses")
-    key = certs.new_rsa_key()
-    csr_pem = certs.make_csr(key, cn, sans)
-    ctrl.store.write_pem("device_csr_key.pem", certs.key_pem(key))
+    key = x509_builder.new_key()
+    csr_pem = x509_builder.csr_pem(x509_builder.csr(key, cn, sans))
+    ctrl.store.write_pem("device_csr_key.pem", x509_builder.key_pem(key))
     ctrl.audit(
         "CSR Generate",
         session.username,

@@ -1,47 +1,21 @@
-"""Certificates: factory generation, PEM validation for installs, CSRs, descriptions."""
+"""Certificates: the factory profile, PEM validation for installs, descriptions (built by emulators.x509_builder)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-import threading
 from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from emulators import x509_builder as xb
 
 from .clock import iso
 from .errors import invalid
 
 _PEM_CERT = "-----BEGIN CERTIFICATE-----"
-
-
-def new_rsa_key() -> rsa.RSAPrivateKey:
-    # RSA because every suite of the guideline authenticates with RSA (ECDHE-RSA / RSA kx).
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def key_pem(key: rsa.RSAPrivateKey) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-def cert_pem(cert: x509.Certificate) -> str:
-    return cert.public_bytes(serialization.Encoding.PEM).decode()
-
-
-def _san_entries(names: list[str]) -> list[x509.GeneralName]:
-    out: list[x509.GeneralName] = []
-    for name in names:
-        try:
-            out.append(x509.IPAddress(ipaddress.ip_address(name)))
-        except ValueError:
-            out.append(x509.DNSName(name))
-    return out
 
 
 def self_signed(
@@ -52,34 +26,18 @@ def self_signed(
     days: int,
     organization: str | None = None,
 ) -> x509.Certificate:
-    attrs = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
-    if organization:
-        attrs.insert(0, x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
-    name = x509.Name(attrs)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        # SKI/AKI/EKU keep strict verifiers (Python 3.13's default context) happy when a
-        # client pins this certificate as its trust anchor.
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
-        )
+    """A factory certificate: self-signed, with SKI/AKI/EKU so that strict verifiers (Python
+    3.13's default context) accept it when a client pins it as its trust anchor."""
+    subject = xb.name(common_name, organization)
+    return xb.certificate(
+        subject,
+        key.public_key(),
+        xb.Issuer(subject, key),
+        now - dt.timedelta(minutes=5),
+        now + dt.timedelta(days=days),
+        sans=san,
+        usages=[xb.SERVER_AUTH, xb.CLIENT_AUTH],
     )
-    if san:
-        builder = builder.add_extension(x509.SubjectAlternativeName(_san_entries(san)), critical=False)
-    return builder.sign(key, hashes.SHA256())
-
-
-_legacy_lock = threading.Lock()
-_legacy_key: rsa.RSAPrivateKey | None = None
 
 
 def legacy_device_key() -> rsa.RSAPrivateKey:
@@ -88,11 +46,7 @@ def legacy_device_key() -> rsa.RSAPrivateKey:
     Real controllers ship the same legacy device certificate everywhere, which is exactly
     why CERT-03 replaces it; sharing the key also keeps lab start-up fast.
     """
-    global _legacy_key
-    with _legacy_lock:
-        if _legacy_key is None:
-            _legacy_key = new_rsa_key()
-        return _legacy_key
+    return xb.shared_key("mitel-legacy-device")
 
 
 def load_certs(text: object, field: str) -> list[x509.Certificate]:
@@ -173,10 +127,6 @@ def fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex(":").upper()
 
 
-def fingerprint_der(der: bytes) -> str:
-    return x509.load_der_x509_certificate(der).fingerprint(hashes.SHA256()).hex(":").upper()
-
-
 def is_self_signed(cert: x509.Certificate) -> bool:
     return issued_by(cert, cert)
 
@@ -202,12 +152,3 @@ def describe(cert: x509.Certificate) -> CertInfo:
         sha256_fingerprint=fingerprint(cert),
         self_signed=is_self_signed(cert),
     )
-
-
-def make_csr(key: rsa.RSAPrivateKey, common_name: str, sans: list[str]) -> str:
-    builder = x509.CertificateSigningRequestBuilder().subject_name(
-        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    )
-    if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(_san_entries(sans)), critical=False)
-    return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()

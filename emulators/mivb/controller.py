@@ -15,6 +15,8 @@ from typing import Any
 
 from cryptography import x509
 
+from emulators import x509_builder
+
 from . import certs, tls
 from .clock import VirtualClock, iso
 from .errors import ApiError
@@ -67,10 +69,10 @@ class Controller:
     def _generate_factory_certificates(self) -> None:
         now = self.clock.now_dt()
         if not self.store.read_pem("web_cert.pem"):
-            key = certs.new_rsa_key()
+            key = x509_builder.new_key()
             cert = certs.self_signed(key, self.name, [self.spec.address, self.name], now, days=3650)
-            self.store.write_pem("web_key.pem", certs.key_pem(key))
-            self.store.write_pem("web_cert.pem", certs.cert_pem(cert))
+            self.store.write_pem("web_key.pem", x509_builder.key_pem(key))
+            self.store.write_pem("web_cert.pem", x509_builder.cert_pem(cert))
         if not self.store.read_pem("device_cert.pem"):
             self.install_legacy_device_cert()
 
@@ -84,8 +86,8 @@ class Controller:
             days=7300,
             organization="Mitel Networks",
         )
-        self.store.write_pem("device_key.pem", certs.key_pem(key))
-        self.store.write_pem("device_cert.pem", certs.cert_pem(cert))
+        self.store.write_pem("device_key.pem", x509_builder.key_pem(key))
+        self.store.write_pem("device_cert.pem", x509_builder.cert_pem(cert))
         self.store.write_pem("device_chain.pem", "")
 
     # -- certificates and TLS -------------------------------------------------------------

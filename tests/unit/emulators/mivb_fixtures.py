@@ -16,8 +16,8 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
+from emulators import x509_builder
 from emulators.mivb import certs
 from emulators.mivb.server import ControllerSpec, EmulatorHandle, RunningController, start_controllers
 
@@ -29,9 +29,9 @@ STRONG_PASSWORD = "Str0ng!!Passw0rd-X"
 
 @cache
 def _seed_web_certificate(name: str) -> tuple[str, str]:
-    key = rsa_key()
+    key = x509_builder.new_key()
     cert = certs.self_signed(key, name, [ADDRESS, name], dt.datetime.now(dt.UTC), days=3650)
-    return certs.cert_pem(cert), certs.key_pem(key)
+    return x509_builder.cert_pem(cert), x509_builder.key_pem(key)
 
 
 def seed_state_dir(state_dir: Path, name: str) -> None:
@@ -151,57 +151,13 @@ def fingerprint(der: bytes) -> str:
 
 
 # -- a small CA for certificate installs ------------------------------------------------
-def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-
-
-def make_cert(
-    subject_key: Any,
-    cn: str,
-    issuer_key: Any,
-    issuer_cn: str,
-    ca: bool = False,
-    days: int = 365,
-    start_days: int = -1,
-) -> x509.Certificate:
-    now = dt.datetime.now(dt.UTC)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(_name(cn))
-        .issuer_name(_name(issuer_cn))
-        .public_key(subject_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now + dt.timedelta(days=start_days))
-        .not_valid_after(now + dt.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(subject_key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=not ca,
-                content_commitment=False,
-                key_encipherment=not ca,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=ca,
-                crl_sign=ca,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(issuer_key, hashes.SHA256())
-    )
-
-
-def rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-@cache
 def cached_key(index: int) -> rsa.RSAPrivateKey:
     """Distinct keys, made once per test process."""
-    return rsa_key()
+    return x509_builder.shared_key(("mivb-tests", index))
+
+
+def _days(days: int) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
 
 
 @dataclass
@@ -211,13 +167,24 @@ class Pki:
     inter_key: rsa.RSAPrivateKey
     inter: x509.Certificate
 
-    def issue(self, key: Any, cn: str, days: int = 365, start_days: int = -1) -> x509.Certificate:
-        return make_cert(key, cn, self.inter_key, "Lab Intermediate CA", days=days, start_days=start_days)
+    def issue(self, key: rsa.RSAPrivateKey, cn: str, days: int = 365, start_days: int = -1) -> x509.Certificate:
+        issuer = x509_builder.Issuer.of(self.inter, self.inter_key)
+        return x509_builder.certificate(x509_builder.name(cn), key.public_key(), issuer, _days(start_days), _days(days))
 
 
 @cache
 def make_pki() -> Pki:
     root_key, inter_key = cached_key(100), cached_key(101)
-    root = make_cert(root_key, "Lab Root CA", root_key, "Lab Root CA", ca=True, days=3650)
-    inter = make_cert(inter_key, "Lab Intermediate CA", root_key, "Lab Root CA", ca=True, days=1825)
+    root_name = x509_builder.name("Lab Root CA")
+    root = x509_builder.certificate(
+        root_name, root_key.public_key(), x509_builder.Issuer(root_name, root_key), _days(-1), _days(3650), ca=True
+    )
+    inter = x509_builder.certificate(
+        x509_builder.name("Lab Intermediate CA"),
+        inter_key.public_key(),
+        x509_builder.Issuer.of(root, root_key),
+        _days(-1),
+        _days(1825),
+        ca=True,
+    )
     return Pki(root_key, root, inter_key, inter)

@@ -16,6 +16,7 @@ import pytest
 import yaml
 from mivb_fixtures import ADDRESS, NEW_PASSWORD, Api, admin, cached_key, start
 
+from emulators import x509_builder
 from emulators.mivb import certs
 
 REPO = Path(__file__).resolve().parents[3]
@@ -77,7 +78,7 @@ def test_floor_refuses_a_certificate_the_bundle_does_not_vouch_for(rc, tmp_path)
     # A bundle with an unrelated self-signed certificate for the same address.
     other = certs.self_signed(cached_key(7), "other", [ADDRESS], dt.datetime.now(dt.UTC), days=30)
     bundle = tmp_path / "other.pem"
-    bundle.write_text(certs.cert_pem(other))
+    bundle.write_text(x509_builder.cert_pem(other))
     api = Api(rc)
     api.login("system", NEW_PASSWORD)
     api.ok("DELETE", "/_emulator/stats")

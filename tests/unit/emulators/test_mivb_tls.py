@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import ssl
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography import x509
 from mivb_fixtures import ADDRESS, NEW_PASSWORD, admin, cached_key, fingerprint, handshake, make_pki, start
 
+from emulators import x509_builder
 from emulators.mivb import certs
 
 TLS10, TLS11, TLS12 = ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1, ssl.TLSVersion.TLSv1_2
@@ -31,7 +32,7 @@ def refused(port: int, version: ssl.TLSVersion | None = None, ciphers: str = "AL
 
 
 def pem(cert) -> str:
-    return certs.cert_pem(cert)
+    return x509_builder.cert_pem(cert)
 
 
 def test_factory_admin_https_accepts_legacy_versions_and_refuses_them_when_1_2_only(rc):
@@ -73,8 +74,6 @@ def check_factory_certificate(rc):
     served = handshake(ADDRESS, rc.https_port)
     assert fields["sha256_fingerprint"] == fingerprint(served.cert_der)
     assert fields["self_signed"] is True and fields["chain_sha256"] == []
-    from cryptography import x509
-
     san = x509.load_der_x509_certificate(served.cert_der).extensions.get_extension_for_class(
         x509.SubjectAlternativeName
     )
@@ -95,7 +94,11 @@ def test_installed_certificate_served_on_next_handshake(rc):
     result = api.ok(
         "PUT",
         "/forms/web_server_certificate",
-        {"certificate_pem": pem(leaf), "private_key_pem": certs.key_pem(key), "intermediate_pem": pem(pki.inter)},
+        {
+            "certificate_pem": pem(leaf),
+            "private_key_pem": x509_builder.key_pem(key),
+            "intermediate_pem": pem(pki.inter),
+        },
     )
     assert result["fields"]["sha256_fingerprint"] == certs.fingerprint(leaf)
     assert result["fields"]["self_signed"] is False
@@ -118,7 +121,7 @@ def test_certificate_install_validation(rc):
     leaf = pki.issue(key, "mivb1.example.net")
     api = admin(rc)
     url = "/forms/web_server_certificate"
-    good = {"certificate_pem": pem(leaf), "private_key_pem": certs.key_pem(key)}
+    good = {"certificate_pem": pem(leaf), "private_key_pem": x509_builder.key_pem(key)}
 
     def field_of(body):
         status, data = api.call("PUT", url, body)
@@ -127,7 +130,7 @@ def test_certificate_install_validation(rc):
 
     der_b64 = pem(leaf).replace("-----BEGIN CERTIFICATE-----", "").replace("-----END CERTIFICATE-----", "")
     assert field_of({**good, "certificate_pem": der_b64}) == "certificate_pem"
-    assert field_of({**good, "private_key_pem": certs.key_pem(other)}) == "private_key_pem"
+    assert field_of({**good, "private_key_pem": x509_builder.key_pem(other)}) == "private_key_pem"
     assert field_of({**good, "private_key_pem": "not a key"}) == "private_key_pem"
     # Chain in the wrong order: root first.
     assert field_of({**good, "intermediate_pem": pem(pki.root) + pem(pki.inter)}) == "intermediate_pem"
@@ -135,10 +138,7 @@ def test_certificate_install_validation(rc):
     assert field_of({**good, "certificate_pem": pem(expired)}) == "certificate_pem"
     future = pki.issue(key, "future", days=60, start_days=10)
     assert field_of({**good, "certificate_pem": pem(future)}) == "certificate_pem"
-    ec_key = ec.generate_private_key(ec.SECP256R1())
-    ec_pem = ec_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    ec_pem = x509_builder.key_pem(x509_builder.new_ec_key())
     assert field_of({**good, "private_key_pem": ec_pem}) == "private_key_pem"
     assert field_of({**good, "bogus": 1}) == "bogus"
     # Nothing of that changed the served certificate.
@@ -170,8 +170,6 @@ def test_device_certificate_csr_install_and_reuse(rc):
     legacy = api.ok("GET", "/forms/device_certificate")["fields"]
     assert legacy["type"] == "mitel_legacy"
     assert fingerprint(handshake(ADDRESS, rc.sip_tls_port).cert_der) == legacy["sha256_fingerprint"]
-    from cryptography import x509
-
     csr_pem = api.ok(
         "POST",
         "/forms/device_certificate/csr",
@@ -184,21 +182,9 @@ def test_device_certificate_csr_install_and_reuse(rc):
     wrong = pki.issue(cached_key(3), "mivb1.example.net")
     status, data = api.call("PUT", "/forms/device_certificate", {"certificate_pem": pem(wrong)})
     assert (status, data["field"]) == (400, "certificate_pem")
-    import datetime as dt
-
-    from cryptography.hazmat.primitives import hashes
-
     now = dt.datetime.now(dt.UTC)
-    signed = (
-        x509.CertificateBuilder()
-        .subject_name(csr.subject)
-        .issuer_name(pki.inter.subject)
-        .public_key(csr.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=90))
-        .sign(pki.inter_key, hashes.SHA256())
-    )
+    issuer = x509_builder.Issuer.of(pki.inter, pki.inter_key)
+    signed = x509_builder.sign_csr(csr, issuer, now - dt.timedelta(days=1), now + dt.timedelta(days=90))
     fields = api.ok(
         "PUT", "/forms/device_certificate", {"certificate_pem": pem(signed), "intermediate_pem": pem(pki.inter)}
     )["fields"]

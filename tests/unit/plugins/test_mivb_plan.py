@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 
 import pytest
 from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_plan
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError
 from conftest import MANAGED_PASSWORD
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from mivb_certgen import NOW, _cert, _key, _name, issue
+from mivb_certgen import NOW, issue, pem
+
+from emulators import x509_builder as xb
 
 BASE = {
     "mivb_admin_password": MANAGED_PASSWORD, "mivb_hardening_password_strength": "Strong",
@@ -49,15 +49,13 @@ def test_invalid_input_contacts_nothing_and_names_the_variable():
 
 
 def _leaf_without_aki(san: str) -> tuple[str, x509.Certificate]:
-    root_key, leaf_key = _key(), _key()
-    root = _cert("R", root_key, "R", root_key, True, NOW - dt.timedelta(days=1), NOW + dt.timedelta(days=100))
-    leaf = (x509.CertificateBuilder().subject_name(_name("leaf")).issuer_name(_name("R"))
-            .public_key(leaf_key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(NOW - dt.timedelta(days=1)).not_valid_after(NOW + dt.timedelta(days=50))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(san))]), False)
-            .sign(root_key, hashes.SHA256()))
-    from mivb_certgen import pem
-
+    root_key, leaf_key = xb.new_key(), xb.new_key()
+    root_name = xb.name("R")
+    root = xb.certificate(root_name, root_key.public_key(), xb.Issuer(root_name, root_key),
+                          NOW - dt.timedelta(days=1), NOW + dt.timedelta(days=100), ca=True)
+    leaf = xb.certificate(xb.name("leaf"), leaf_key.public_key(), xb.Issuer.of(root, root_key),
+                          NOW - dt.timedelta(days=1), NOW + dt.timedelta(days=50), sans=[san],
+                          authority_key_id=False)
     return pem(root), leaf
 
 
