@@ -40,15 +40,16 @@ PORTS = {"cisco_ios": ["Gi1/0/1-2", "Gi1/0/3-4", "Gi1/0/5", "Gi1/0/6"],
 # Out-of-band drift of the SMDR/PMS ACL: the collector's permit removed, a stranger's
 # permit inserted between two entries (a sequence number the view cannot show on IOS).
 DRIFT = {
-    "cisco_ios": ["ip access-list extended MIVB-SMDR-PMS", "no permit tcp host 10.30.0.50 host 10.0.1.1 eq 1752",
-                  "25 permit tcp host 10.99.0.9 host 10.0.1.1 eq 1752", "end"],
-    "aruba_aoscx": ["access-list ip MIVB-SMDR-PMS", "no 10", "15 permit tcp 10.99.0.9 10.0.1.1 eq 1752", "end"],
+    "cisco_ios": ["ip access-list extended MIVB-SMDR-PMS", "no permit tcp host 10.0.1.1 eq 1752 host 10.30.0.50",
+                  "25 permit tcp host 10.0.1.1 eq 1752 host 10.99.0.9", "end"],
+    "aruba_aoscx": ["access-list ip MIVB-SMDR-PMS", "no 10", "15 permit tcp 10.0.1.1 eq 1752 10.99.0.9", "end"],
 }
 # The same ACE twice (two sequence numbers): both emulated CLIs accept it out of band.
 DUPLICATE = {
-    "cisco_ios": ["ip access-list extended MIVB-SMDR-PMS", "45 permit tcp host 10.30.0.60 host 10.0.1.1 eq 1753",
+    # the ACL filters the controller's replies (inbound on its port): source 10.0.1.1 eq 1753
+    "cisco_ios": ["ip access-list extended MIVB-SMDR-PMS", "45 permit tcp host 10.0.1.1 eq 1753 host 10.30.0.60",
                   "end"],
-    "aruba_aoscx": ["access-list ip MIVB-SMDR-PMS", "45 permit tcp 10.30.0.60 10.0.1.1 eq 1753", "end"],
+    "aruba_aoscx": ["access-list ip MIVB-SMDR-PMS", "45 permit tcp 10.0.1.1 eq 1753 10.30.0.60", "end"],
 }
 _STAMP = re.compile(r"^(! Last configuration change|! NVRAM|Current configuration)")
 
@@ -171,8 +172,8 @@ def test_drop_after_n_lines_is_rolled_back_to_the_pre_run_read(bench, drop_after
 def test_out_of_band_duplicate_ace_is_remediated_not_a_crash(bench):
     bench.reset(DUPLICATE[bench.platform.name])
     shown = bench.fresh_read()
-    ace = "permit tcp host 10.30.0.60 host 10.0.1.1 eq 1753" if bench.platform.name == "cisco_ios" \
-        else "permit tcp 10.30.0.60 10.0.1.1 eq 1753"
+    ace = "permit tcp host 10.0.1.1 eq 1753 host 10.30.0.60" if bench.platform.name == "cisco_ios" \
+        else "permit tcp 10.0.1.1 eq 1753 10.30.0.60"
     assert len(re.findall(re.escape(ace), shown)) == 2, "the duplicate is on the device"
     plan = bench.converge()
     assert plan.commands, "the duplicate is drift"
