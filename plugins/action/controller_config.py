@@ -148,7 +148,8 @@ class ActionModule(ActionBase):
         pc = self._play_context
         host = str(var("ansible_host", default=task_vars.get("inventory_hostname")))
         port = int(var("ansible_httpapi_port", "ansible_port", default=443))
-        user = str(var("ansible_user", default=None) or pc.remote_user or "")
+        # -u / an AWX machine credential: with no connection Ansible keeps it in connection_user
+        user = str(var("ansible_user", default=None) or getattr(pc, "connection_user", None) or pc.remote_user or "")
         password = str(var("ansible_password", "ansible_httpapi_pass", default=None) or pc.password or "")
         validate = var("ansible_httpapi_validate_certs", default=True) not in _FALSE
         ca_path = var("ansible_httpapi_ca_path", default=None)

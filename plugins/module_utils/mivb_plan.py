@@ -121,7 +121,7 @@ def _result(status: str, detail: str, **extra: Any) -> dict[str, Any]:
 
 def _named(cid: str, exc: MivbError) -> str:
     """An input error with the role variable named next to the control ID."""
-    field_name = str(exc.field or "").split(".")[0]
+    field_name = str(exc.field or "").split(".", maxsplit=1)[0]
     var = field_name if field_name in ROLE_VARS else PARAM_VAR.get(field_name)
     if not var:
         return f"{cid}: {exc.message}"

@@ -38,9 +38,9 @@ def _holder(tmp_path: Path, mode: str, seconds: float) -> subprocess.Popen:
 def test_a_second_writer_is_refused_with_who_holds_it(tmp_path):
     proc = _holder(tmp_path, "exclusive", 30)
     try:
-        with pytest.raises(device_lock.DeviceBusy) as err, device_lock.hold("switch", "10.0.0.5:22",
-                                                                             directory=tmp_path):
-            pass
+        with pytest.raises(device_lock.DeviceBusy) as err:
+            with device_lock.hold("switch", "10.0.0.5:22", directory=tmp_path):
+                pass
         assert f"pid {proc.pid}" in str(err.value) and "holder test" in str(err.value)
         assert err.value.kind == "busy"
         # a reader waits for a writer too

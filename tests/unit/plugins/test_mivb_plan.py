@@ -103,8 +103,8 @@ def test_steps_run_in_order_and_a_failed_tls_proof_restores(commissioned):
     plan = mivb_plan.ControllerPlan(t, target, BASE, NO_CERT, False, handshake=broken_handshake)
     out = plan.run()
     t.logout()
-    assert [s["step"] for s in out.steps] == ["login", "system_security_management", "served_certificate",
-                                             "system_options"]
+    steps = ["login", "system_security_management", "served_certificate", "system_options"]
+    assert [s["step"] for s in out.steps] == steps
     assert calls == ["handshake"]
     tls02 = out.controls["TLS-02"]
     assert tls02["status"] == "error" and "restored the previous TLS-02 values" in tls02["detail"]

@@ -149,8 +149,8 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     res = result(second, "mivb1")
     assert res["changed"] is False
     assert statuses(res) == dict.fromkeys(CONTROL_IDS, "compliant")
-    assert [s["step"] for s in res["plan"]] == ["login", "system_security_management", "web_server_certificate",
-                                                 "served_certificate", "system_options"]
+    steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options"]
+    assert [s["step"] for s in res["plan"]] == steps
     assert PASSCODE not in second.stdout and MANAGED_PASSWORD not in second.stdout
     stats = ctl.raw.stats()
     assert stats["writes"] == 0 and stats["logins"] == 1
@@ -171,8 +171,8 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     res = result(check, "mivb1")
     drift = {cid for cid, s in statuses(res).items() if s == "drift"}
     assert drift == {"AUTH-02", "TOLL-02"} and res["changed"] is True
-    assert res["controls"]["AUTH-02"]["diff"] == {"before": {"password_strength": "Weak"},
-                                                   "after": {"password_strength": "Strong"}}
+    assert res["controls"]["AUTH-02"]["diff"] == {
+        "before": {"password_strength": "Weak"}, "after": {"password_strength": "Strong"}}
     assert ctl.raw.stats()["writes"] == 0
     report = json.loads((tmp / "reports" / "latest" / "report.json").read_text())
     rows = {r["control"]: r for r in report["results"] if r["host"] == "mivb1"}
@@ -320,7 +320,7 @@ def test_wrong_passwords_never_lock_the_account_across_runs(tmp_path):
         assert "2 attempt(s) remaining" in res["msg"] and "Wrong#Pass1!Wrong2" not in first.stdout
         assert _failed_logins_now(ctl) == 1
         # the same wrong password is never sent again, however many scheduled runs follow
-        for _ in range(3):
+        for _run in range(3):
             again = result(play(tmp_path, "--check"), "mivb1")
             assert "this password was rejected by the controller" in again["msg"]
         assert _failed_logins_now(ctl) == 1
@@ -353,8 +353,8 @@ def test_a_failing_form_does_not_stop_independent_controls(tmp_path):
     ctl = start_controller(tmp_path)
     try:
         _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "mivb1")[0]})
-        ctl.raw.call("POST", "/_emulator/faults", {"status": 500, "method": "PATCH",
-                                                    "path_prefix": "/api/v1/forms/system_security_management"})
+        ctl.raw.call("POST", "/_emulator/faults", {
+            "status": 500, "method": "PATCH", "path_prefix": "/api/v1/forms/system_security_management"})
         proc = play(tmp_path)
         assert proc.returncode != 0
         res = result(proc, "mivb1")
@@ -374,8 +374,9 @@ def test_a_failing_form_does_not_stop_independent_controls(tmp_path):
         rows = {r["control"]: r["status"] for r in report["results"] if r["host"] == "mivb1"}
         assert rows["TLS-01"] == "error" and rows["TOLL-02"] == "compliant"
         # write applied but its answer lost: a fresh read decides, not "cannot reach"
-        ctl.raw.call("POST", "/_emulator/faults", {"status": 0, "method": "PATCH", "when": "after",
-                                                    "path_prefix": "/api/v1/forms/system_security_management"})
+        ctl.raw.call("POST", "/_emulator/faults", {
+            "status": 0, "method": "PATCH", "when": "after",
+            "path_prefix": "/api/v1/forms/system_security_management"})
         lost = result(play(tmp_path), "mivb1")
         assert statuses(lost)["AUTH-02"] == "compliant", lost["controls"]["AUTH-02"]
         assert "outcome unknown" in lost["controls"]["AUTH-02"]["detail"]
@@ -391,8 +392,8 @@ def test_two_runs_against_one_controller_do_not_both_write(tmp_path):
         commission(ctl)
         _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "mivb1")[0]}, mivb_hardening_commission=False)
         # the first run's session read answers slowly: it holds the lock meanwhile
-        ctl.raw.call("POST", "/_emulator/faults", {"status": None, "delay_seconds": 8, "method": "GET",
-                                                    "path_prefix": "/api/v1/session"})
+        ctl.raw.call("POST", "/_emulator/faults", {
+            "status": None, "delay_seconds": 8, "method": "GET", "path_prefix": "/api/v1/session"})
         env_dir = tmp_path / "locks"
         os.environ["VOICESEC_LOCK_DIR"] = str(env_dir)
         try:

@@ -33,16 +33,16 @@ def test_every_error_has_its_own_kind_and_the_old_form_still_works():
 
 def test_play_context_credentials_win_over_inventory_variables():
     ctx = SimpleNamespace(connection_user=None, remote_user="cli-user", password="cli-pass", become_pass="cli-en")
-    _, target = target_from_vars(VARS, lambda v: v, ctx)
+    _platform, target = target_from_vars(VARS, lambda v: v, ctx)
     assert (target.username, target.password, target.enable_secret) == ("cli-user", "cli-pass", "cli-en")
     # connection local: Ansible puts the local login in remote_user and the given one in connection_user
     ctx = SimpleNamespace(connection_user="cli-user", remote_user="root", password=None, become_pass=None)
-    _, target = target_from_vars(VARS, lambda v: v, ctx)
+    _platform, target = target_from_vars(VARS, lambda v: v, ctx)
     assert (target.username, target.password, target.enable_secret) == ("cli-user", "inv-pass", "inv-enable")
     assert "inv-pass" not in repr(target) and "inv-enable" not in repr(target)
 
 
 def test_inventory_variables_without_a_play_context():
-    _, target = target_from_vars(dict(VARS, lan_lock_wait=5), lambda v: v)
+    _platform, target = target_from_vars(dict(VARS, lan_lock_wait=5), lambda v: v)
     assert (target.username, target.password, target.enable_secret) == ("inv-user", "inv-pass", "inv-enable")
     assert target.lock_wait == 5.0 and target.where == "10.0.0.5:22"
