@@ -32,14 +32,18 @@ def load_certs(field: str, pem: str) -> list[Any]:
                          field=field, allowed="PEM") from exc
 
 
-def load_key(field: str, pem: str) -> Any:
+def load_key(field: str, pem: str, consistency: bool = True) -> Any:
+    """consistency=False skips OpenSSL's RSA private-key consistency check (about 60 ms per key):
+    enough to compare the public key with the certificate's; the full check runs before a key is
+    uploaded (WebCertificateBackend.apply)."""
     from cryptography.hazmat.primitives import serialization
 
     text = (pem or "").strip()
     if "PRIVATE KEY-----" not in text:
         raise InputError(f"{field}: not a PEM private key; nothing was pushed", field=field, allowed="PEM")
     try:
-        return serialization.load_pem_private_key(text.encode(), password=None)
+        return serialization.load_pem_private_key(text.encode(), password=None,
+                                                  unsafe_skip_rsa_key_validation=not consistency)
     except (ValueError, TypeError) as exc:
         # The exception text never contains key material; keep it short anyway.
         raise InputError(f"{field}: PEM private key could not be loaded (encrypted or corrupt); "
@@ -91,7 +95,7 @@ def days_remaining(cert: Any, now: dt.datetime | None = None) -> int:
 
 
 def check_bundle(cert_pem: str, key_pem: str, chain_pem: str | None, allow_self_signed: bool,
-                 now: dt.datetime | None = None) -> tuple[Any, list[Any]]:
+                 now: dt.datetime | None = None, *, key_consistency: bool = True) -> tuple[Any, list[Any]]:
     """Everything the controller would refuse, refused here first with the field named."""
     now = now or dt.datetime.now(dt.UTC)
     leaves = load_certs("certificate", cert_pem)
@@ -100,7 +104,7 @@ def check_bundle(cert_pem: str, key_pem: str, chain_pem: str | None, allow_self_
                          "in intermediate; nothing was pushed", field="certificate")
     leaf = leaves[0]
     chain = load_certs("intermediate", chain_pem) if chain_pem and chain_pem.strip() else []
-    key = load_key("private_key", key_pem)
+    key = load_key("private_key", key_pem, key_consistency)
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     # The controller's web server accepts RSA keys of 2048 bits or more only.
@@ -144,8 +148,11 @@ def describe_pem(pem: str, now: dt.datetime | None = None) -> dict[str, Any]:
 class WebCertificateBackend:
     """Install a CA-signed web certificate (idempotent on the leaf's SHA-256) and report expiry."""
 
-    def __init__(self, transport: Any, params: dict[str, Any]) -> None:
+    def __init__(self, transport: Any, params: dict[str, Any], key_consistency: bool = True) -> None:
+        """key_consistency=False defers the private key's full check to apply() (an audit of a
+        fleet does not pay it for keys it will not upload)."""
         self.transport = transport
+        self.key_consistency = key_consistency
         self.cert_pem = params.get("certificate")
         self.key_pem = params.get("private_key")
         self.chain_pem = params.get("intermediate")
@@ -157,7 +164,8 @@ class WebCertificateBackend:
                 field = "private_key" if self.cert_pem else "certificate"
                 raise InputError(f"{field}: certificate and private_key are required together", field=field)
             self.leaf, self.chain = check_bundle(self.cert_pem, self.key_pem, self.chain_pem,
-                                                 bool(params.get("allow_self_signed")))
+                                                 bool(params.get("allow_self_signed")),
+                                                 key_consistency=key_consistency)
         self.have: dict[str, Any] = {}
         self.applied = False
         self.change = False
@@ -175,6 +183,8 @@ class WebCertificateBackend:
     def apply(self) -> None:
         if not self.change:
             return
+        if not self.key_consistency:  # the check deferred from validation, before the key leaves
+            load_key("private_key", self.key_pem)
         body = {"certificate_pem": self.cert_pem, "private_key_pem": self.key_pem}
         if self.chain_pem and self.chain_pem.strip():
             body["intermediate_pem"] = self.chain_pem

@@ -306,7 +306,8 @@ class ControllerPlan:
         if step == SSM:
             return SecuritySettingsBackend(self.transport, params)
         if step == WEB_CERT_FORM:
-            backend = WebCertificateBackend(self.transport, params)
+            # the private key's full consistency check runs only if it is uploaded
+            backend = WebCertificateBackend(self.transport, params, key_consistency=False)
             check_certificate_for_target(backend.leaf, backend.chain, self.target)
             return backend
         if step == OPTIONS:
