@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible_collections.voicesec.mivb.plugins.module_utils import role_vars as _role_vars
 
 ROLE = "voicesec.mivb.switch_hardening"
 ROLE_SPEC_PATH = os.path.join(
@@ -28,31 +29,13 @@ ROLE_SPEC_PATH = os.path.join(
 )
 
 
-class RoleVarsError(ValueError):
-    """The lan_* variables do not match the role's argument_specs."""
+# Spec loading and validator shaping live in role_vars (shared with the controller role).
+RoleVarsError = _role_vars.RoleVarsError
 
 
 def load_role_spec(path: str = ROLE_SPEC_PATH) -> dict[str, Any]:
     """The `main` entry point's options, as the role documents them."""
-    import yaml  # ansible-core's own dependency; imported here to keep module_utils light
-
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    try:
-        return dict(data["argument_specs"]["main"]["options"])
-    except (KeyError, TypeError) as exc:
-        raise RoleVarsError(f"{path}: no argument_specs.main.options ({exc})") from None
-
-
-def _as_validator_spec(options: Mapping[str, Any]) -> dict[str, Any]:
-    """Role argument_specs carry documentation keys the validator does not take."""
-    out: dict[str, Any] = {}
-    for name, option in options.items():
-        entry = {k: v for k, v in option.items() if k not in ("description", "version_added")}
-        if "options" in entry:
-            entry["options"] = _as_validator_spec(entry["options"])
-        out[name] = entry
-    return out
+    return _role_vars.load_options(path)
 
 
 class RoleVars:
@@ -60,7 +43,7 @@ class RoleVars:
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         self.names = tuple(options)
-        self.validator = ArgumentSpecValidator(_as_validator_spec(options))
+        self.validator = ArgumentSpecValidator(_role_vars.validator_spec(options))
 
     def read(self, task_vars: Mapping[str, Any], render: Callable[[Any], Any]) -> dict[str, Any]:
         """Template each documented variable that is set, validate, return the intent dict.

@@ -114,10 +114,15 @@ def controller(tmp_path: Path):
 @pytest.fixture
 def commissioned(controller: Controller) -> Controller:
     """A controller whose factory password was changed to MANAGED_PASSWORD (AUTH-01 done)."""
+    commission(controller)
+    return controller
+
+
+def commission(controller: Controller) -> None:
+    """Change the factory password to MANAGED_PASSWORD by raw API (AUTH-01 done out of band)."""
     raw = RawApi(controller.address, controller.port)
     assert raw.login(FACTORY_PASSWORD) == 200
     status, data = raw.call("POST", "/api/v1/password",
                             {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
     assert status == 200, data
     controller.raw.reset_stats()
-    return controller

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FACTORY_PASSWORD, MANAGED_PASSWORD, ROOT, RawApi, start_controller
+from conftest import FACTORY_PASSWORD, MANAGED_PASSWORD, ROOT, commission, start_controller
 from mivb_certgen import issue
 
 PASSCODE = "8302719465"
@@ -92,15 +92,6 @@ def result(proc: subprocess.CompletedProcess, host: str) -> dict:
 
 def statuses(res: dict) -> dict[str, str]:
     return {cid: entry["status"] for cid, entry in res["controls"].items()}
-
-
-def commission(ctl) -> None:
-    raw = RawApi(ctl.address, ctl.port)
-    assert raw.login(FACTORY_PASSWORD) == 200
-    status, data = raw.call("POST", "/api/v1/password",
-                            {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
-    assert status == 200, data
-    ctl.raw.reset_stats()
 
 
 def failed_logins(ctl) -> int:
