@@ -32,7 +32,6 @@ import functools
 import ipaddress
 import ssl
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import (
@@ -54,28 +53,27 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import (
     InputError,
     MivbError,
 )
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import (
+    ControlDef,
+    Outcome,
+    Stop,
+    Target,
+    result,
+)
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_steps import EXTRA_STEPS
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation import GUIDELINE_CIPHERS
+
+__all__ = ["CONTROLS", "CONTROL_IDS", "STEPS", "ControlDef", "ControllerPlan", "Outcome", "Target",
+           "check_certificate_for_target"]
 
 SSM = "system_security_management"
 OPTIONS = "system_options"
 
 
-@dataclass(frozen=True)
-class ControlDef:
-    """One controller control of the role: its toggle, its step and where its values come from."""
-
-    id: str
-    step: str
-    params: Mapping[str, str]  # backend parameter -> role variable
-    required: tuple[str, ...] = ()  # role variables that must be set when the control runs
-
-    @property
-    def toggle(self) -> str:
-        return "mivb_hardening_" + self.id.lower().replace("-", "_")
-
-
 # The plan's order: steps run in this order, controls inside a step share one request.
-STEPS = ("login", SSM, WEB_CERT_FORM, "served_certificate", OPTIONS)
+# The core steps are run by ControllerPlan itself; the others come from the step registry.
+STEP_DEFS = {s.name: s for s in EXTRA_STEPS}
+STEPS = ("login", SSM, WEB_CERT_FORM, "served_certificate", OPTIONS, *STEP_DEFS)
 CONTROLS: tuple[ControlDef, ...] = (
     ControlDef("AUTH-01", "login", {"new_password": "mivb_admin_password"}, ("mivb_admin_password",)),
     ControlDef("AUTH-02", SSM, {"password_strength": "mivb_hardening_password_strength"}),
@@ -103,6 +101,7 @@ CONTROLS: tuple[ControlDef, ...] = (
     ControlDef("EP-04", OPTIONS, {"srtp_encryption_enabled": "mivb_hardening_srtp_encryption_enabled"}),
     ControlDef("TOLL-02", OPTIONS, {"disa_failed_attempts": "mivb_hardening_disa_failed_attempts",
                                     "disa_lockout_minutes": "mivb_hardening_disa_lockout_minutes"}),
+    *(c for s in EXTRA_STEPS for c in s.controls),
 )
 BY_ID = {c.id: c for c in CONTROLS}
 CONTROL_IDS = tuple(c.id for c in CONTROLS)
@@ -115,10 +114,6 @@ ROLE_VARS = frozenset(PARAM_VAR.values())
 TLS02_EXCEPTION_VAR = "mivb_hardening_tls_02_cipher_exception"
 
 
-def _result(status: str, detail: str, **extra: Any) -> dict[str, Any]:
-    return {"status": status, "detail": detail, **extra}
-
-
 def _named(cid: str, exc: MivbError) -> str:
     """An input error with the role variable named next to the control ID."""
     field_name = str(exc.field or "").split(".", maxsplit=1)[0]
@@ -127,30 +122,6 @@ def _named(cid: str, exc: MivbError) -> str:
         return f"{cid}: {exc.message}"
     message = exc.message[len(var) + 2:] if exc.message.startswith(var + ": ") else exc.message
     return f"{cid} {var}: {message}"
-
-
-@dataclass
-class Target:
-    """Where the toolkit connects: the guards check that a change keeps this working."""
-
-    host: str
-    port: int
-    ca_path: str | None
-    validate_certs: bool = True
-
-
-@dataclass
-class Outcome:
-    controls: dict[str, dict[str, Any]] = field(default_factory=dict)
-    diffs: list[dict[str, Any]] = field(default_factory=list)
-    steps: list[dict[str, Any]] = field(default_factory=list)
-    changed: bool = False
-    warnings: list[str] = field(default_factory=list)
-    input_errors: list[str] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return any(r["status"] == "error" for r in self.controls.values())
 
 
 # ---- input -----------------------------------------------------------------------------------
@@ -278,6 +249,11 @@ class ControllerPlan:
         bad: dict[str, str] = {}
         for cid in self.selected:
             cdef = BY_ID[cid]
+            step_def = STEP_DEFS.get(cdef.step)
+            why = step_def.not_applicable(self.values) if step_def and step_def.not_applicable else None
+            if why:
+                self.out.controls[cid] = result("not_applicable", why)
+                continue
             try:
                 params = params_for(cdef, self.values)
                 self._guard_input(cid, params)
@@ -287,10 +263,12 @@ class ControllerPlan:
                 bad[cid] = _named(cid, exc)
                 continue
             by_step.setdefault(cdef.step, {}).update(params)
+        # Controls that do not apply to this controller are reported and leave the plan.
+        self.selected = tuple(cid for cid in self.selected if cid not in self.out.controls)
         self.validated = not bad
         if bad:
             for cid in self.selected:
-                self.out.controls[cid] = (_result("error", bad[cid]) if cid in bad else _result(
+                self.out.controls[cid] = (result("error", bad[cid]) if cid in bad else result(
                     "not_evaluated", "not evaluated: nothing was sent to the controller because the input of "
                     f"{', '.join(bad)} is invalid (all input is validated before the first write)"))
             self.out.input_errors = list(bad.values())
@@ -312,6 +290,8 @@ class ControllerPlan:
             return backend
         if step == OPTIONS:
             return SystemOptionsBackend(self.transport, params)
+        if step in STEP_DEFS:
+            return STEP_DEFS[step].build(self, params)
         days = params.get("renew_within_days")
         if days is not None and not 1 <= int(days) <= 3650:
             raise InputError(f"renew_within_days: {days} is outside 1-3650; nothing was changed",
@@ -339,15 +319,18 @@ class ControllerPlan:
                 ids = self._ids(step)
                 if not ids:
                     continue
+                custom = STEP_DEFS[step].run if step in STEP_DEFS else None
                 if step == "served_certificate":
                     self._served_certificate(ids)
                 elif step == WEB_CERT_FORM:
                     self._form_step(step, ids, self._certificate)
+                elif custom is not None:
+                    self._form_step(step, ids, functools.partial(custom, self))
                 else:
-                    self._form_step(step, ids, self._field_form)
-        except _Stop as stop:
+                    self._form_step(step, ids, self.field_form)
+        except Stop as stop:
             for cid in self.selected:
-                self.out.controls.setdefault(cid, _result(stop.status, stop.reason))
+                self.out.controls.setdefault(cid, result(stop.status, stop.reason))
         return self.out
 
     def _ids(self, step: str) -> list[str]:
@@ -364,11 +347,11 @@ class ControllerPlan:
                 change, state = False, self.transport.session_state()
         except (AuthenticationFailed, AccountLocked, ConnectionFailed) as exc:
             for cid in self.selected:
-                self.out.controls[cid] = _result("error", f"not evaluated: {exc.message}")
+                self.out.controls[cid] = result("error", f"not evaluated: {exc.message}")
             self.out.steps.append({"step": "login", "outcome": "failed", "error": exc.code})
             return False
         except MivbError as exc:
-            self.out.controls["AUTH-01"] = _result("error", _named("AUTH-01", exc))
+            self.out.controls["AUTH-01"] = result("error", _named("AUTH-01", exc))
             return self._blocked("AUTH-01 failed", True)
         must_change = bool(state.get("password_change_required"))
         if backend is None:
@@ -378,7 +361,7 @@ class ControllerPlan:
             if change and not self.check:
                 backend.apply()
         except MivbError as exc:
-            self.out.controls["AUTH-01"] = _result("error", _named("AUTH-01", exc))
+            self.out.controls["AUTH-01"] = result("error", _named("AUTH-01", exc))
             return self._blocked("AUTH-01 failed", must_change)
         dump = backend.dump()
         entry = dict(dump["controls"]["AUTH-01"])
@@ -404,7 +387,7 @@ class ControllerPlan:
             reason += " (check mode: run the harden playbook to commission it)"
         status = "not_evaluated" if self.check and not why else "error"
         for cid in self.selected:
-            self.out.controls.setdefault(cid, _result(status, reason))
+            self.out.controls.setdefault(cid, result(status, reason))
         return False
 
     def _form_step(self, step: str, ids: list[str], body: Callable[[Any, list[str]], None]) -> None:
@@ -412,22 +395,22 @@ class ControllerPlan:
         try:
             body(backend, ids)
         except (AuthenticationFailed, AccountLocked) as exc:
-            raise _Stop("error", f"not evaluated: the session was lost ({exc.message})") from None
+            raise Stop("error", f"not evaluated: the session was lost ({exc.message})") from None
         except ConnectionFailed as exc:
             if exc.details.get("outcome_unknown"):
                 self._unknown_outcome(step, backend, ids, exc)
                 return
             for cid in ids:
-                self.out.controls[cid] = _result("error", f"{step}: {exc.message}")
+                self.out.controls[cid] = result("error", f"{step}: {exc.message}")
             if exc.details.get("tls_verify"):
-                raise _Stop("not_evaluated", f"not evaluated: {step} made the controller unreachable for the "
+                raise Stop("not_evaluated", f"not evaluated: {step} made the controller unreachable for the "
                             f"toolkit ({exc.message})") from None
-            raise _Stop("not_evaluated", f"not evaluated: the controller stopped answering during {step} "
+            raise Stop("not_evaluated", f"not evaluated: the controller stopped answering during {step} "
                         f"({exc.message})") from None
         except MivbError as exc:
             # A refused value or a 5xx on this form: its controls fail, the next steps still run.
             for cid in ids:
-                self.out.controls[cid] = _result("error", _named(cid, exc) if isinstance(exc, InputError)
+                self.out.controls[cid] = result("error", _named(cid, exc) if isinstance(exc, InputError)
                                                  else f"{step}: {exc.message}")
             self.out.steps.append({"step": step, "outcome": "failed", "error": exc.code})
 
@@ -439,24 +422,24 @@ class ControllerPlan:
             left = backend.needs_change() if hasattr(backend, "changes") else True
         except MivbError as again:
             for cid in ids:
-                self.out.controls[cid] = _result("error", f"{step}: outcome unknown: {exc.message}; a fresh read "
+                self.out.controls[cid] = result("error", f"{step}: outcome unknown: {exc.message}; a fresh read "
                                                  f"failed too ({again.message})")
-            raise _Stop("not_evaluated", f"not evaluated: the controller stopped answering during {step}") from None
+            raise Stop("not_evaluated", f"not evaluated: the controller stopped answering during {step}") from None
         shows = "the intended values" if not left else "values that still differ from the intent"
         for cid in ids:
-            self.out.controls[cid] = _result("compliant" if not left else "error",
+            self.out.controls[cid] = result("compliant" if not left else "error",
                                              f"{step}: outcome unknown ({exc.message}); a fresh read shows {shows}",
                                              remediated=not left)
         self.out.changed = True
         self.out.steps.append({"step": step, "outcome": "unknown", "reread": "as intended" if not left else "differs"})
 
-    def _field_form(self, backend: Any, ids: list[str]) -> None:
+    def field_form(self, backend: Any, ids: list[str]) -> None:
         form = backend.form
         change = backend.needs_change()
         before_tls = {k: backend.have.get(k) for k in ("https_tls_1_2_only", "https_cipher_suites")}
         if change and not self.check:
             backend.apply()
-            self._verify_written(backend)
+            self.verify_written(backend)
             if form == SSM and {"https_tls_1_2_only", "https_cipher_suites"} & set(backend.changes):
                 self._prove_tls(backend, before_tls)
         dump = backend.dump()
@@ -473,7 +456,7 @@ class ControllerPlan:
         self.out.steps.append({"step": form, "outcome": ("changed" if backend.applied else "would change")
                                if change else "ok", "changed_fields": dump["changed_fields"]})
 
-    def _verify_written(self, backend: Any) -> None:
+    def verify_written(self, backend: Any) -> None:
         """A fresh read (not the PATCH answer) must show the intent."""
         written, before = dict(backend.changes), backend.have
         fresh = self.transport.reread_form(backend.form)
@@ -518,7 +501,7 @@ class ControllerPlan:
                 raise MivbError("CERT-01: the certificate was installed but the controller still serves another "
                                 "leaf (verified by a fresh TLS handshake)")
         dump = backend.dump()
-        entry = dict(dump["controls"].get("CERT-01") or _result("compliant", "installed"))
+        entry = dict(dump["controls"].get("CERT-01") or result("compliant", "installed"))
         if entry["status"] == "drift":
             entry["remediated"] = backend.applied
             self.out.changed = True
@@ -533,17 +516,17 @@ class ControllerPlan:
         try:
             served = describe_pem(self.transport.served_certificate()["certificate_pem"])
         except MivbError as exc:
-            self.out.controls["CERT-02"] = _result("error", f"served certificate: {exc.message}")
+            self.out.controls["CERT-02"] = result("error", f"served certificate: {exc.message}")
             return
         days = served["days_remaining"]
         text = (f"served certificate expires {served['not_after']} ({days} day(s) left, renewal window "
                 f"{days_window} day(s)); leaf {served['sha256_fingerprint']}")
         if days < days_window:
-            self.out.controls["CERT-02"] = _result(
+            self.out.controls["CERT-02"] = result(
                 "drift", text + "; renewal due: run playbooks/cert_renew.yml", remediated=False,
                 not_after=served["not_after"], days_remaining=days)
         else:
-            self.out.controls["CERT-02"] = _result("compliant", text, not_after=served["not_after"],
+            self.out.controls["CERT-02"] = result("compliant", text, not_after=served["not_after"],
                                                    days_remaining=days)
         self.out.steps.append({"step": "served_certificate", "outcome": "ok", "days_remaining": days})
 
@@ -557,11 +540,3 @@ class ControllerPlan:
                 der = tls.getpeercert(binary_form=True)
         return {"certificate_pem": ssl.DER_cert_to_PEM_cert(der)}
 
-
-class _Stop(Exception):
-    """The rest of the plan cannot run; the remaining controls get this status and reason."""
-
-    def __init__(self, status: str, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason

@@ -1,0 +1,103 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The plan's vocabulary, shared by the plan engine (mivb_plan) and its step modules.
+
+Layering (one way): mivb_plan_base <- mivb_step_* <- mivb_steps (the registry) <- mivb_plan.
+A step module declares its controls and how to build (validate) and run its step; it never
+imports mivb_plan. docs/controller-plan.md says how to add one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class ControlDef:
+    """One controller control of the role: its toggle, its step and where its values come from."""
+
+    id: str
+    step: str
+    params: Mapping[str, str]  # backend parameter -> role variable
+    required: tuple[str, ...] = ()  # role variables that must be set when the control runs
+
+    @property
+    def toggle(self) -> str:
+        return "mivb_hardening_" + self.id.lower().replace("-", "_")
+
+
+@dataclass
+class Target:
+    """Where the toolkit connects: the guards check that a change keeps this working."""
+
+    host: str
+    port: int
+    ca_path: str | None
+    validate_certs: bool = True
+
+
+@dataclass
+class Outcome:
+    controls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    diffs: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    changed: bool = False
+    warnings: list[str] = field(default_factory=list)
+    input_errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(r["status"] == "error" for r in self.controls.values())
+
+
+def result(status: str, detail: str, **extra: Any) -> dict[str, Any]:
+    """One control's report entry."""
+    return {"status": status, "detail": detail, **extra}
+
+
+class Stop(Exception):
+    """The rest of the plan cannot run; the remaining controls get this status and reason."""
+
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class PlanContext(Protocol):
+    """What a step sees of the running plan (mivb_plan.ControllerPlan provides it)."""
+
+    transport: Any
+    target: Target
+    values: Mapping[str, Any]
+    check: bool
+    out: Outcome
+
+    def field_form(self, backend: Any, ids: list[str]) -> None:
+        """Read, PATCH the difference (not in check mode), verify by a fresh read, report."""
+
+    def verify_written(self, backend: Any) -> None:
+        """A fresh read (not the write's answer) must show the intent."""
+
+
+@dataclass(frozen=True)
+class StepDef:
+    """A step of the plan: its controls share one read and at most one write.
+
+    build(plan, params): validates the step's parameters (raise mivb_errors.InputError naming
+        the field and the allowed values) and returns its backend. Called once per control
+        (params of that control only) and once for the step (all its selected controls), all
+        before the first request to the controller. Must not contact the controller.
+    run(plan, backend, ids): reads, decides, writes unless plan.check, verifies, and sets
+        plan.out.controls[cid] for each of `ids`. None: the backend is a mivb_forms.FormBackend
+        and the plan's generic field-form runner does it.
+    not_applicable(values): a reason when the step does not apply to this controller (e.g. its
+        model has no WAN port): its controls are reported `not_applicable` with it, unvalidated.
+    """
+
+    name: str
+    controls: tuple[ControlDef, ...]
+    build: Callable[[PlanContext, dict[str, Any]], Any]
+    run: Callable[[PlanContext, Any, list[str]], None] | None = None
+    not_applicable: Callable[[Mapping[str, Any]], str | None] | None = None
