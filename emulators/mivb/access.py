@@ -17,6 +17,10 @@ AREAS = (
     "system_options",
     "web_server_certificate",
     "device_certificate",
+    "class_of_service_options",
+    "class_of_restriction",
+    "interconnect_restriction",
+    "sip_accounts",
     "user_profiles",
     "audit_trail",
 )

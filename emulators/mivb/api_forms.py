@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulators import x509_builder
 
-from . import access, certs
+from . import access, certs, toll_forms
 from .errors import ApiError, invalid
 from .forms import SECRET_FIELDS, SECRET_MASK, VALIDATORS, validate_patch
 from .passwords import check_secret, hash_secret
@@ -15,7 +15,8 @@ from .request import Request, body_dict
 if TYPE_CHECKING:
     from .controller import Controller
 
-FORMS = ("system_security_management", "system_options", "web_server_certificate", "device_certificate")
+FORMS = ("system_security_management", "system_options", "web_server_certificate", "device_certificate",
+         *toll_forms.FACTORY)
 _TLS_FIELDS = {"tls_security_levels", "https_tls_1_2_only", "https_cipher_suites"}
 
 
@@ -83,7 +84,10 @@ def patch_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
                 ctrl.state["secrets"][name] = hash_secret(value)
                 changes.append({"field": name, "old": SECRET_MASK if stored else None, "new": SECRET_MASK})
         elif current[name] != value:
-            changes.append({"field": name, "old": current[name], "new": value})
+            if form in toll_forms.FACTORY:
+                changes.extend(toll_forms.table_changes(name, current[name], value))
+            else:
+                changes.append({"field": name, "old": current[name], "new": value})
             current[name] = value
     if changes:
         ctrl.audit(

@@ -36,4 +36,18 @@ def factory_state(now: float) -> dict[str, Any]:
         "lockouts": {},
         "device_certificate": {"type": "mitel_legacy"},
         "audit_next_id": 1,
+        "sip_accounts": {},
     }
+
+
+def fill_missing(state: dict[str, Any], now: float) -> dict[str, Any]:
+    """A state file of an older emulator: add the keys, forms and form fields it lacks, with
+    their factory values (never touching what it has, e.g. rows deleted from a table)."""
+    factory = factory_state(now)
+    for key, value in factory.items():
+        state.setdefault(key, value)
+    for form, fields in factory["forms"].items():
+        have = state["forms"].setdefault(form, fields)
+        for name, value in fields.items():
+            have.setdefault(name, value)
+    return state

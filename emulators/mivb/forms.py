@@ -10,6 +10,7 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
+from . import toll_forms
 from .errors import invalid
 from .passwords import STRENGTHS
 
@@ -48,6 +49,7 @@ SECRET_MASK = "********"  # noqa: S105 - the mask, not a secret
 SECRET_FIELDS = {
     "system_security_management": ("phone_admin_passcode",),
     "system_options": ("set_registration_access_code",),
+    **dict.fromkeys(toll_forms.FACTORY, ()),
 }
 
 FACTORY: dict[str, dict[str, Any]] = {
@@ -67,7 +69,15 @@ FACTORY: dict[str, dict[str, Any]] = {
         "disa_failed_attempts": 10,
         "disa_lockout_minutes": 0,
         "set_registration_attempts": 10,
+        # SYS-01: the guideline's System Options "Call History - Disable Record Generation"
+        # (default No: records are stored), "Call History - Default Call History Records" (how
+        # many records a set stores; the range and factory count are the emulator's) and
+        # "Send Welcome Email" (shipped Yes here: new users get their credentials by email).
+        "call_history_disable_record_generation": False,
+        "call_history_default_records": 100,
+        "send_welcome_email": True,
     },
+    **toll_forms.FACTORY,
 }
 
 Validator = Callable[[str, Any, dict[str, Any]], Any]
@@ -162,13 +172,18 @@ VALIDATORS: dict[str, dict[str, Validator]] = {
         "disa_lockout_minutes": _int_range(0, 60),
         "set_registration_access_code": _digits(4, 10),
         "set_registration_attempts": _int_range(1, 10),
+        "call_history_disable_record_generation": _bool,
+        "call_history_default_records": _int_range(0, 100),
+        "send_welcome_email": _bool,
     },
+    **toll_forms.VALIDATORS,
 }
 
 # Fields a GET shows that are computed, not settable.
 READ_ONLY = {
     "system_security_management": ("phone_admin_passcode_set",),
     "system_options": ("set_registration_access_code_set", "srtp_encryption_effective"),
+    **dict.fromkeys(toll_forms.FACTORY, ()),
 }
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from .access import ACCESS_LEVELS, AREAS
 from .forms import SUPPORTED_SUITES, TLS_APPLICATIONS, TLS_LEVELS
 from .passwords import STRENGTHS
+from .sip_accounts import KINDS, MAX_CANDIDATES
+from .toll_forms import MAX_COR, MAX_COS, MAX_INTERCONNECT, PC_PORT
 
 V1 = "/api/v1"
 
@@ -115,7 +117,25 @@ def schemas() -> dict[str, Any]:
         "disa_failed_attempts": _int(1, 10),
         "disa_lockout_minutes": _int(0, 60, "0 = forever"),
         "set_registration_attempts": _int(1, 10),
+        "call_history_disable_record_generation": BOOL,
+        "call_history_default_records": _int(0, 100),
+        "send_welcome_email": BOOL,
     }
+    number = {"type": "string", "pattern": "^[0-9]+$"}
+    cos_row = _obj({"comment": {"type": "string", "maxLength": 32}, PC_PORT: BOOL})
+    digit_list = {"type": "array", "maxItems": 32, "uniqueItems": True,
+                  "items": {"type": "string", "pattern": "^[0-9*#]{1,20}$"}}
+    cor_row = _obj({"comment": {"type": "string", "maxLength": 32}, "barred_digits": digit_list},
+                   ["comment", "barred_digits"])
+    pair = {"type": "array", "minItems": 2, "maxItems": 2, "items": _int(1, MAX_INTERCONNECT)}
+    cos = _obj({"classes": {"type": "object", "propertyNames": number, "maxProperties": MAX_COS,
+                            "additionalProperties": cos_row, "description": f"CoS number (1-{MAX_COS}) -> row"}})
+    cor = _obj({"classes": {"type": "object", "propertyNames": number, "maxProperties": MAX_COR,
+                            "additionalProperties": {"oneOf": [cor_row, {"type": "null"}]},
+                            "description": f"CoR number (1-{MAX_COR}) -> row; null removes it (PATCH)"}})
+    interconnect = _obj({"restrictions": {"type": "array", "items": pair, "description": "[from, to]: whole list"}})
+    sip_account = _obj({"name": STR, "kind": {"type": "string", "enum": list(KINDS)}, "user_name": STR,
+                        "extension": {"type": ["string", "null"]}, "password_set": BOOL})
     digits = {"type": "string", "pattern": "^[0-9]{4,10}$", "writeOnly": True}
     return {
         "Error": _obj(
@@ -156,6 +176,21 @@ def schemas() -> dict[str, Any]:
             }
         ),
         "SystemOptionsPatch": _obj({**opts_common, "set_registration_access_code": digits}),
+        "ClassOfServiceOptionsFields": cos,
+        "ClassOfRestrictionFields": cor,
+        "InterconnectRestrictionFields": interconnect,
+        "SipAccount": sip_account,
+        "SipAccountList": _obj({"accounts": {"type": "array", "items": ref("SipAccount")}}),
+        "SipAccountPut": _obj({"kind": {"type": "string", "enum": list(KINDS)}, "user_name": STR,
+                               "extension": {"type": ["string", "null"]},
+                               "password": {"type": "string", "writeOnly": True, "minLength": 1, "maxLength": 64,
+                                            "description": "required on create and with a new user_name"}},
+                              ["kind", "user_name"]),
+        "SipVerifyRequest": _obj({"candidates": {"type": "array", "minItems": 1, "maxItems": MAX_CANDIDATES,
+                                                 "items": {"type": "string", "writeOnly": True}},
+                                  "min_length": _int(1, 64)}, ["candidates"]),
+        "SipVerifyResponse": _obj({"name": STR, "match": BOOL, "shorter_than_min_length": BOOL},
+                                  ["name", "match", "shorter_than_min_length"]),
         "WebServerCertificateFields": _obj(
             {
                 "subject": STR,
@@ -189,6 +224,9 @@ def schemas() -> dict[str, Any]:
                         ref("SystemOptionsFields"),
                         ref("WebServerCertificateFields"),
                         ref("DeviceCertificateFields"),
+                        ref("ClassOfServiceOptionsFields"),
+                        ref("ClassOfRestrictionFields"),
+                        ref("InterconnectRestrictionFields"),
                     ]
                 },
             },
@@ -197,7 +235,9 @@ def schemas() -> dict[str, Any]:
         "FormPatch": _obj(
             {
                 "fields": {
-                    "oneOf": [ref("SystemSecurityManagementPatch"), ref("SystemOptionsPatch")],
+                    "oneOf": [ref("SystemSecurityManagementPatch"), ref("SystemOptionsPatch"),
+                              ref("ClassOfServiceOptionsFields"), ref("ClassOfRestrictionFields"),
+                              ref("InterconnectRestrictionFields")],
                     "minProperties": 1,
                 },
             },
@@ -314,8 +354,10 @@ def schemas() -> dict[str, Any]:
 
 def paths() -> dict[str, Any]:
     form = _path_param(
-        "form", "system_security_management | system_options | web_server_certificate | device_certificate"
+        "form", "system_security_management | system_options | web_server_certificate | device_certificate | "
+        "class_of_service_options | class_of_restriction | interconnect_restriction"
     )
+    sip = _path_param("name", "SIP account name")
     policy = _path_param("name", "admin policy name (URL-encoded, e.g. NO%20ACCESS)")
     user = _path_param("username", "user profile name")
     hook = "emulator-test-hooks"
@@ -408,6 +450,20 @@ def paths() -> dict[str, Any]:
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 5000}},
                 ],
             )
+        },
+        f"{V1}/sip_accounts": {
+            "get": _op("List SIP Peer Profile and SIP device accounts (passwords never returned)", "access",
+                       _responses("SipAccountList", 401, 403))
+        },
+        f"{V1}/sip_accounts/{{name}}": {
+            "put": _op("Create or update a SIP account (password kept as a SIP digest hash)", "access",
+                       _responses("SipAccount", 400, 401, 403), "SipAccountPut", params=[sip]),
+        },
+        f"{V1}/sip_accounts/{{name}}/verify-secret": {
+            "post": _op("Does any candidate match the account's password? Is it shorter than min_length?",
+                        "access", _responses("SipVerifyResponse", 400, 401, 403, 404), "SipVerifyRequest",
+                        params=[sip], desc="One boolean per question, never which candidate; audited with the "
+                        "values masked."),
         },
         "/_emulator/faults": {
             "post": _op("Inject a fault", hook, _responses("FaultList", 400), "Fault", auth=False),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import api_access, api_forms, api_hooks, api_session
+from . import api_access, api_forms, api_hooks, api_session, api_sip
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -76,6 +76,9 @@ for _method, _template, _handler in (
     ("PUT", "/user_profiles/{username}", api_access.put_profile),
     ("DELETE", "/user_profiles/{username}", api_access.delete_profile),
     ("GET", "/audit_trail", api_access.audit_trail),
+    ("GET", "/sip_accounts", api_sip.list_accounts),
+    ("PUT", "/sip_accounts/{name}", api_sip.put_account),
+    ("POST", "/sip_accounts/{name}/verify-secret", api_sip.verify_account),
 ):
     ROUTER.add(_method, _V1 + _template, _handler)
 for _method, _template, _handler in (

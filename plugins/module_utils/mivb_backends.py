@@ -83,7 +83,7 @@ class SecuritySettingsBackend(FormBackend):
 
 
 class SystemOptionsBackend(FormBackend):
-    """System Options form: EP-02, EP-03, EP-04, TOLL-02."""
+    """System Options form: EP-02, EP-03, EP-04, TOLL-02, SYS-01."""
 
     form = "system_options"
     fields = (
@@ -93,12 +93,15 @@ class SystemOptionsBackend(FormBackend):
         Field("disa_lockout_minutes", "TOLL-02"),
         Field("set_registration_access_code", "EP-02", "secret"),
         Field("set_registration_attempts", "EP-02"),
+        Field("send_welcome_email", "SYS-01"),
+        Field("call_history_disable_record_generation", "SYS-01"),
+        Field("call_history_default_records", "SYS-01"),
     )
 
     def __init__(self, transport: Any, params: dict[str, Any]) -> None:
         want = {f.name: params.get(f.name) for f in self.fields}
         limits = {"disa_failed_attempts": (1, 10), "disa_lockout_minutes": (0, 60),
-                  "set_registration_attempts": (1, 10)}
+                  "set_registration_attempts": (1, 10), "call_history_default_records": (0, 100)}
         for name, (low, high) in limits.items():
             if want[name] is not None:
                 check_int_range(name, want[name], low, high)

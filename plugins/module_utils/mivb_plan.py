@@ -17,7 +17,7 @@ The role `mivb_hardening` runs this through one action task per controller
 4. **web_server_certificate** (CERT-01): PUT when the leaf differs; a fresh handshake then
    proves the served leaf is the new one and that the toolkit's client trusts it.
 5. **served certificate** (CERT-02, audit only): days left of the certificate served now.
-6. **system_options** (EP-02..04, TOLL-02): one PATCH, verified by a fresh read.
+6. **system_options** (EP-02..04, TOLL-02, SYS-01): one PATCH, verified by a fresh read.
 
 A failing form step (HTTP 5xx, refused value) makes its own controls `error`; the later
 independent steps still run. A write whose answer was lost is re-read: "outcome unknown,
@@ -101,6 +101,10 @@ CONTROLS: tuple[ControlDef, ...] = (
     ControlDef("EP-04", OPTIONS, {"srtp_encryption_enabled": "mivb_hardening_srtp_encryption_enabled"}),
     ControlDef("TOLL-02", OPTIONS, {"disa_failed_attempts": "mivb_hardening_disa_failed_attempts",
                                     "disa_lockout_minutes": "mivb_hardening_disa_lockout_minutes"}),
+    ControlDef("SYS-01", OPTIONS, {"send_welcome_email": "mivb_hardening_send_welcome_email",
+                                   "call_history_disable_record_generation":
+                                       "mivb_hardening_call_history_disable_record_generation",
+                                   "call_history_default_records": "mivb_hardening_call_history_default_records"}),
     *(c for s in EXTRA_STEPS for c in s.controls),
 )
 BY_ID = {c.id: c for c in CONTROLS}
@@ -313,7 +317,7 @@ class ControllerPlan:
         if not self.selected or not (self.validated or self.validate()):
             return self.out
         try:
-            if not self._login():
+            if not self._login() or not self._preflight():
                 return self.out
             for step in STEPS[1:]:
                 ids = self._ids(step)
@@ -375,6 +379,30 @@ class ControllerPlan:
         self.out.steps.append({"step": "login", "outcome": ("changed" if backend.applied else "would change")
                                if change else "ok", "login_password_source": dump.get("login_password_source")})
         return self._blocked("", must_change and not backend.applied)
+
+    def _preflight(self) -> bool:
+        """Input checks of the steps that need a read (StepDef.preflight), before the first write:
+        a refusal leaves the controller untouched, like invalid input. Other read failures are left
+        to the step itself (it reads again and reports them)."""
+        for step, sdef in STEP_DEFS.items():
+            ids = self._ids(step)
+            if not ids or sdef.preflight is None:
+                continue
+            try:
+                sdef.preflight(self, self.backends[step], ids)
+            except InputError as exc:
+                var = exc.field if exc.field in ROLE_VARS else PARAM_VAR.get(str(exc.field))
+                named = [cid for cid in ids if var in BY_ID[cid].params.values()] or ids
+                for cid in self.selected:
+                    self.out.controls.setdefault(cid, result("error", _named(cid, exc)) if cid in named else result(
+                        "not_evaluated", f"not evaluated: nothing was written because the input of {', '.join(named)} "
+                        "was refused after reading the controller (checked before the first write)"))
+                self.out.input_errors.append(_named(named[0], exc))
+                self.out.steps.append({"step": step, "outcome": "refused", "error": exc.code})
+                return False
+            except MivbError:
+                continue
+        return True
 
     def _blocked(self, why: str, must_change: bool) -> bool:
         if not must_change:

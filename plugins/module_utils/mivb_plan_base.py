@@ -94,6 +94,9 @@ class StepDef:
         and the plan's generic field-form runner does it.
     not_applicable(values): a reason when the step does not apply to this controller (e.g. its
         model has no WAN port): its controls are reported `not_applicable` with it, unvalidated.
+    preflight(plan, backend, ids): input checks that need a read of the controller (e.g. that a
+        listed number exists there). Runs after login, before the first write of the whole plan;
+        an InputError refuses the plan like invalid input (nothing is written).
     """
 
     name: str
@@ -101,3 +104,4 @@ class StepDef:
     build: Callable[[PlanContext, dict[str, Any]], Any]
     run: Callable[[PlanContext, Any, list[str]], None] | None = None
     not_applicable: Callable[[Mapping[str, Any]], str | None] | None = None
+    preflight: Callable[[PlanContext, Any, list[str]], None] | None = None

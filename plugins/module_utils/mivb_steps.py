@@ -5,6 +5,11 @@ declares its controls and behaviour as a mivb_plan_base.StepDef."""
 
 from __future__ import annotations
 
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_step_cos, mivb_step_sip, mivb_step_toll
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import StepDef
 
-EXTRA_STEPS: tuple[StepDef, ...] = ()
+EXTRA_STEPS: tuple[StepDef, ...] = (
+    mivb_step_cos.STEP,
+    *mivb_step_toll.STEPS,
+    mivb_step_sip.STEP_DEF,
+)

@@ -35,12 +35,18 @@ def test_factory_values(rc):
         "set_registration_attempts": 10,
         "set_registration_access_code_set": False,
         "srtp_encryption_effective": True,
+        "call_history_disable_record_generation": False,
+        "call_history_default_records": 100,
+        "send_welcome_email": True,
     }
     assert api.ok("GET", "/forms")["forms"] == [
         "system_security_management",
         "system_options",
         "web_server_certificate",
         "device_certificate",
+        "class_of_service_options",
+        "class_of_restriction",
+        "interconnect_restriction",
     ]
 
 

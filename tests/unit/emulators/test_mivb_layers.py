@@ -17,11 +17,11 @@ PACKAGE_DIR = Path(__file__).resolve().parents[3] / "emulators" / "mivb"
 # Lowest first. Same-layer imports are allowed (the cycle check still covers them).
 LAYERS: list[tuple[str, set[str]]] = [
     ("base", {"errors", "clock", "passwords", "spec", "store"}),
-    ("model parts", {"forms", "certs", "tls", "sessions", "faults", "factory"}),
+    ("model parts", {"forms", "toll_forms", "sip_accounts", "certs", "tls", "sessions", "faults", "factory"}),
     ("model", {"controller"}),
     ("model services", {"access", "hotel_logs"}),
     ("handler contract", {"request"}),
-    ("handlers", {"api_session", "api_forms", "api_access", "api_hooks"}),
+    ("handlers", {"api_session", "api_forms", "api_access", "api_hooks", "api_sip"}),
     ("routes", {"routes"}),
     ("interfaces", {"http_api", "maintenance"}),
     ("server", {"server"}),

@@ -26,7 +26,7 @@ BASE = {
     "mivb_hardening_cert_renew_days": 30, "mivb_set_registration_access_code": "49275813",
     "mivb_hardening_set_registration_attempts": 3, "mivb_hardening_voice_encryption_enabled": True,
     "mivb_hardening_srtp_encryption_enabled": True, "mivb_hardening_disa_failed_attempts": 3,
-    "mivb_hardening_disa_lockout_minutes": 30,
+    "mivb_hardening_disa_lockout_minutes": 30, "mivb_hardening_cor_table": [],
 }
 NO_CERT = tuple(c for c in mivb_plan.CONTROL_IDS if c != "CERT-01")
 
@@ -103,7 +103,8 @@ def test_steps_run_in_order_and_a_failed_tls_proof_restores(commissioned):
     plan = mivb_plan.ControllerPlan(t, target, BASE, NO_CERT, False, handshake=broken_handshake)
     out = plan.run()
     t.logout()
-    steps = ["login", "system_security_management", "served_certificate", "system_options"]
+    steps = ["login", "system_security_management", "served_certificate", "system_options",
+             "class_of_service_options", "class_of_restriction", "interconnect_restriction", "sip_accounts"]
     assert [s["step"] for s in out.steps] == steps
     assert calls == ["handshake"]
     tls02 = out.controls["TLS-02"]

@@ -32,7 +32,16 @@ PLAYBOOK = """\
         rolespec_validate: false
 """
 CONTROL_IDS = ("AUTH-01", "AUTH-02", "AUTH-03", "AUTH-04", "AUTH-05", "AUTH-06", "TLS-01", "TLS-02", "CERT-01",
-               "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02")
+               "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02", "SYS-01", "EP-01", "TOLL-01", "TOLL-03", "TOLL-04",
+               "TOLL-05")
+# EP-01, TOLL-01/03/04 need the inventory's call-control policy (the lab's values).
+CALL_CONTROL = {
+    "mivb_hardening_pc_port_disabled_cos": [1, 2],
+    "mivb_hardening_cor_table": [{"number": 1, "comment": "Executive", "barred_digits": []},
+                                 {"number": 10, "comment": "Lobby", "barred_digits": ["0", "1900"]}],
+    "mivb_hardening_public_phone_cors": [10],
+    "mivb_hardening_interconnect_restrictions": [{"from": 2, "to": 3}],
+}
 
 
 def _host(ctl, tmp: Path, name: str, **extra):
@@ -60,7 +69,7 @@ def _inventory(tmp: Path, hosts: dict, **group) -> Path:
         "ansible_password": MANAGED_PASSWORD, "mivb_admin_password": MANAGED_PASSWORD,
         "mivb_factory_password": FACTORY_PASSWORD, "mivb_phone_admin_passcode": PASSCODE,
         "mivb_set_registration_access_code": ACCESS_CODE, "mivb_hardening_commission": True,
-        "mivb_hardening_state_dir": str(tmp / "toolkit-state"),
+        "mivb_hardening_state_dir": str(tmp / "toolkit-state"), **CALL_CONTROL,
     }
     group_vars.update(group)
     inv = tmp / "hosts.yml"
@@ -140,14 +149,16 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     res = result(second, "mivb1")
     assert res["changed"] is False
     assert statuses(res) == dict.fromkeys(CONTROL_IDS, "compliant")
-    steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options"]
+    steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options",
+             "class_of_service_options", "class_of_restriction", "interconnect_restriction", "sip_accounts"]
     assert [s["step"] for s in res["plan"]] == steps
     assert PASSCODE not in second.stdout and MANAGED_PASSWORD not in second.stdout
     stats = ctl.raw.stats()
     assert stats["writes"] == 0 and stats["logins"] == 1
     form_gets = {k: v for k, v in stats["requests"].items() if k.startswith("GET /api/v1/forms/")}
     assert set(form_gets) == {f"GET /api/v1/forms/{f}" for f in
-                              ("system_security_management", "web_server_certificate", "system_options")}
+                              ("system_security_management", "web_server_certificate", "system_options",
+                               "class_of_service_options", "class_of_restriction", "interconnect_restriction")}
     assert max(form_gets.values()) == 1 and stats["requests"]["GET /api/v1/session"] == 1
     # one kept-alive API connection plus one handshake that reads the served certificate
     assert stats["handshakes"]["https"] == 2 + 1  # + the stats read above
