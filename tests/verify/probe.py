@@ -101,7 +101,8 @@ def login(host: str, port: int, user: str, password: str, cafile: str) -> dict[s
     }
 
 
-def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile: str) -> dict[str, Any]:
+def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile: str,
+                   names: list[str] | None = None) -> dict[str, Any]:
     """Create a Read Only auditor account, log in as it, read the forms, prove it cannot write."""
     base = f"https://{host}:{port}/api/v1"
     status, body = _call(base, "POST", "/login", cafile, {"username": admin, "password": admin_password})
@@ -134,7 +135,7 @@ def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile
         new = "Ro" + secrets.token_hex(4) + "!x#Y8" + "zq9"
         _call(base, "POST", "/password", cafile, {"current_password": ro_password, "new_password": new}, token)
     forms = {}
-    for name in ("system_security_management", "system_options", "web_server_certificate"):
+    for name in names or ("system_security_management", "system_options", "web_server_certificate"):
         st, form = _call(base, "GET", f"/forms/{name}", cafile, token=token)
         forms[name] = form.get("fields") if st == 200 else {"status": st}
     write_status = _call(
@@ -222,6 +223,7 @@ def main() -> int:
     p.add_argument("--admin-user", required=True)
     p.add_argument("--admin-password-env", required=True)
     p.add_argument("--cafile", required=True)
+    p.add_argument("--form", action="append", help="a form to read (repeatable; default: the baseline forms)")
     p = sub.add_parser("patch-form")
     p.add_argument("--host", required=True)
     p.add_argument("--port", type=int, required=True)
@@ -266,7 +268,7 @@ def main() -> int:
             a.command,
         )
     else:
-        out = readonly_forms(a.host, a.port, a.admin_user, os.environ[a.admin_password_env], a.cafile)
+        out = readonly_forms(a.host, a.port, a.admin_user, os.environ[a.admin_password_env], a.cafile, a.form)
     json.dump(out, sys.stdout)
     return 0
 
