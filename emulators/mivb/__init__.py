@@ -42,10 +42,10 @@ first start), ``device_*.pem``. Every write is atomic (temp file + rename).
 
 Layers (one way; ``tests/unit/emulators/test_mivb_layers.py`` checks every import)
 ------------------------------------------------------------------------------------
-- model: ``errors clock passwords spec store`` < ``forms certs tls sessions faults factory``
+- model: ``errors clock passwords spec store`` < ``forms toll_forms sip_accounts certs tls sessions faults factory``
   < ``controller`` (state, sessions, lockout, certificates, audit trail, faults, clock)
   < ``access hotel_logs``. The model knows nothing of HTTP.
-- ``request`` (Request, Response, body_dict) < handlers ``api_*`` (each takes the controller
+- ``request`` (Request, Response, body_dict) < handlers ``api_*`` (``api_sip``: SIP accounts; each takes the controller
   and a Request) < ``routes`` (the route table) < ``http_api`` (dispatch of one request)
   and ``maintenance`` (the SSH shell) < ``server`` (wires each controller's HTTPS listener to
   the route table) < ``__main__``.
@@ -68,6 +68,11 @@ Behaviour worth knowing
   enters the MTCE shell with ``LOGS READ HOTEL [ALL|NEW n|OLD n] [MATCH s]`` (ends with
   ``N HOTEL log(s) displayed``) and ``LOGS PURGE HOTEL [ALL|NEW n|OLD n]`` (``N HOTEL log(s)
   purged``, audited). Factory: 24 synthetic occupancy logs. See ``maintenance.py`` (LOG-05).
+- Call control (``toll_forms.py``): Class of Service Options (sample CoS 1-4, "PC-Port on IP
+  Device - Disable" No), Class of Restriction (empty, at most 64), Interconnect Restriction
+  (empty). SIP accounts (``sip_accounts.py``): only a SHA-256 SIP digest and the length of each
+  password are kept; ``verify-secret`` answers whether candidates match, never which.
+- A state file written by an older emulator gets the forms and fields it lacks at factory values.
 - Test hooks (``test_hooks: true``):
   ``POST /_emulator/hotel_logs {"count": n}`` adds occupancy logs;
   ``/_emulator/faults``: ``status`` 0 drops the connection, null only delays; ``when``
