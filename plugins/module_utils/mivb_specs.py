@@ -45,6 +45,9 @@ SYSTEM_OPTIONS: dict[str, Any] = {
         "disa_lockout_minutes": {"type": "int"},
         "set_registration_access_code": {"type": "str", "no_log": True},
         "set_registration_attempts": {"type": "int"},
+        "send_welcome_email": {"type": "bool"},
+        "call_history_disable_record_generation": {"type": "bool"},
+        "call_history_default_records": {"type": "int"},
     },
 }
 

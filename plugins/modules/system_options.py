@@ -4,12 +4,13 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: system_options
-short_description: Manage the MiVB System Options form (EP-02, EP-03, EP-04, TOLL-02)
+short_description: Manage the MiVB System Options form (EP-02, EP-03, EP-04, TOLL-02, SYS-01)
 version_added: 0.1.0
 author: voicesec maintainers (@voicesec)
 description:
   - Sets voice encryption (EP-03), SRTP encryption (EP-04), DISA failed attempts and lock-out timer
-    (TOLL-02), the set registration access code and registration attempts (EP-02).
+    (TOLL-02), the set registration access code and registration attempts (EP-02), Send Welcome Email
+    and the Call History settings (SYS-01).
   - Only the options given are managed.
 options:
   voice_encryption_enabled:
@@ -31,6 +32,15 @@ options:
     type: str
   set_registration_attempts:
     description: EP-02 registration attempts, 1-10.
+    type: int
+  send_welcome_email:
+    description: SYS-01 Send Welcome Email (true mails newly provisioned users their login credentials).
+    type: bool
+  call_history_disable_record_generation:
+    description: SYS-01 Call History - Disable Record Generation (false = records are stored).
+    type: bool
+  call_history_default_records:
+    description: SYS-01 Call History - Default Call History Records, 0-100.
     type: int
 extends_documentation_fragment:
   - voicesec.mivb.mivb
