@@ -3,8 +3,13 @@
     python -m emulators.lab up [--controllers N] [--ios N] [--aoscx N] [--fresh]
     python -m emulators.lab down
     python -m emulators.lab status
+    python -m emulators.lab radius-stop | radius-start
 
-One emulator process serves all controllers, one serves all switches. Device state lives
+One emulator process serves all controllers, one serves all switches, one is the RADIUS
+server the switches' 802.1X/MAB asks (emulators/radius, on `lab_radius_address`, UDP 1812);
+`radius-stop` / `radius-start` take that server away and bring it back (the RADIUS-dead case).
+
+Device state lives
 in the state directory (default `.lab/`) and survives `down`/`up`; `--fresh` wipes it.
 Molecule scenarios and the benchmark run their own labs with `--state`, `--inventory`
 and other loopback networks so they never collide with the demo lab.
@@ -58,6 +63,7 @@ class LabOptions:
     control_port: int = 18080
     test_hooks: bool = True
     fresh: bool = False
+    radius_port: int = 1812
     names: dict[str, str] = field(default_factory=lambda: {"mivb": "mivb", "ios": "sw-ios-", "aoscx": "sw-cx-"})
 
 
@@ -284,6 +290,14 @@ def up(opts: LabOptions) -> dict[str, Any]:
                     if platform == "cisco_ios" and opts.ios_families else "",
                 }
             )
+    # The switches' RADIUS server: the address after the last switch (unique per lab, since
+    # labs use distinct switch networks); the inventory's lan_dot1x names it.
+    radius: dict[str, Any] | None = None
+    if switches:
+        lab_vars = yaml.safe_load((REPO / "inventory" / "lab" / "group_vars" / "lan_switches.yml").read_text())
+        radius = {"address": _address(opts.switch_net, len(switches) + 1), "port": opts.radius_port,
+                  "secret": lab_secrets["lab_radius_key"], "voice_vlan": lab_vars["lan_vlans"]["voice"]["id"],
+                  "state_dir": str(state / "radius")}
     mivb_endpoints = [(c["address"], c[port], f"{c['name']} {port}") for c in controllers
                       for port in ("https_port", "sip_tls_port", "ip_sets_tls_port")]
     switch_endpoints = [(s["address"], s["port"], f"{s['name']} ssh") for s in switches]
@@ -299,6 +313,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
         _wait_ready("mivb", mivb_endpoints, state, timeout=60.0 + 0.5 * len(mivb_endpoints))
     if switches:
         _wait_ready("switch", switch_endpoints, state, timeout=60.0 + 0.2 * len(switch_endpoints))
+    if radius is not None:
+        _start_radius(radius, state)
 
     inv.mkdir(parents=True, exist_ok=True)
     # Trust: the lab CA, plus each controller's factory self-signed certificate pinned on
@@ -364,6 +380,7 @@ def up(opts: LabOptions) -> dict[str, Any]:
                 "lab_ca_bundle": str(inv / "ca.pem"),
                 "lan_known_hosts_file": str(inv / "known_hosts"),
                 "lan_controller_addresses": [c["address"] for c in controllers] or ["127.0.1.1"],
+                **({"lab_radius_address": radius["address"]} if radius else {}),
             },
             "children": groups,
         }
@@ -386,27 +403,70 @@ def up(opts: LabOptions) -> dict[str, Any]:
     return {"controllers": controllers, "switches": switches, "inventory": str(inv / "hosts.yml")}
 
 
+def _stop_kind(state: Path, kind: str, quiet: bool) -> None:
+    pid_file = state / f"{kind}.pid"
+    pid = _pid_alive(pid_file)
+    if pid is not None:
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while _pid_alive(pid_file) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _pid_alive(pid_file):
+            os.kill(pid, signal.SIGKILL)
+        if not quiet:
+            print(f"lab: stopped {kind} emulator (pid {pid})")
+    pid_file.unlink(missing_ok=True)
+
+
 def down(opts: LabOptions, quiet: bool = False) -> None:
     state = opts.state.resolve()
-    for kind in ("mivb", "switch"):
-        pid_file = state / f"{kind}.pid"
-        pid = _pid_alive(pid_file)
-        if pid is not None:
-            os.kill(pid, signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            while _pid_alive(pid_file) and time.monotonic() < deadline:
-                time.sleep(0.05)
-            if _pid_alive(pid_file):
-                os.kill(pid, signal.SIGKILL)
-            if not quiet:
-                print(f"lab: stopped {kind} emulator (pid {pid})")
-        pid_file.unlink(missing_ok=True)
+    for kind in ("mivb", "switch", "radius"):
+        _stop_kind(state, kind, quiet)
+
+
+def _radius_answers(spec: dict[str, Any]) -> bool:
+    """A MAB Access-Request signed with the lab's secret gets an answer (accept or reject)."""
+    import asyncio
+
+    from emulators.radius.protocol import Server, authenticate_mab
+
+    server = Server(spec["address"], spec["port"], spec["secret"], timeout=0.5, retransmit=0)
+    answer, _ = asyncio.run(authenticate_mab([server], "00:00:5e:00:53:00", "127.0.0.1", "lab-check"))
+    return answer.reachable
+
+
+def _start_radius(spec: dict[str, Any], state: Path, timeout: float = 30.0) -> None:
+    _start("radius", spec, state)
+    deadline = time.monotonic() + timeout
+    while not _radius_answers(spec):
+        if _pid_alive(state / "radius.pid") is None:
+            raise LabError("the radius emulator exited while starting (is UDP "
+                           f"{spec['address']}:{spec['port']} taken?); last lines of {state / 'radius.log'}:\n"
+                           + _log_tail(state, "radius"))
+        if time.monotonic() > deadline:
+            raise LabError(f"the radius emulator did not answer on {spec['address']}:{spec['port']} "
+                           f"within {timeout:.0f}s; see {state / 'radius.log'}")
+
+
+def radius_stop(opts: LabOptions, quiet: bool = False) -> None:
+    """Take the lab's RADIUS server away (every switch's RADIUS server is dead)."""
+    _stop_kind(opts.state.resolve(), "radius", quiet)
+
+
+def radius_start(opts: LabOptions) -> None:
+    """Bring the lab's RADIUS server back, with the spec `up` wrote."""
+    state = opts.state.resolve()
+    path = state / "radius.json"
+    if not path.exists():
+        raise LabError(f"no {path}: start the lab (with switches) first")
+    if _pid_alive(state / "radius.pid") is None:
+        _start_radius(json.loads(path.read_text()), state)
 
 
 def status(opts: LabOptions) -> int:
     state = opts.state.resolve()
     running = 0
-    for kind in ("mivb", "switch"):
+    for kind in ("mivb", "switch", "radius"):
         pid = _pid_alive(state / f"{kind}.pid")
         print(f"{kind}: {f'running (pid {pid})' if pid else 'stopped'}")
         running += pid is not None
@@ -415,7 +475,7 @@ def status(opts: LabOptions) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emulators.lab", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("command", choices=["up", "down", "status", "radius-stop", "radius-start"])
     parser.add_argument("--controllers", type=int, default=2)
     parser.add_argument("--ios", type=int, default=1, help="emulated Cisco IOS switches")
     parser.add_argument("--aoscx", type=int, default=1, help="emulated Aruba AOS-CX switches")
@@ -445,6 +505,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "status":
         return status(opts)
+    if args.command == "radius-stop":
+        radius_stop(opts)
+        return 0
+    if args.command == "radius-start":
+        try:
+            radius_start(opts)
+        except LabError as exc:
+            print(f"lab: FAILED: {exc}", file=sys.stderr)
+            return 1
+        print("lab: radius emulator started")
+        return 0
     started = time.monotonic()
     try:
         lab = up(opts)

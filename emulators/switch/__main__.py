@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import signal
 import sys
+
+from emulators.runner import serve_until_signal
 
 from .server import serve
 from .spec import LabSpec
@@ -26,14 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"switch emulator: bad spec {args.spec}: {err}", file=sys.stderr)
         return 2
 
-    async def run_until_signal() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await serve(lab, stop)
-
-    asyncio.run(run_until_signal())
+    serve_until_signal(lambda stop: serve(lab, stop))
     return 0
 
 

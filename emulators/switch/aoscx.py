@@ -348,6 +348,8 @@ EXEC: list[tuple[str, dict[str, Any]]] = [
     ("show vlan", {"action": "show_vlan"}),
     ("show interface", {"action": "show_interface"}),
     ("show interface <ifname>", {"action": "show_interface"}),
+    ("show aaa authentication port-access interface all client-status", {"action": "show_pa_clients"}),
+    ("show aaa authentication port-access interface <ifname> client-status", {"action": "show_pa_clients"}),
     ("no page", {"action": "noop"}),
     ("page", {"action": "noop"}),
     ("write memory", {"action": "save"}),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from . import nac_show
 from .engine import HandlerError
 from .grammar import Match, expand_vlan_list
 from .model import Node
@@ -291,4 +292,9 @@ def run(dialect: ArubaAOSCX, device: Device, m: Match) -> str:
         return show_vlan(device)
     if action == "show_interface":
         return show_interface(device, m.words[-1] if m.words[-1] != "interface" else None)
+    if action == "show_pa_clients":
+        name = m.words[5]
+        if name != "all" and device.running.find(f"interface {name}") is None:
+            raise HandlerError(index=5)
+        return nac_show.cx_client_status(device, None if name == "all" else name)
     raise KeyError(action)

@@ -11,6 +11,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from . import nac
 from .acl import evaluate
 from .device import Device
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from .server import Fleet
     from .spec import ControlSpec
 
-_ROUTE = re.compile(r"^/switches/([^/]+)/(evaluate|faults|stats|drift)$")
+_ROUTE = re.compile(r"^/switches/([^/]+)/(evaluate|faults|stats|drift|clients|reauthenticate)$")
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"}
 
 
@@ -99,7 +100,56 @@ async def _handle(fleet: Fleet, reader: asyncio.StreamReader) -> tuple[int, Any]
             raise HttpError(400, "commands must be a list of strings")
         errors = device.apply_commands(commands)
         return 200, {"applied": len(commands) - len(errors), "errors": errors}
+    if m.group(2) in ("clients", "reauthenticate"):
+        return 200, await _clients(device, method, m.group(2), body)
     raise HttpError(405, "method not allowed")
+
+
+def _interface(device: Device, body: dict[str, Any]) -> str:
+    name = str(body.get("interface", ""))
+    if device.spec.platform == "cisco_ios":
+        from .ios import p_ifname
+
+        name = p_ifname(name.replace(" ", "")) or name
+    with device.lock:
+        if device.running.find(f"interface {name}") is None:
+            raise HttpError(404, f"no interface {name!r}")
+    return name
+
+
+async def _clients(device: Device, method: str, route: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Attach a client to a port and authenticate it now (POST clients), list (GET) or remove
+    (DELETE) the clients, or re-authenticate them (POST reauthenticate, as the reauth timer or
+    `clear authentication sessions` would): nac.py."""
+    if route == "clients" and method == "GET":
+        with device.lock:
+            return {"clients": [c.as_dict() for cs in device.clients.values() for c in cs]}
+    if route == "clients" and method == "DELETE":
+        with device.lock:
+            device.clients.clear()
+        return {"clients": []}
+    if method != "POST":
+        raise HttpError(405, "method not allowed")
+    if route == "clients":
+        name = _interface(device, body)
+        kind = str(body.get("device", "phone"))
+        if kind not in nac.DEVICES:
+            raise HttpError(400, f"device must be one of {', '.join(nac.DEVICES)}")
+        try:
+            client = nac.Client(interface=name, mac=nac.mac_text(str(body.get("mac", ""))), device=kind)
+        except ValueError as err:
+            raise HttpError(400, str(err)) from err
+        with device.lock:  # one client per MAC per port
+            others = [c for c in device.clients.get(name, []) if c.mac != client.mac]
+            device.clients[name] = [*others, client]
+        await nac.authenticate(device, client)
+        return {"clients": [client.as_dict()]}
+    wanted = _interface(device, body) if body.get("interface") else None
+    with device.lock:
+        targets = [c for n, cs in device.clients.items() if wanted in (None, n) for c in cs]
+    for client in targets:
+        await nac.authenticate(device, client)
+    return {"clients": [c.as_dict() for c in targets]}
 
 
 def _evaluate(device: Device, body: dict[str, Any]) -> dict[str, Any]:

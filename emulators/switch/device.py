@@ -18,6 +18,7 @@ from .dialect import Dialect
 from .engine import Frame, apply_line
 from .lockout import LoginGuard
 from .model import Node
+from .nac import Client
 from .spec import SwitchSpec
 
 STARTUP_FILE = "startup-config.json"
@@ -86,6 +87,10 @@ class Device:
         self.stats = {"sessions": 0, "commands": 0, "config_lines": 0}
         self.faults = Faults()
         self.logins = LoginGuard()  # lockout policy state (login block-for / limit-login-attempts)
+        # Access sessions on ports (nac.py): interface -> attached clients; RADIUS servers the
+        # switch has marked dead ("address:port" -> monotonic time the deadtime ends).
+        self.clients: dict[str, list[Client]] = {}
+        self.radius_dead: dict[str, float] = {}
         digest = hashlib.sha256(spec.name.encode()).hexdigest()
         self.serial = "FOC" + digest[:8].upper()
         # locally administered unicast MAC, stable per switch name

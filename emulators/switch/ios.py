@@ -470,6 +470,9 @@ SHOW: list[tuple[str, dict[str, Any]]] = [
     ("show ip access-lists", {"action": "show_acl"}),
     ("show ip access-lists <word>", {"action": "show_acl"}),
     ("show dot1x all", {"action": "show_dot1x"}),
+    ("show authentication sessions", {"action": "show_auth_sessions"}),
+    ("show authentication sessions interface <ifname>", {"action": "show_auth_session_if"}),
+    ("show authentication sessions interface <ifname> details", {"action": "show_auth_session_if"}),
     ("show clock", {"action": "show_clock"}),
     # cisco.ios (network_cli) asks this to learn whether it must run `enable`.
     ("show privilege", {"action": "privilege"}),

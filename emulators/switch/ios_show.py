@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from . import nac_show
 from .acl import ace_from_line
 from .engine import HandlerError
 from .grammar import Match
@@ -309,6 +310,16 @@ def run(dialect: CiscoIOS, device: Device, m: Match) -> str:
         return show_access_lists(device, name)
     if action == "show_dot1x":
         return show_dot1x(device)
+    if action == "show_auth_sessions":
+        from .ios import short_ifname
+
+        return nac_show.ios_table(device, short_ifname)
+    if action == "show_auth_session_if":
+        name = m.words[4] if len(m.words) > 4 else ""
+        node = device.running.find(f"interface {name}")
+        if node is None:
+            raise HandlerError(index=4)
+        return nac_show.ios_detail(device, name, _sub(node, "authentication host-mode") or "single-host")
     if action == "show_clock":
         return time.strftime("*%H:%M:%S.000 UTC %a %b %d %Y", time.gmtime()) + "\r\n"
     raise KeyError(action)

@@ -29,6 +29,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import
     complete_from_device,
     device_interfaces,
     normalize_intent,
+    park_unnamed,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatformError
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_role_vars import (
@@ -135,6 +136,10 @@ class ActionModule(ActionBase):
             self._parked = norm.get("parked", [])
             args["intended"] = switch_render.render_config(norm)
             scope = self._scope = sd.Scope.from_dict(norm["managed"])
+        elif args["managed"]:  # pre-rendered: ports without a role parked too (LAN-06)
+            args["intended"], managed, self._parked = park_unnamed(
+                args["intended"], args["managed"], device_interfaces(running), platform)
+            scope = self._scope = sd.Scope.from_dict(managed)
         plan = sd.plan(platform, running, args["intended"], scope, args["update_secrets"])
         out = {
             "changed": False,
@@ -143,8 +148,8 @@ class ActionModule(ActionBase):
             "before": "\n".join(sd.mask_line(x) for x in sd.render(plan.before)),
         }
         if identity is not None:
-            out.update(family=self._norm["family"], model=identity.model, identity=identity.as_dict(),
-                       parked=self._parked)
+            out.update(family=self._norm["family"], model=identity.model, identity=identity.as_dict())
+        out["parked"] = self._parked
         if args["gather_facts"]:
             out["facts"] = sf.gather(platform, plan.running, out.get("identity"), out.get("family"))
         if not plan.commands:

@@ -42,7 +42,7 @@ class ActionModule(ActionBase):
             return result
         try:
             running = ss.show_running(conn, platform, target.timeout)
-            identity_text = conn.send_command(platform.identity_command, read_timeout=target.timeout)
+            identity_text = ss.run_show(conn, platform.identity_command, target.timeout)
         except (ss.SwitchSessionError, *ss.SESSION_LOST) as exc:
             result.update(failed=True, msg=f"{target.where}: reading the running config failed ({exc})")
             return result

@@ -20,6 +20,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms imp
     SwitchFamily,
     SwitchPlatform,
 )
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_session import run_show
 
 
 class SwitchGuardError(ValueError):
@@ -98,5 +99,4 @@ def check(platform: SwitchPlatform, family: SwitchFamily, text: str, hostname: s
 def verify(conn: Any, platform: SwitchPlatform, family: SwitchFamily, hostname: str | None,
            serial: str | None, timeout: float) -> Identity:
     """Read the identity command over the open session and check it."""
-    return check(platform, family, conn.send_command(platform.identity_command, read_timeout=timeout),
-                 hostname, serial)
+    return check(platform, family, run_show(conn, platform.identity_command, timeout), hostname, serial)

@@ -12,6 +12,7 @@ import ipaddress
 import re
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils import switch_render
 from ansible_collections.voicesec.mivb.plugins.module_utils.control_selection import Selection, select
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import (
     SwitchFamily,
@@ -385,9 +386,39 @@ def managed_scope(norm: dict[str, Any], platform: SwitchPlatform) -> dict[str, A
         }.get(control, True)
         if not wanted:
             ignore.append(pattern)
-    return {
+    scope = {
         "sections": sections,
         "lines": lines,
         "ignore_children": ignore,
         "controls": controls,
     }
+    if "LAN-06" in controls and "parking" in norm.get("vlan_ids", {}):
+        # For a pre-rendered `intended` (no device at render time): switch_config parks the
+        # physical ports the device has and `assigned` does not name (park_unnamed).
+        scope["park"] = {"vlan": norm["vlan_ids"]["parking"], "assigned": list(norm["assigned"])}
+    return scope
+
+
+def park_unnamed(intended: str, managed: dict[str, Any], interfaces: list[str],
+                 platform: SwitchPlatform) -> tuple[str, dict[str, Any], list[str]]:
+    """LAN-06 on the pre-rendered path: add a parked-and-shut section (park.j2, as ports.j2
+    renders role unused) for every physical port of the device (`interfaces`, from the running
+    config already read) that neither `managed.park.assigned` nor `intended` names, and own
+    it. Returns (intended, managed, parked names); unchanged without `managed.park`."""
+    park = managed.get("park")
+    if not park or "LAN-06" not in (managed.get("controls") or []):
+        return intended, managed, []
+    vlan = park.get("vlan") if isinstance(park, dict) else None
+    assigned = park.get("assigned") if isinstance(park, dict) else None
+    if isinstance(vlan, bool) or not isinstance(vlan, int) or not 1 <= vlan <= 4094 or not isinstance(
+            assigned, list):
+        raise SwitchIntentError("managed.park must be {vlan: 1-4094, assigned: [interface names]} "
+                                "(voicesec.mivb.switch_intent returns it)")
+    named = {str(a) for a in assigned} | set(device_interfaces(intended)) | {
+        s.split(" ", 1)[1] for s in (managed.get("sections") or {}) if s.startswith("interface ")}
+    parked = [n for n in interfaces if re.match(platform.physical_port_pattern, n) and n not in named]
+    if not parked:
+        return intended, managed, []
+    sections = dict(managed.get("sections") or {}, **dict.fromkeys((f"interface {n}" for n in parked), "LAN-06"))
+    text = intended if intended.endswith("\n") or not intended else intended + "\n"
+    return text + switch_render.render_parked(platform.name, parked, vlan), dict(managed, sections=sections), parked

@@ -38,6 +38,14 @@ def render_config(norm: dict[str, Any]) -> str:
     return environment(norm["platform"]).get_template("config.j2").render(sw=norm)
 
 
+def render_parked(platform: str, interfaces: list[str], parking_vlan: int) -> str:
+    """LAN-06 sections for ports the intent does not name: the same park.j2 lines ports.j2
+    renders for a port with role unused."""
+    template = environment(platform).get_template("park.j2")
+    sw = {"vlan_ids": {"parking": parking_vlan}}
+    return "".join(f"interface {name}\n" + template.render(sw=sw, port={"name": name}) for name in interfaces)
+
+
 def preload(platforms: tuple[str, ...] = ("cisco_ios", "aruba_aoscx")) -> None:
     for platform in platforms:
         if (TEMPLATES / platform / "config.j2").is_file():

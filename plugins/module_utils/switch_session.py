@@ -7,6 +7,7 @@ and secrets never appear in them.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,8 +127,7 @@ def connect(platform: SwitchPlatform, target: Target) -> Any:
         raise se.Unreachable(f"switch {target.where} unreachable: {first}") from None
     if target.enable_secret:
         try:
-            if not conn.check_enable_mode():
-                conn.enable()
+            conn.enable()  # checks the mode itself first: no second check of our own (one round trip less)
         except (ValueError, NetmikoBaseException, *SESSION_LOST):
             disconnect(conn)
             raise se.EnableRefused(
@@ -162,8 +162,23 @@ def disconnect(conn: Any) -> None:
         pass
 
 
+def prompt_pattern(conn: Any) -> str:
+    """The switch's prompt as a whole line (exec, enable or a config context), from the base
+    prompt netmiko learnt at login. A line that merely contains the hostname (`hostname sw1`)
+    does not match."""
+    return rf"(?m)^{re.escape(conn.base_prompt)}(?:\([^)\r\n]*\))?[>#]\s*$"
+
+
+def run_show(conn: Any, command: str, timeout: float = 60) -> str:
+    """One exec command's output. netmiko's send_command looks the prompt up again before
+    every command (a newline and a read: about half the time of a short command); the prompt
+    is known since login, so it is given instead (docs/performance.md)."""
+    return conn.send_command(command, read_timeout=timeout, expect_string=prompt_pattern(conn),
+                             auto_find_prompt=False)
+
+
 def show_running(conn: Any, platform: SwitchPlatform, timeout: float = 60) -> str:
-    return conn.send_command(platform.show_running, read_timeout=timeout)
+    return run_show(conn, platform.show_running, timeout)
 
 
 def push(conn: Any, platform: SwitchPlatform, lines: list[str], timeout: float = 60) -> str:

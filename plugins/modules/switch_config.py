@@ -93,6 +93,14 @@ options:
         description: Control IDs this task reports on in C(controls).
         type: list
         elements: str
+      park:
+        description:
+          - LAN-06 on this path. C(vlan) is the parking VLAN, C(assigned) the interfaces that have a role.
+            Every physical port of the switch (from the running config read at the start) that is neither
+            in C(assigned) nor in O(intended) is parked in C(vlan) and shut, with the lines
+            C(templates/switch/<platform>/park.j2) renders for role C(unused), and owned; the result's
+            C(parked) lists them. C(voicesec.mivb.switch_intent) returns it when LAN-06 is selected.
+        type: dict
   save:
     description:
       - Save the running config (C(write memory)) after a verified push.
@@ -187,6 +195,11 @@ facts:
   description: Gathered state (vlans, ports, acls, dot1x, qos) from the same session.
   returned: when gather_facts
   type: dict
+parked:
+  description: Physical ports without a role that LAN-06 parks and shuts in this run (both input paths).
+  returned: success
+  type: list
+  elements: str
 saved:
   description: Whether C(write memory) ran.
   returned: success
