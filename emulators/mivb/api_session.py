@@ -93,6 +93,19 @@ def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
             attempts_remaining=MAX_FAILURES - lock["failures"],
         )
     lock["failures"] = 0
+    if user["application_access_only"] and not user.get("mixml_certificate_sha256"):
+        # Guideline, "Application - Login Security": MiXML applications need a certificate as
+        # well as the credentials of a profile with Application access.
+        ctrl.audit(
+            "Login Refused",
+            username,
+            req.client_ip,
+            category=_LOGIN_CATEGORY,
+            severity="Warning",
+            message="login refused: application profile without a MiXML certificate",
+        )
+        raise ApiError(403, "forbidden", "an Application-only profile needs a MiXML certificate "
+                       "(mixml_certificate_sha256) before it can log in")
     expiry_days = ctrl.state["forms"]["system_security_management"]["password_expiry_days"]
     if expiry_days and now - user["password_changed_at"] > expiry_days * 86400:
         user["password_change_required"] = True

@@ -25,6 +25,7 @@ def factory_state(now: float) -> dict[str, Any]:
                 "password_changed_at": now,
                 "application_access_only": False,
                 "expires": None,
+                "mixml_certificate_sha256": None,
             }
         },
         "policies": {
@@ -37,3 +38,17 @@ def factory_state(now: float) -> dict[str, Any]:
         "device_certificate": {"type": "mitel_legacy"},
         "audit_next_id": 1,
     }
+
+
+def upgrade_state(state: dict[str, Any], now: float) -> None:
+    """A state file written by an older emulator: fill what it lacks from the factory state
+    (new forms and their fields, new profile keys), keeping every value it has."""
+    factory = factory_state(now)
+    for form, fields in factory["forms"].items():
+        current = state["forms"].setdefault(form, fields)
+        for name, value in fields.items():
+            current.setdefault(name, value)
+    for user in state["users"].values():
+        user.setdefault("mixml_certificate_sha256", None)
+    for key, value in factory.items():
+        state.setdefault(key, value)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .access import ACCESS_LEVELS, AREAS
-from .forms import SUPPORTED_SUITES, TLS_APPLICATIONS, TLS_LEVELS
+from .forms import SMDR_FIELDS, SUPPORTED_SUITES, TLS_APPLICATIONS, TLS_LEVELS, YES_NO
 from .passwords import STRENGTHS
 
 V1 = "/api/v1"
@@ -146,7 +146,13 @@ def schemas() -> dict[str, Any]:
         "PasswordChange": _obj({"current_password": STR, "new_password": STR}, ["current_password", "new_password"]),
         "Banner": _obj({"enabled": BOOL, "text": STR}, ["enabled", "text"]),
         "FormList": _obj({"forms": {"type": "array", "items": STR}}),
-        "SystemSecurityManagementFields": _obj({**ssm_common, "phone_admin_passcode_set": BOOL}),
+        "SystemSecurityManagementFields": _obj({
+            **ssm_common,
+            "phone_admin_passcode_set": BOOL,
+            "failed_login_attempts_before_lockout": {"type": "integer", "const": 3,
+                                                     "description": "read-only: hard-coded at three"},
+            "lockout_minutes": {"type": "integer", "description": "read-only"},
+        }),
         "SystemSecurityManagementPatch": _obj({**ssm_common, "phone_admin_passcode": digits}),
         "SystemOptionsFields": _obj(
             {
@@ -156,6 +162,7 @@ def schemas() -> dict[str, Any]:
             }
         ),
         "SystemOptionsPatch": _obj({**opts_common, "set_registration_access_code": digits}),
+        "SmdrOptionsFields": _obj({key: {"type": "string", "enum": list(YES_NO)} for key in SMDR_FIELDS}),
         "WebServerCertificateFields": _obj(
             {
                 "subject": STR,
@@ -189,6 +196,7 @@ def schemas() -> dict[str, Any]:
                         ref("SystemOptionsFields"),
                         ref("WebServerCertificateFields"),
                         ref("DeviceCertificateFields"),
+                        ref("SmdrOptionsFields"),
                     ]
                 },
             },
@@ -197,7 +205,8 @@ def schemas() -> dict[str, Any]:
         "FormPatch": _obj(
             {
                 "fields": {
-                    "oneOf": [ref("SystemSecurityManagementPatch"), ref("SystemOptionsPatch")],
+                    "oneOf": [ref("SystemSecurityManagementPatch"), ref("SystemOptionsPatch"),
+                              ref("SmdrOptionsFields")],
                     "minProperties": 1,
                 },
             },
@@ -250,6 +259,7 @@ def schemas() -> dict[str, Any]:
                 "policy": STR,
                 "application_access_only": BOOL,
                 "expires": {"type": ["string", "null"], "format": "date-time"},
+                "mixml_certificate_sha256": {"type": ["string", "null"], "pattern": FINGERPRINT["pattern"]},
             }
         ),
         "UserProfilePut": _obj(
@@ -262,6 +272,12 @@ def schemas() -> dict[str, Any]:
                 },
                 "application_access_only": BOOL,
                 "expires": {"type": ["string", "null"]},
+                "mixml_certificate_sha256": {
+                    "type": ["string", "null"],
+                    "pattern": FINGERPRINT["pattern"],
+                    "description": "SHA-256 fingerprint of the MiXML application's certificate; only with "
+                    "application_access_only: true, which cannot log in without one",
+                },
             },
             ["policy"],
         ),
@@ -284,7 +300,12 @@ def schemas() -> dict[str, Any]:
                 "message": STR,
             }
         ),
-        "AuditTrail": _obj({"entries": {"type": "array", "items": ref("AuditEntry")}, "newest_id": INT}),
+        "AuditTrail": _obj({
+            "entries": {"type": "array", "items": ref("AuditEntry")},
+            "newest_id": INT,
+            "oldest_id": {"type": "integer", "description": "oldest entry still held (archive included)"},
+            "more": {"type": "boolean", "description": "another page follows: since_id = the last id received"},
+        }),
         "Fault": _obj(
             {
                 "status": {
@@ -314,7 +335,8 @@ def schemas() -> dict[str, Any]:
 
 def paths() -> dict[str, Any]:
     form = _path_param(
-        "form", "system_security_management | system_options | web_server_certificate | device_certificate"
+        "form",
+        "system_security_management | system_options | web_server_certificate | device_certificate | smdr_options",
     )
     policy = _path_param("name", "admin policy name (URL-encoded, e.g. NO%20ACCESS)")
     user = _path_param("username", "user profile name")
@@ -398,9 +420,18 @@ def paths() -> dict[str, Any]:
             ),
             "delete": _op("Delete a profile", "access", _responses("Deleted", 401, 403, 404, 409), params=[user]),
         },
+        f"{V1}/user_profiles/{{username}}/verify-secret": {
+            "post": _op(
+                "Check a profile's password without logging in (no failed-login count)",
+                "access",
+                _responses("VerifySecretResponse", 400, 401, 403, 404),
+                "VerifySecretRequest",
+                params=[user],
+            ),
+        },
         f"{V1}/audit_trail": {
             "get": _op(
-                "Audit trail (at most 5000 entries kept; secrets as ********)",
+                "Audit trail, paged by since_id (5000 live entries, older ones archived; secrets as ********)",
                 "audit",
                 _responses("AuditTrail", 400, 401, 403),
                 params=[
@@ -423,6 +454,15 @@ def paths() -> dict[str, Any]:
                 hook,
                 _responses(_obj({"hotel_logs": INT}), 400),
                 _obj({"count": _int(1, 1000)}, ["count"]),
+                auth=False,
+            ),
+        },
+        "/_emulator/audit_entries": {
+            "post": _op(
+                "Add synthetic audit entries (the archive tests)",
+                hook,
+                _responses(_obj({"newest_id": INT}), 400),
+                _obj({"count": _int(1, 20000)}, ["count"]),
                 auth=False,
             ),
         },

@@ -6,5 +6,13 @@ declares its controls and behaviour as a mivb_plan_base.StepDef."""
 from __future__ import annotations
 
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import StepDef
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_access import STEP as ACCESS_STEP
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_audit import STEP as AUDIT_TRAIL_STEP
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_smdr import STEP as SMDR_STEP
 
-EXTRA_STEPS: tuple[StepDef, ...] = ()
+# The audit-trail export runs last, so it carries the entries of this run's own writes.
+EXTRA_STEPS: tuple[StepDef, ...] = (
+    ACCESS_STEP,
+    SMDR_STEP,
+    AUDIT_TRAIL_STEP,
+)
