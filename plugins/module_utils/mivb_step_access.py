@@ -220,12 +220,15 @@ class AccessBackend:
                              "mivb_hardening_acc_02: false; nothing was changed", field=PROFILES_VAR)
         if self.profiles is not None and "user_profiles" in params:
             self.check_own_account(self.me)
-        if self.policies is not None and self.profiles is not None and self.purge_policies:
+        # ACC-02 is validated alone too: it carries the policy list to check its references
+        known = check_policies(params["known_policies"] or []) if "known_policies" in params else self.policies
+        if known is not None and self.profiles is not None and params.get("known_policies_purge",
+                                                                        self.purge_policies):
             for p in self.profiles.values():
-                if p.policy not in self.policies and p.policy not in FACTORY_POLICIES:
+                if p.policy not in known and p.policy not in FACTORY_POLICIES:
                     raise InputError(f"{PROFILES_VAR}: profile {p.username} uses policy {p.policy}, which is neither "
                                      f"in {POLICIES_VAR} nor a default policy; nothing was changed",
-                                     field=PROFILES_VAR, allowed=sorted({*self.policies, *FACTORY_POLICIES}))
+                                     field=PROFILES_VAR, allowed=sorted({*known, *FACTORY_POLICIES}))
 
     def check_own_account(self, me: str) -> None:
         """Guards on the toolkit's own account and on ROOT; raise before any write."""
@@ -496,7 +499,8 @@ STEP = StepDef(
     name="access",
     controls=(
         ControlDef("ACC-01", "access", {"admin_policies": POLICIES_VAR, "purge_policies": POLICIES_PURGE_VAR}),
-        ControlDef("ACC-02", "access", {"user_profiles": PROFILES_VAR, "purge_profiles": PROFILES_PURGE_VAR}),
+        ControlDef("ACC-02", "access", {"user_profiles": PROFILES_VAR, "purge_profiles": PROFILES_PURGE_VAR,
+                                        "known_policies": POLICIES_VAR, "known_policies_purge": POLICIES_PURGE_VAR}),
         ControlDef("ACC-03", "access", {"application_profiles": PROFILES_VAR}),
     ),
     build=_build,
