@@ -32,7 +32,9 @@ PLAYBOOK = """\
         rolespec_validate: false
 """
 CONTROL_IDS = ("AUTH-01", "AUTH-02", "AUTH-03", "AUTH-04", "AUTH-05", "AUTH-06", "TLS-01", "TLS-02", "CERT-01",
-               "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02")
+               "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02", "ACC-01", "ACC-02", "ACC-03", "AUTH-07", "LOG-01",
+               "LOG-02")
+AUDITOR_PASSWORD = "Aud1t!!Reader-2026x"
 
 
 def _host(ctl, tmp: Path, name: str, **extra):
@@ -61,6 +63,9 @@ def _inventory(tmp: Path, hosts: dict, **group) -> Path:
         "mivb_factory_password": FACTORY_PASSWORD, "mivb_phone_admin_passcode": PASSCODE,
         "mivb_set_registration_access_code": ACCESS_CODE, "mivb_hardening_commission": True,
         "mivb_hardening_state_dir": str(tmp / "toolkit-state"),
+        "mivb_hardening_admin_policies": [{"name": "Auditors", "default_access": "Read Only"}],
+        "mivb_hardening_user_profiles": [{"username": "system", "policy": "ROOT"},
+                                         {"username": "auditor", "policy": "Auditors", "password": AUDITOR_PASSWORD}],
     }
     group_vars.update(group)
     inv = tmp / "hosts.yml"
@@ -119,7 +124,7 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert recap and recap.groups() == ("1", "1", "0")
     output = first.stdout + first.stderr
     key_line = bundle.key.splitlines()[5]
-    for secret in (MANAGED_PASSWORD, PASSCODE, ACCESS_CODE, key_line):
+    for secret in (MANAGED_PASSWORD, PASSCODE, ACCESS_CODE, key_line, AUDITOR_PASSWORD):
         assert secret not in output
     assert "set (new value)" in output  # masked secrets still show in the diff
     # commissioning used the factory password first: no failed login in the audit trail
@@ -140,15 +145,20 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     res = result(second, "mivb1")
     assert res["changed"] is False
     assert statuses(res) == dict.fromkeys(CONTROL_IDS, "compliant")
-    steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options"]
+    steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options",
+             "access", "smdr_options", "audit_trail"]
     assert [s["step"] for s in res["plan"]] == steps
     assert PASSCODE not in second.stdout and MANAGED_PASSWORD not in second.stdout
     stats = ctl.raw.stats()
     assert stats["writes"] == 0 and stats["logins"] == 1
     form_gets = {k: v for k, v in stats["requests"].items() if k.startswith("GET /api/v1/forms/")}
     assert set(form_gets) == {f"GET /api/v1/forms/{f}" for f in
-                              ("system_security_management", "web_server_certificate", "system_options")}
+                              ("system_security_management", "web_server_certificate", "system_options",
+                               "smdr_options")}
     assert max(form_gets.values()) == 1 and stats["requests"]["GET /api/v1/session"] == 1
+    # LOG-01: the export in the report store continues without a gap up to this run's newest entry
+    exported = [json.loads(line)["id"] for line in (tmp / "reports" / "audit_trail" / "mivb1.jsonl").open()]
+    assert exported == list(range(1, exported[-1] + 1)) and exported[-1] == res["controls"]["LOG-01"]["newest_id"]
     # one kept-alive API connection plus one handshake that reads the served certificate
     assert stats["handshakes"]["https"] == 2 + 1  # + the stats read above
 
