@@ -95,8 +95,7 @@ def _passcode(length: int = 10) -> str:
 
 def _load_secrets(state: Path) -> dict[str, str]:
     path = state / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
+    known = json.loads(path.read_text()) if path.exists() else {}
     values = {
         "lab_admin_password": _strong_password(),
         "lab_readonly_password": _strong_password(),
@@ -105,7 +104,11 @@ def _load_secrets(state: Path) -> dict[str, str]:
         "lab_radius_key": _strong_password(20),
         "lab_phone_admin_passcode": _passcode(),
         "lab_set_registration_access_code": _passcode(8),
+        "lab_mixml_password": _strong_password(),
     }
+    if set(values) <= set(known):
+        return known
+    values.update(known)  # a lab made before a secret was added keeps its others
     state.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

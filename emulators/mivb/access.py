@@ -15,6 +15,7 @@ ACCESS_LEVELS = ("Read/Write", "Read Only", "No Access")
 AREAS = (
     "system_security_management",
     "system_options",
+    "smdr_options",
     "web_server_certificate",
     "device_certificate",
     "class_of_service_options",

@@ -10,7 +10,7 @@ from .clock import iso, parse_iso
 from .errors import ApiError, invalid
 from .factory import FACTORY_POLICIES
 from .forms import SECRET_MASK
-from .passwords import hash_secret, strength_problem
+from .passwords import check_secret, hash_secret, strength_problem
 from .request import Request, body_dict
 
 if TYPE_CHECKING:
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _POLICY_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,32}$")
+# SHA-256 fingerprint of a MiXML application's certificate, as the certificate forms show them.
+_FINGERPRINT = re.compile(r"^[0-9A-F]{2}(:[0-9A-F]{2}){31}$")
 
 
 def _policy_view(ctrl: Controller, name: str) -> dict[str, Any]:
@@ -96,6 +98,7 @@ def _profile_view(username: str, user: dict[str, Any]) -> dict[str, Any]:
         "policy": user["policy"],
         "application_access_only": user["application_access_only"],
         "expires": user["expires"],
+        "mixml_certificate_sha256": user.get("mixml_certificate_sha256"),
     }
 
 
@@ -114,7 +117,8 @@ def put_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
     username = req.params["username"]
     if not _USERNAME.match(username):
         raise invalid("username", "username: 1-32 letters, digits, '.', '_' or '-'")
-    body = body_dict(req, {"policy", "password", "application_access_only", "expires"}, {"policy"})
+    body = body_dict(req, {"policy", "password", "application_access_only", "expires", "mixml_certificate_sha256"},
+                     {"policy"})
     old = ctrl.state["users"].get(username)
     if body["policy"] not in ctrl.state["policies"]:
         raise invalid("policy", f"no admin policy {body['policy']!r}", list(ctrl.state["policies"]))
@@ -136,9 +140,22 @@ def put_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
             expires = iso(parse_iso(expires))
         except (TypeError, ValueError, AttributeError):
             raise invalid("expires", "expires must be an ISO 8601 date/time or null") from None
+    cert = body.get("mixml_certificate_sha256", old.get("mixml_certificate_sha256") if old else None)
+    if cert is not None:
+        if not isinstance(cert, str) or not _FINGERPRINT.match(cert.upper()):
+            raise invalid("mixml_certificate_sha256", "mixml_certificate_sha256: the SHA-256 fingerprint of the "
+                          "application's certificate (64 hex digits, colon-separated pairs) or null",
+                          {"pattern": _FINGERPRINT.pattern})
+        cert = cert.upper()
+        if not app_only:
+            # Guideline, "Application - Login Security": the certificate goes with a profile that
+            # has Application access (MiXML), not with an administrator's profile.
+            raise invalid("mixml_certificate_sha256", "a MiXML certificate belongs to a profile with "
+                          "application_access_only: true", [None])
     if old and old["policy"] == "ROOT" and body["policy"] != "ROOT" and _root_users(ctrl) == [username]:
         raise ApiError(409, "immutable", "cannot take the ROOT policy from the last ROOT profile")
-    new = {"policy": body["policy"], "application_access_only": app_only, "expires": expires}
+    new = {"policy": body["policy"], "application_access_only": app_only, "expires": expires,
+           "mixml_certificate_sha256": cert}
     changes = [
         {"field": key, "old": old.get(key) if old else None, "new": value}
         for key, value in new.items()
@@ -180,14 +197,46 @@ def delete_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
     return 200, {"deleted": username}
 
 
+def verify_profile_secret(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    """Whether a value is a profile's password, without a login (no failed-login count, no lockout)."""
+    session = ctrl.session_for(req.token)
+    access.require(ctrl, session, "user_profiles", write=False)
+    username = req.params["username"]
+    user = ctrl.state["users"].get(username)
+    if user is None:
+        raise ApiError(404, "not_found", f"no user profile {username!r}")
+    body = body_dict(req, {"field", "value"}, {"field", "value"})
+    if body["field"] != "password":
+        raise invalid("field", "a user profile's only write-only secret is password", ["password"])
+    match = check_secret(body["value"], user["password_hash"])
+    ctrl.audit(
+        "Verify Secret",
+        session.username,
+        req.client_ip,
+        form="user_profiles",
+        message=f"verify-secret user profile {username} password value={SECRET_MASK} match={str(match).lower()}",
+    )
+    return 200, {"field": "password", "match": match}
+
+
 def audit_trail(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    """Entries with id > since_id, oldest first, from the archive and the live window; `more`
+    says another page follows (page on with since_id = the last id received)."""
     access.require(ctrl, ctrl.session_for(req.token), "audit_trail", write=False)
     try:
         since = int(req.query.get("since_id", "0"))
         limit = int(req.query.get("limit", "1000"))
     except ValueError:
         raise invalid("since_id", "since_id and limit must be integers") from None
+    if since < 0:
+        raise invalid("since_id", "since_id must be >= 0", {"min": 0})
     if not 1 <= limit <= 5000:
         raise invalid("limit", "limit must be 1-5000", {"min": 1, "max": 5000})
-    entries = [e for e in ctrl.audit_entries if e["id"] > since][:limit]
-    return 200, {"entries": entries, "newest_id": ctrl.state["audit_next_id"] - 1}
+    entries = ctrl.audit_since(since, limit)
+    newest = ctrl.state["audit_next_id"] - 1
+    return 200, {
+        "entries": entries,
+        "newest_id": newest,
+        "oldest_id": ctrl.oldest_audit_id(),
+        "more": bool(entries) and entries[-1]["id"] < newest,
+    }

@@ -11,12 +11,14 @@ from .errors import ApiError, invalid
 from .forms import SECRET_FIELDS, SECRET_MASK, VALIDATORS, validate_patch
 from .passwords import check_secret, hash_secret
 from .request import Request, body_dict
+from .sessions import LOCKOUT_MINUTES, MAX_FAILURES
 
 if TYPE_CHECKING:
     from .controller import Controller
 
 FORMS = ("system_security_management", "system_options", "web_server_certificate", "device_certificate",
-         *toll_forms.FACTORY)
+         *toll_forms.FACTORY,
+         "smdr_options")
 _TLS_FIELDS = {"tls_security_levels", "https_tls_1_2_only", "https_cipher_suites"}
 
 
@@ -50,6 +52,11 @@ def form_view(ctrl: Controller, form: str) -> dict[str, Any]:
     fields = dict(ctrl.state["forms"][form])
     for secret in SECRET_FIELDS[form]:
         fields[f"{secret}_set"] = ctrl.state["secrets"][secret] is not None
+    if form == "system_security_management":
+        # Hard-coded on MiVB ("The number of consecutive failed login attempts allowed is
+        # hardcoded at three"): shown read-only so an audit (AUTH-07) never has to fail a login.
+        fields["failed_login_attempts_before_lockout"] = MAX_FAILURES
+        fields["lockout_minutes"] = LOCKOUT_MINUTES
     if form == "system_options":
         fields["srtp_encryption_effective"] = fields["voice_encryption_enabled"] and fields["srtp_encryption_enabled"]
     return fields

@@ -71,3 +71,32 @@ def add_hotel_logs(ctrl: Controller, req: Request) -> tuple[int, Any]:
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:
         raise invalid("count", "count: 1-1000", {"min": 1, "max": 1000})
     return 200, {"hotel_logs": len(add(ctrl, count))}
+
+
+def add_audit_entries(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    """Synthetic provisioning entries, as a busy controller writes them (tests of the archive)."""
+    body = body_dict(req, {"count"}, {"count"})
+    count = body["count"]
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 20000:
+        raise invalid("count", "count: 1-20000", {"min": 1, "max": 20000})
+    first = ctrl.state["audit_next_id"]
+    entries = [
+        {
+            "id": first + n,
+            "time": iso(ctrl.clock.now()),
+            "severity": "Info",
+            "user": "provisioning",
+            "source_ip": "",
+            "interface": "Group Administration Tool",
+            "category": "Configuration Change",
+            "action": "Modify",
+            "form": None,
+            "changes": [],
+            "message": f"synthetic provisioning change {n + 1} of {count}",
+        }
+        for n in range(count)
+    ]
+    ctrl.state["audit_next_id"] = first + count
+    ctrl.append_audit(entries)
+    ctrl.save()
+    return 200, {"newest_id": ctrl.state["audit_next_id"] - 1}

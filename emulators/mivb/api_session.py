@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 _LOGIN_CATEGORY = "LogIn/LogOut/Security Audit"
 
 
+def _refused(ctrl: Controller, req: Request, username: str, why: str) -> None:
+    ctrl.audit("Login Refused", username, req.client_ip, category=_LOGIN_CATEGORY, severity="Warning",
+               message=f"login refused: {why}")
+
+
 def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
     body = body_dict(req, {"username", "password"}, {"username", "password"})
     username, password = body["username"], body["password"]
@@ -29,14 +34,7 @@ def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
     lock = lockout_entry(ctrl.state, username)
     if lock["locked_until"] is not None:
         if now < lock["locked_until"]:
-            ctrl.audit(
-                "Login Refused",
-                username,
-                req.client_ip,
-                category=_LOGIN_CATEGORY,
-                severity="Warning",
-                message=f"login refused: account locked until {iso(lock['locked_until'])}",
-            )
+            _refused(ctrl, req, username, f"account locked until {iso(lock['locked_until'])}")
             raise ApiError(
                 423,
                 "account_locked",
@@ -93,6 +91,12 @@ def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
             attempts_remaining=MAX_FAILURES - lock["failures"],
         )
     lock["failures"] = 0
+    if user["application_access_only"] and not user.get("mixml_certificate_sha256"):
+        # Guideline, "Application - Login Security": MiXML applications need a certificate as
+        # well as the credentials of a profile with Application access.
+        _refused(ctrl, req, username, "application profile without a MiXML certificate")
+        raise ApiError(403, "forbidden", "an Application-only profile needs a MiXML certificate "
+                       "(mixml_certificate_sha256) before it can log in")
     expiry_days = ctrl.state["forms"]["system_security_management"]["password_expiry_days"]
     if expiry_days and now - user["password_changed_at"] > expiry_days * 86400:
         user["password_change_required"] = True

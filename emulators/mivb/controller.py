@@ -42,12 +42,19 @@ class Controller:
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._certs_ready = False
         loaded = self.store.load_state()
-        now = self.clock.now()
-        self.state: dict[str, Any] = fill_missing(loaded, now) if loaded is not None else factory_state(now)
-        self.audit_entries: deque[dict[str, Any]] = deque(self.store.load_audit()[-MAX_AUDIT:], maxlen=MAX_AUDIT)
-        self._audit_lines = len(self.audit_entries)
-        if self.audit_entries:  # ids never repeat, even if state.json was replaced
-            self.state["audit_next_id"] = max(self.state["audit_next_id"], self.audit_entries[-1]["id"] + 1)
+        self.state: dict[str, Any] = fill_missing(loaded, self.clock.now()) if loaded is not None else factory_state(
+            self.clock.now())
+        # The Audit Trails Logs form shows the newest MAX_AUDIT entries (the live window); older
+        # ones are archived, never dropped (guideline, "Audit Trails Logs"). Entries that left
+        # the window but are not in an archive file yet stay in audit.jsonl and in _overflow.
+        archived_through = max((last for _, last, _ in self.store.archives()), default=0)
+        pending = [e for e in self.store.load_audit() if e["id"] > archived_through]
+        self.audit_entries: deque[dict[str, Any]] = deque(pending[-MAX_AUDIT:], maxlen=MAX_AUDIT)
+        self._overflow: list[dict[str, Any]] = pending[:-MAX_AUDIT]
+        self._audit_lines = len(pending)
+        newest = self.audit_entries[-1]["id"] if self.audit_entries else archived_through
+        # ids never repeat, even if state.json was replaced
+        self.state["audit_next_id"] = max(self.state["audit_next_id"], newest + 1)
         if loaded is None:
             self.save()
 
@@ -146,14 +153,49 @@ class Controller:
             "message": message,
         }
         self.state["audit_next_id"] += 1
-        self.audit_entries.append(entry)
-        self._audit_lines += 1
+        self.append_audit([entry])
+        self.save()
+
+    def append_audit(self, entries: list[dict[str, Any]]) -> None:
+        """Add entries to the live window; what leaves it is archived (a file per batch), not dropped."""
+        for entry in entries:
+            if len(self.audit_entries) == MAX_AUDIT:
+                self._overflow.append(self.audit_entries[0])
+            self.audit_entries.append(entry)
+        self._audit_lines += len(entries)
         if self._audit_lines > MAX_AUDIT * 1.2:
+            # archive first: a crash in between leaves the entries in both, and loading skips
+            # the audit.jsonl lines an archive file already holds
+            self.store.write_archive(self._overflow)
+            self._overflow = []
             self.store.rewrite_audit(list(self.audit_entries))
             self._audit_lines = len(self.audit_entries)
         else:
-            self.store.append_audit(entry)
-        self.save()
+            for entry in entries:
+                self.store.append_audit(entry)
+
+    def audit_since(self, since_id: int, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` entries with id > since_id, oldest first: archive files, then the
+        entries waiting to be archived, then the live window."""
+        out: list[dict[str, Any]] = []
+        live_first = self.audit_entries[0]["id"] if self.audit_entries else self.state["audit_next_id"]
+        if since_id + 1 < live_first:
+            for _, last, name in self.store.archives():
+                if last > since_id and len(out) < limit:
+                    out.extend(e for e in self.store.read_archive(name) if e["id"] > since_id)
+            out.extend(e for e in self._overflow if e["id"] > since_id)
+        if len(out) < limit:
+            out.extend(e for e in self.audit_entries if e["id"] > since_id)
+        return out[:limit]
+
+    def oldest_audit_id(self) -> int:
+        """The oldest entry the controller still has (archive included)."""
+        archives = self.store.archives()
+        if archives:
+            return archives[0][0]
+        if self._overflow:
+            return int(self._overflow[0]["id"])
+        return int(self.audit_entries[0]["id"]) if self.audit_entries else self.state["audit_next_id"]
 
     # -- sessions ---------------------------------------------------------------------------
     def new_session(self, username: str, source_ip: str) -> Session:

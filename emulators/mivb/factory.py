@@ -25,6 +25,7 @@ def factory_state(now: float) -> dict[str, Any]:
                 "password_changed_at": now,
                 "application_access_only": False,
                 "expires": None,
+                "mixml_certificate_sha256": None,
             }
         },
         "policies": {
@@ -41,8 +42,8 @@ def factory_state(now: float) -> dict[str, Any]:
 
 
 def fill_missing(state: dict[str, Any], now: float) -> dict[str, Any]:
-    """A state file of an older emulator: add the keys, forms and form fields it lacks, with
-    their factory values (never touching what it has, e.g. rows deleted from a table)."""
+    """A state file of an older emulator: add the keys, forms, form fields and profile keys it
+    lacks, with their factory values (never touching what it has, e.g. rows deleted from a table)."""
     factory = factory_state(now)
     for key, value in factory.items():
         state.setdefault(key, value)
@@ -50,4 +51,6 @@ def fill_missing(state: dict[str, Any], now: float) -> dict[str, Any]:
         have = state["forms"].setdefault(form, fields)
         for name, value in fields.items():
             have.setdefault(name, value)
+    for user in state["users"].values():
+        user.setdefault("mixml_certificate_sha256", None)
     return state

@@ -45,11 +45,28 @@ SUPPORTED_SUITES = [*FACTORY_SUITES, "ECDHE-RSA-CHACHA20-POLY1305"]
 
 SECRET_MASK = "********"  # noqa: S105 - the mask, not a secret
 
+# SMDR Options (LOG-02). The guideline ("SMDR Options") names Station Message Detail Recording,
+# Program External SMDR, Program Internal SMDR and Location Based Accounting, and says a Yes/No
+# option left empty defaults to "No". The other three are options of the same SAT form described
+# in the MiVB System Administration Tool help ("SMDR Extended Reporting": Level 1, Level 2 only
+# with Level 1; "Report Internal Unanswered Calls").
+YES_NO = ("Yes", "No")
+SMDR_FIELDS = (
+    "station_message_detail_recording",
+    "program_external_smdr",
+    "program_internal_smdr",
+    "location_based_accounting",
+    "extended_reporting_level_1",
+    "extended_reporting_level_2",
+    "report_internal_unanswered_calls",
+)
+
 # Write-only secrets per form: PATCH sets them, GET shows only `<name>_set`.
 SECRET_FIELDS = {
     "system_security_management": ("phone_admin_passcode",),
     "system_options": ("set_registration_access_code",),
     **dict.fromkeys(toll_forms.FACTORY, ()),
+    "smdr_options": (),
 }
 
 FACTORY: dict[str, dict[str, Any]] = {
@@ -78,6 +95,7 @@ FACTORY: dict[str, dict[str, Any]] = {
         "send_welcome_email": True,
     },
     **toll_forms.FACTORY,
+    "smdr_options": dict.fromkeys(SMDR_FIELDS, "No"),
 }
 
 Validator = Callable[[str, Any, dict[str, Any]], Any]
@@ -177,13 +195,16 @@ VALIDATORS: dict[str, dict[str, Validator]] = {
         "send_welcome_email": _bool,
     },
     **toll_forms.VALIDATORS,
+    "smdr_options": dict.fromkeys(SMDR_FIELDS, _choice(YES_NO)),
 }
 
 # Fields a GET shows that are computed, not settable.
 READ_ONLY = {
-    "system_security_management": ("phone_admin_passcode_set",),
+    "system_security_management": ("phone_admin_passcode_set", "failed_login_attempts_before_lockout",
+                                   "lockout_minutes"),
     "system_options": ("set_registration_access_code_set", "srtp_encryption_effective"),
     **dict.fromkeys(toll_forms.FACTORY, ()),
+    "smdr_options": (),
 }
 
 
@@ -199,6 +220,11 @@ def validate_patch(form: str, patch: Any, current: dict[str, Any]) -> dict[str, 
         if field not in validators:
             raise invalid(field, f"unknown field {field!r} for form {form}", sorted(validators))
         out[field] = validators[field](field, value, current)
+    if form == "smdr_options":
+        merged = {**current, **out}
+        if merged["extended_reporting_level_2"] == "Yes" and merged["extended_reporting_level_1"] != "Yes":
+            raise invalid("extended_reporting_level_2", "extended_reporting_level_2: Yes needs "
+                          "extended_reporting_level_1: Yes (Level 2 extends Level 1)", ["No"])
     return out
 
 

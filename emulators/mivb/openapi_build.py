@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .access import ACCESS_LEVELS, AREAS
-from .forms import SUPPORTED_SUITES, TLS_APPLICATIONS, TLS_LEVELS
+from .forms import SMDR_FIELDS, SUPPORTED_SUITES, TLS_APPLICATIONS, TLS_LEVELS, YES_NO
 from .passwords import STRENGTHS
 from .sip_accounts import KINDS, MAX_CANDIDATES
 from .toll_forms import MAX_COR, MAX_COS, MAX_INTERCONNECT, PC_PORT
@@ -166,7 +166,13 @@ def schemas() -> dict[str, Any]:
         "PasswordChange": _obj({"current_password": STR, "new_password": STR}, ["current_password", "new_password"]),
         "Banner": _obj({"enabled": BOOL, "text": STR}, ["enabled", "text"]),
         "FormList": _obj({"forms": {"type": "array", "items": STR}}),
-        "SystemSecurityManagementFields": _obj({**ssm_common, "phone_admin_passcode_set": BOOL}),
+        "SystemSecurityManagementFields": _obj({
+            **ssm_common,
+            "phone_admin_passcode_set": BOOL,
+            "failed_login_attempts_before_lockout": {"type": "integer", "const": 3,
+                                                     "description": "read-only: hard-coded at three"},
+            "lockout_minutes": {"type": "integer", "description": "read-only"},
+        }),
         "SystemSecurityManagementPatch": _obj({**ssm_common, "phone_admin_passcode": digits}),
         "SystemOptionsFields": _obj(
             {
@@ -191,6 +197,7 @@ def schemas() -> dict[str, Any]:
                                   "min_length": _int(1, 64)}, ["candidates"]),
         "SipVerifyResponse": _obj({"name": STR, "match": BOOL, "shorter_than_min_length": BOOL},
                                   ["name", "match", "shorter_than_min_length"]),
+        "SmdrOptionsFields": _obj({key: {"type": "string", "enum": list(YES_NO)} for key in SMDR_FIELDS}),
         "WebServerCertificateFields": _obj(
             {
                 "subject": STR,
@@ -227,6 +234,7 @@ def schemas() -> dict[str, Any]:
                         ref("ClassOfServiceOptionsFields"),
                         ref("ClassOfRestrictionFields"),
                         ref("InterconnectRestrictionFields"),
+                        ref("SmdrOptionsFields"),
                     ]
                 },
             },
@@ -237,7 +245,7 @@ def schemas() -> dict[str, Any]:
                 "fields": {
                     "oneOf": [ref("SystemSecurityManagementPatch"), ref("SystemOptionsPatch"),
                               ref("ClassOfServiceOptionsFields"), ref("ClassOfRestrictionFields"),
-                              ref("InterconnectRestrictionFields")],
+                              ref("InterconnectRestrictionFields"), ref("SmdrOptionsFields")],
                     "minProperties": 1,
                 },
             },
@@ -290,6 +298,7 @@ def schemas() -> dict[str, Any]:
                 "policy": STR,
                 "application_access_only": BOOL,
                 "expires": {"type": ["string", "null"], "format": "date-time"},
+                "mixml_certificate_sha256": {"type": ["string", "null"], "pattern": FINGERPRINT["pattern"]},
             }
         ),
         "UserProfilePut": _obj(
@@ -302,6 +311,12 @@ def schemas() -> dict[str, Any]:
                 },
                 "application_access_only": BOOL,
                 "expires": {"type": ["string", "null"]},
+                "mixml_certificate_sha256": {
+                    "type": ["string", "null"],
+                    "pattern": FINGERPRINT["pattern"],
+                    "description": "SHA-256 fingerprint of the MiXML application's certificate; only with "
+                    "application_access_only: true, which cannot log in without one",
+                },
             },
             ["policy"],
         ),
@@ -324,7 +339,12 @@ def schemas() -> dict[str, Any]:
                 "message": STR,
             }
         ),
-        "AuditTrail": _obj({"entries": {"type": "array", "items": ref("AuditEntry")}, "newest_id": INT}),
+        "AuditTrail": _obj({
+            "entries": {"type": "array", "items": ref("AuditEntry")},
+            "newest_id": INT,
+            "oldest_id": {"type": "integer", "description": "oldest entry still held (archive included)"},
+            "more": {"type": "boolean", "description": "another page follows: since_id = the last id received"},
+        }),
         "Fault": _obj(
             {
                 "status": {
@@ -355,7 +375,7 @@ def schemas() -> dict[str, Any]:
 def paths() -> dict[str, Any]:
     form = _path_param(
         "form", "system_security_management | system_options | web_server_certificate | device_certificate | "
-        "class_of_service_options | class_of_restriction | interconnect_restriction"
+        "class_of_service_options | class_of_restriction | interconnect_restriction | smdr_options"
     )
     sip = _path_param("name", "SIP account name")
     policy = _path_param("name", "admin policy name (URL-encoded, e.g. NO%20ACCESS)")
@@ -440,9 +460,18 @@ def paths() -> dict[str, Any]:
             ),
             "delete": _op("Delete a profile", "access", _responses("Deleted", 401, 403, 404, 409), params=[user]),
         },
+        f"{V1}/user_profiles/{{username}}/verify-secret": {
+            "post": _op(
+                "Check a profile's password without logging in (no failed-login count)",
+                "access",
+                _responses("VerifySecretResponse", 400, 401, 403, 404),
+                "VerifySecretRequest",
+                params=[user],
+            ),
+        },
         f"{V1}/audit_trail": {
             "get": _op(
-                "Audit trail (at most 5000 entries kept; secrets as ********)",
+                "Audit trail, paged by since_id (5000 live entries, older ones archived; secrets as ********)",
                 "audit",
                 _responses("AuditTrail", 400, 401, 403),
                 params=[
@@ -479,6 +508,15 @@ def paths() -> dict[str, Any]:
                 hook,
                 _responses(_obj({"hotel_logs": INT}), 400),
                 _obj({"count": _int(1, 1000)}, ["count"]),
+                auth=False,
+            ),
+        },
+        "/_emulator/audit_entries": {
+            "post": _op(
+                "Add synthetic audit entries (the archive tests)",
+                hook,
+                _responses(_obj({"newest_id": INT}), 400),
+                _obj({"count": _int(1, 20000)}, ["count"]),
                 auth=False,
             ),
         },

@@ -75,6 +75,7 @@ for _method, _template, _handler in (
     ("GET", "/user_profiles", api_access.list_profiles),
     ("PUT", "/user_profiles/{username}", api_access.put_profile),
     ("DELETE", "/user_profiles/{username}", api_access.delete_profile),
+    ("POST", "/user_profiles/{username}/verify-secret", api_access.verify_profile_secret),
     ("GET", "/audit_trail", api_access.audit_trail),
     ("GET", "/sip_accounts", api_sip.list_accounts),
     ("PUT", "/sip_accounts/{name}", api_sip.put_account),
@@ -89,5 +90,6 @@ for _method, _template, _handler in (
     ("GET", "/_emulator/stats", api_hooks.get_stats),
     ("DELETE", "/_emulator/stats", api_hooks.reset_stats),
     ("POST", "/_emulator/hotel_logs", api_hooks.add_hotel_logs),
+    ("POST", "/_emulator/audit_entries", api_hooks.add_audit_entries),
 ):
     ROUTER.add(_method, _template, _handler)

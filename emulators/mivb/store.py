@@ -1,4 +1,5 @@
-"""On-disk state of one controller: `state.json`, PEM files and `audit.jsonl` in its state dir.
+"""On-disk state of one controller: `state.json`, PEM files, `audit.jsonl` and the audit
+archive (`audit_archive/`) in its state dir.
 
 Every write goes to a temporary file in the same directory and is renamed over the old one,
 so a crash never leaves a half-written file. An empty directory means factory state.
@@ -8,12 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 STATE_FILE = "state.json"
 AUDIT_FILE = "audit.jsonl"
+# Audit entries older than the live window (Audit Trails Logs form: "Older entries are archived
+# in xml files that can be exported for off board viewing"). The emulator keeps each archive
+# file as JSON lines named after the entry ids it holds: audit-<first>-<last>.jsonl.
+ARCHIVE_DIR = "audit_archive"
+_ARCHIVE_NAME = re.compile(r"^audit-(\d{10})-(\d{10})\.jsonl$")
 # PEM files; every file with "key" in its name is private (0600).
 PEM_FILES = (
     "web_cert.pem",
@@ -35,13 +42,14 @@ class StateStore:
         return self.dir / name
 
     def _write(self, name: str, data: str, private: bool = False) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.dir)
+        target = self.dir / name
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
             if private:
                 os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(data)
-            os.replace(tmp, self.dir / name)
+            os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -86,3 +94,28 @@ class StateStore:
 
     def rewrite_audit(self, entries: list[dict[str, Any]]) -> None:
         self._write(AUDIT_FILE, "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
+
+    # -- audit archive ---------------------------------------------------------------------
+    def archives(self) -> list[tuple[int, int, str]]:
+        """(first id, last id, file name) of every archive file, oldest first."""
+        folder = self.path(ARCHIVE_DIR)
+        if not folder.is_dir():
+            return []
+        found = []
+        for child in folder.iterdir():
+            match = _ARCHIVE_NAME.match(child.name)
+            if match:
+                found.append((int(match.group(1)), int(match.group(2)), child.name))
+        return sorted(found)
+
+    def write_archive(self, entries: list[dict[str, Any]]) -> None:
+        """One archive file for `entries` (ascending ids); atomic, so a crash leaves none or all."""
+        if not entries:
+            return
+        self.path(ARCHIVE_DIR).mkdir(exist_ok=True)
+        name = f"{ARCHIVE_DIR}/audit-{entries[0]['id']:010d}-{entries[-1]['id']:010d}.jsonl"
+        self._write(name, "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
+
+    def read_archive(self, name: str) -> list[dict[str, Any]]:
+        text = self.path(ARCHIVE_DIR).joinpath(name).read_text(encoding="utf-8")
+        return [json.loads(line) for line in text.splitlines() if line.strip()]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from ansible.plugins.action import ActionBase
@@ -28,6 +29,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_login_guard import LoginGuard, guard_key
 from ansible_collections.voicesec.mivb.plugins.module_utils.role_vars import RoleInterface, RoleVarsError
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.mivb_action import mask, preload
+from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_location import audit_trail_dir
 
 preload(
     "http.client",
@@ -72,6 +74,11 @@ class ActionModule(ActionBase):
         except RoleVarsError as exc:
             return self._failed(result, str(exc), {cid: {"status": "error", "detail": str(exc)}
                                                    for cid in mivb_plan.CONTROL_IDS})
+        # LOG-01 exports into the report store the compliance_report callback writes (unless set)
+        if not values.get("mivb_hardening_audit_trail_dir"):
+            values["mivb_hardening_audit_trail_dir"] = str(audit_trail_dir(str(task_vars.get("playbook_dir") or ""),
+                                                                           Path.cwd()))
+        values["inventory_hostname"] = str(task_vars.get("inventory_hostname") or "")
         selection = select(mivb_plan.CONTROL_IDS, "controller", task_vars,
                            {cid: bool(values.get(var, True)) for cid, var in toggles.items()}, toggles)
         target, transport, guard = self._connect_from_vars(task_vars, render, values)
@@ -155,7 +162,7 @@ class ActionModule(ActionBase):
         ca_path = var("ansible_httpapi_ca_path", default=None)
         factory = var("ansible_httpapi_mivb_factory_password", "mivb_factory_password", default=None) or None
         target = mivb_plan.Target(host=host, port=port, ca_path=str(ca_path) if ca_path else None,
-                                  validate_certs=validate)
+                                  validate_certs=validate, username=user)
         guard = LoginGuard(
             state_dir=str(var("mivb_hardening_state_dir", default="") or ""),
             key=guard_key(host, port, user),

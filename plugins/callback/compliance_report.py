@@ -183,6 +183,7 @@ from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_history impor
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_html import render_html, render_index
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_json import counts, render_json, run_summary
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_junit import render_junit
+from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_location import report_root
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_notify import WebhookError, post_json
 
 # The report_gate action (a forked worker) finds the run's summary here (docs/report-format.md).
@@ -379,10 +380,8 @@ class CallbackModule(CallbackBase):
             self._display.warning(f"compliance_report: webhook notification failed: {type(exc).__name__}")
 
     def _report_root(self) -> Path:
-        configured = Path(os.path.expanduser(str(self.get_option("report_dir") or "reports")))
-        if configured.is_absolute():
-            return configured
-        return report_base(self._collector.playbooks[0] if self._collector.playbooks else "", Path.cwd()) / configured
+        return report_root(self.get_option("report_dir"), self._collector.playbooks[0] if self._collector.playbooks
+                           else "", Path.cwd())
 
 
 def write_record(directory: Path, report: dict[str, Any]) -> None:
@@ -391,16 +390,6 @@ def write_record(directory: Path, report: dict[str, Any]) -> None:
     (directory / "report.json").write_text(render_json(report), encoding="utf-8")
     (directory / "report.html").write_text(render_html(report, REPORT_STATUSES), encoding="utf-8")
     (directory / "junit.xml").write_text(render_junit(report), encoding="utf-8")
-
-
-def report_base(playbook: str, cwd: Path) -> Path:
-    """Where a relative report_dir lives: the playbook's repository, never an installed collection."""
-    if not playbook or "ansible_collections" in Path(playbook).parts:
-        return cwd
-    for parent in Path(playbook).parents:
-        if any((parent / marker).exists() for marker in ("ansible.cfg", "galaxy.yml", ".git")):
-            return parent
-    return cwd
 
 
 def _task_name(result: Any) -> str:

@@ -35,6 +35,7 @@ class Target:
     port: int
     ca_path: str | None
     validate_certs: bool = True
+    username: str = ""  # the account the toolkit logs in with: guards never remove or demote it
 
 
 @dataclass

@@ -7,9 +7,16 @@ from __future__ import annotations
 
 from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_step_cos, mivb_step_sip, mivb_step_toll
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import StepDef
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_access import STEP as ACCESS_STEP
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_audit import STEP as AUDIT_TRAIL_STEP
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_smdr import STEP as SMDR_STEP
 
+# The audit-trail export runs last, so it carries the entries of this run's own writes.
 EXTRA_STEPS: tuple[StepDef, ...] = (
     mivb_step_cos.STEP,
     *mivb_step_toll.STEPS,
     mivb_step_sip.STEP_DEF,
+    ACCESS_STEP,
+    SMDR_STEP,
+    AUDIT_TRAIL_STEP,
 )

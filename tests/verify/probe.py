@@ -10,6 +10,8 @@ believes it did. Every sub-command prints one JSON object.
     probe.py patch-form --host H --port P --admin-user U --admin-password-env VAR --cafile F
              --form NAME [--fields JSON]        (drift made out of band; without --fields: a raw read)
     probe.py stats --host H --port P --cafile F [--reset]   (the emulator's request counters)
+    probe.py api-get --host H --port P --user U --password-env VAR --cafile F --path /user_profiles ...
+             (one session of that account, a GET per path: {"login": status, "<path>": {"status", "body"}})
     probe.py switch-show --platform cisco_ios|aruba_aoscx --host H --port P --user U
              --password-env VAR --secret-env VAR --known-hosts F --command "show vlan brief" ...
 """
@@ -195,6 +197,20 @@ def patch_form(host: str, port: int, admin: str, password: str, cafile: str, for
     return {"status": st, "fields": body.get("fields") if st == 200 else body}
 
 
+def api_get(host: str, port: int, user: str, password: str, cafile: str, paths: list[str]) -> dict[str, Any]:
+    base = f"https://{host}:{port}/api/v1"
+    status, body = _call(base, "POST", "/login", cafile, {"username": user, "password": password})
+    out: dict[str, Any] = {"login": status}
+    if status != 200:
+        out["error"] = body.get("error")
+        return out
+    for path in paths:
+        st, data = _call(base, "GET", path, cafile, token=body["token"])
+        out[path] = {"status": st, "body": data}
+    _call(base, "POST", "/logout", cafile, {}, body["token"])
+    return out
+
+
 def stats(host: str, port: int, cafile: str, reset: bool) -> dict[str, Any]:
     base = f"https://{host}:{port}/_emulator"
     if reset:
@@ -237,6 +253,13 @@ def main() -> int:
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--cafile", required=True)
     p.add_argument("--reset", action="store_true")
+    p = sub.add_parser("api-get")
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--user", required=True)
+    p.add_argument("--password-env", required=True)
+    p.add_argument("--cafile", required=True)
+    p.add_argument("--path", action="append", required=True)
     p = sub.add_parser("switch-show")
     p.add_argument("--platform", required=True)
     p.add_argument("--host", required=True)
@@ -254,6 +277,8 @@ def main() -> int:
                          json.loads(a.fields) if a.fields else None)
     elif a.cmd == "stats":
         out = stats(a.host, a.port, a.cafile, a.reset)
+    elif a.cmd == "api-get":
+        out = api_get(a.host, a.port, a.user, os.environ[a.password_env], a.cafile, a.path)
     elif a.cmd == "login":
         out = login(a.host, a.port, a.user, os.environ[a.password_env], a.cafile)
     elif a.cmd == "switch-show":

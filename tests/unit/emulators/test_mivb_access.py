@@ -91,7 +91,12 @@ def test_profiles_lifecycle(rc):
         "policy": "SYSTEM",
         "application_access_only": True,
         "expires": "2030-01-31T00:00:00Z",
+        "mixml_certificate_sha256": None,
     }
+    # ACC-03: an Application-only profile cannot log in before it has a MiXML certificate
+    status, data = Api(rc).login("mixml", "App-Pass-1")
+    assert (status, data["error"]) == (403, "forbidden") and "certificate" in data["message"]
+    api.ok("PUT", "/user_profiles/mixml", {"policy": "SYSTEM", "mixml_certificate_sha256": ":".join(["AB"] * 32)})
     profiles = {p["username"]: p for p in api.ok("GET", "/user_profiles")["profiles"]}
     assert set(profiles) == {"system", "mixml"} and "password" not in str(profiles)
     status, data = api.call("PUT", "/user_profiles/nopass", {"policy": "SYSTEM"})

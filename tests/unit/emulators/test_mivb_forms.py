@@ -47,6 +47,7 @@ def test_factory_values(rc):
         "class_of_service_options",
         "class_of_restriction",
         "interconnect_restriction",
+        "smdr_options",
     ]
 
 
@@ -140,11 +141,11 @@ def test_audit_entry_records_old_and_new(rc):
     assert len(api.ok("GET", "/audit_trail?since_id=0&limit=2")["entries"]) == 2
 
 
-def test_audit_trail_keeps_5000_entries(tmp_path):
+def test_audit_trail_keeps_5000_live_entries_and_archives_the_older(tmp_path):
     state_dir = tmp_path / "m1"
     with start(state_dir) as handle:
         admin(handle["m1"])
-    # Pre-fill the trail on disk close to the cap; the live controller goes past it.
+    # Pre-fill the trail on disk close to the live window; the live controller goes past it.
     with (state_dir / "audit.jsonl").open("a") as fh:
         for i in range(100, 5090):
             fh.write(json.dumps({"id": i, "action": "Filler", "changes": [], "message": ""}) + "\n")
@@ -152,11 +153,14 @@ def test_audit_trail_keeps_5000_entries(tmp_path):
         api = Api(handle["m1"])
         for _ in range(12):
             assert api.login("system", NEW_PASSWORD)[0] == 200
-        data = api.ok("GET", "/audit_trail?limit=5000")
-    assert len(data["entries"]) == 5000
-    assert data["entries"][-1]["id"] == data["newest_id"] == 5090 + 11
-    assert data["entries"][0]["id"] == data["newest_id"] - 4999
-    assert data["entries"][-1]["action"] == "Login"
+        newest = api.ok("GET", "/audit_trail?limit=1")["newest_id"]
+        data = api.ok("GET", f"/audit_trail?since_id={newest - 5000}&limit=5000")
+        oldest = api.ok("GET", "/audit_trail?limit=3")
+    assert newest == 5090 + 11
+    assert len(data["entries"]) == 5000 and data["more"] is False
+    assert data["entries"][-1]["id"] == newest and data["entries"][-1]["action"] == "Login"
+    # older entries left the live window but were not dropped (guideline: archived)
+    assert oldest["entries"][0]["id"] == 1 and oldest["oldest_id"] == 1 and oldest["more"]
 
 
 def test_restart_keeps_state(tmp_path):

@@ -474,7 +474,7 @@ def test_failed_hosts_and_plays_that_never_start(runs):
 def test_report_dir_outside_an_installed_collection(runs):
     """A collection's playbook run from elsewhere: reports go to the current directory, not into
     ansible_collections/... (which has a galaxy.yml and would otherwise count as the repository)."""
-    from ansible_collections.voicesec.mivb.plugins.callback.compliance_report import report_base
+    from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_location import report_base
 
     installed = runs["work"] / "installed" / "ansible_collections" / "acme" / "tools"
     (installed / "playbooks").mkdir(parents=True)
