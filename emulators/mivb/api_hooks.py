@@ -8,6 +8,7 @@ from .clock import iso
 from .errors import invalid
 from .faults import Fault, Stats
 from .hotel_logs import add_hotel_logs as add
+from .platform import change_platform
 from .request import Request, body_dict
 
 if TYPE_CHECKING:
@@ -71,3 +72,10 @@ def add_hotel_logs(ctrl: Controller, req: Request) -> tuple[int, Any]:
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:
         raise invalid("count", "count: 1-1000", {"min": 1, "max": 1000})
     return 200, {"hotel_logs": len(add(ctrl, count))}
+
+
+def set_platform(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    body = body_dict(req, {"add_packages", "add_processes", "mivb_version", "msl_version", "plain_ftp"})
+    host = change_platform(ctrl, body)
+    return 200, {"packages": list(host["packages"]), "processes": list(host["processes"]),
+                 "plain_ftp": host["plain_ftp"]}

@@ -86,5 +86,6 @@ for _method, _template, _handler in (
     ("GET", "/_emulator/stats", api_hooks.get_stats),
     ("DELETE", "/_emulator/stats", api_hooks.reset_stats),
     ("POST", "/_emulator/hotel_logs", api_hooks.add_hotel_logs),
+    ("POST", "/_emulator/platform", api_hooks.set_platform),
 ):
     ROUTER.add(_method, _template, _handler)
