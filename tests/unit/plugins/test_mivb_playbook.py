@@ -32,7 +32,7 @@ PLAYBOOK = """\
         rolespec_validate: false
 """
 CONTROL_IDS = ("AUTH-01", "AUTH-02", "AUTH-03", "AUTH-04", "AUTH-05", "AUTH-06", "TLS-01", "TLS-02", "CERT-01",
-               "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02")
+               "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02", "LOG-05", "MSL-01", "MSL-02", "ACC-04")
 
 
 def _host(ctl, tmp: Path, name: str, **extra):
@@ -46,7 +46,7 @@ def _host(ctl, tmp: Path, name: str, **extra):
     host = {
         "ansible_host": ctl.address, "ansible_httpapi_port": ctl.port, "ansible_httpapi_ca_path": str(ca),
         "mivb_web_certificate_path": str(certs / "cert.pem"), "mivb_web_private_key_path": str(certs / "key.pem"),
-        "mivb_web_chain_path": str(certs / "chain.pem"),
+        "mivb_web_chain_path": str(certs / "chain.pem"), **ctl.maintenance_vars(),
     }
     host.update(extra)
     return host, b
@@ -61,6 +61,9 @@ def _inventory(tmp: Path, hosts: dict, **group) -> Path:
         "mivb_factory_password": FACTORY_PASSWORD, "mivb_phone_admin_passcode": PASSCODE,
         "mivb_set_registration_access_code": ACCESS_CODE, "mivb_hardening_commission": True,
         "mivb_hardening_state_dir": str(tmp / "toolkit-state"),
+        # LOG-05 / MSL-02 policy, as the lab's group_vars set it
+        "mivb_hardening_pms_log_retention": {"days": 30, "max_entries": 10},
+        "mivb_hardening_approved_release": {"mivb": "9.4.1.24", "msl": "11.0.98.0"},
     }
     group_vars.update(group)
     inv = tmp / "hosts.yml"
@@ -140,11 +143,13 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     res = result(second, "mivb1")
     assert res["changed"] is False
     assert statuses(res) == dict.fromkeys(CONTROL_IDS, "compliant")
-    steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options"]
+    steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options",
+             "pms_logs", "msl_platform", "ftp_access"]
     assert [s["step"] for s in res["plan"]] == steps
     assert PASSCODE not in second.stdout and MANAGED_PASSWORD not in second.stdout
     stats = ctl.raw.stats()
     assert stats["writes"] == 0 and stats["logins"] == 1
+    assert stats["ssh_logins"] == 1  # LOG-05, MSL-01, MSL-02, ACC-04 share one maintenance SSH session
     form_gets = {k: v for k, v in stats["requests"].items() if k.startswith("GET /api/v1/forms/")}
     assert set(form_gets) == {f"GET /api/v1/forms/{f}" for f in
                               ("system_security_management", "web_server_certificate", "system_options")}
