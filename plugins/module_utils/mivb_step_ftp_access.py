@@ -83,7 +83,7 @@ def run(plan: PlanContext, backend: FtpAccess, ids: list[str]) -> None:
     shell = backend.access.shell(plan)  # no SSH session (host key, login): an error, not a finding
     try:
         listing = shell.sftp().listdir(".")
-        sftp_ok, sftp_seen = True, f"SFTP login accepted ({len(listing)} entr(ies) in the home directory)"
+        sftp_ok, sftp_seen = True, f"SFTP login accepted (home directory listed: {len(listing)} entries)"
     except MaintenanceError as exc:
         sftp_ok, sftp_seen = False, f"SFTP not available: {exc.message}"
     detail = f"{seen}; {sftp_seen}"
