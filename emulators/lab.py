@@ -59,6 +59,9 @@ class LabOptions:
     https_port: int = 8443
     sip_tls_port: int = 5061
     ip_sets_tls_port: int = 6901
+    # each controller's maintenance SSH (MSL/MTCE shell, SFTP) and plain-FTP port (LOG-05, MSL-01/02, ACC-04)
+    maintenance_ssh_port: int = 2022
+    ftp_port: int = 2021
     ssh_port: int = 2222
     control_port: int = 18080
     test_hooks: bool = True
@@ -209,6 +212,19 @@ def _check_host_keys(switches: list[dict[str, Any]], known_hosts: list[str]) -> 
                            f"{spec['name']}'s: another SSH server answers there")
 
 
+def _check_controller_host_keys(controllers: list[dict[str, Any]], known_hosts: list[str]) -> None:
+    """The maintenance SSH at each controller address is OUR emulated controller's (its state's key)."""
+    import asyncssh
+
+    for spec, line in zip(controllers, known_hosts, strict=True):
+        pem = Path(spec["state_dir"]) / "ssh_host_key"
+        ours = asyncssh.import_private_key(pem.read_text()).export_public_key().decode().split()[1] \
+            if pem.exists() else None
+        if ours is None or line.split()[2] != ours:
+            raise LabError(f"{spec['address']}:{spec['maintenance_ssh_port']} answers with a host key that is not "
+                           f"controller {spec['name']}'s: another SSH server answers there")
+
+
 def _start(kind: str, spec: dict[str, Any], state: Path) -> None:
     _raise_fd_limit()
     spec_path = state / f"{kind}.json"
@@ -267,6 +283,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
             "https_port": opts.https_port,
             "sip_tls_port": opts.sip_tls_port,
             "ip_sets_tls_port": opts.ip_sets_tls_port,
+            "maintenance_ssh_port": opts.maintenance_ssh_port,
+            "ftp_port": opts.ftp_port,
             "state_dir": str(state / f"{opts.names['mivb']}{i}"),
             "test_hooks": opts.test_hooks,
         }
@@ -302,7 +320,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
                   "secret": lab_secrets["lab_radius_key"], "voice_vlan": lab_vars["lan_vlans"]["voice"]["id"],
                   "state_dir": str(state / "radius")}
     mivb_endpoints = [(c["address"], c[port], f"{c['name']} {port}") for c in controllers
-                      for port in ("https_port", "sip_tls_port", "ip_sets_tls_port")]
+                      for port in ("https_port", "sip_tls_port", "ip_sets_tls_port", "maintenance_ssh_port",
+                                   "ftp_port")]
     switch_endpoints = [(s["address"], s["port"], f"{s['name']} ssh") for s in switches]
     if switches and opts.test_hooks:
         switch_endpoints.append(("127.0.0.1", opts.control_port, "switch test hooks"))
@@ -332,7 +351,10 @@ def up(opts: LabOptions) -> dict[str, Any]:
     (inv / "ca.pem").write_bytes(b"".join(bundle))
     known_hosts = [_host_key_line(s["address"], s["port"]) for s in switches]
     _check_host_keys(switches, known_hosts)
-    (inv / "known_hosts").write_text("".join(line + "\n" for line in known_hosts))
+    # The controllers' maintenance SSH keys too: the toolkit checks them (mivb_known_hosts_file).
+    controller_keys = [_host_key_line(c["address"], c["maintenance_ssh_port"]) for c in controllers]
+    _check_controller_host_keys(controllers, controller_keys)
+    (inv / "known_hosts").write_text("".join(line + "\n" for line in known_hosts + controller_keys))
 
     hosts_controllers: dict[str, Any] = {}
     for c in controllers:
@@ -344,6 +366,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
             "ansible_httpapi_port": c["https_port"],
             "mivb_sip_tls_port": c["sip_tls_port"],
             "mivb_ip_sets_tls_port": c["ip_sets_tls_port"],
+            "mivb_maintenance_ssh_port": c["maintenance_ssh_port"],
+            "mivb_ftp_port": c["ftp_port"],
             "mivb_web_certificate_path": str(issued.cert_path),
             "mivb_web_private_key_path": str(issued.key_path),
             "mivb_web_chain_path": str(issued.chain_path),
@@ -382,6 +406,7 @@ def up(opts: LabOptions) -> dict[str, Any]:
                 "lab_switch_control_url": f"http://127.0.0.1:{opts.control_port}",
                 "lab_ca_bundle": str(inv / "ca.pem"),
                 "lan_known_hosts_file": str(inv / "known_hosts"),
+                "mivb_known_hosts_file": str(inv / "known_hosts"),
                 "lan_controller_addresses": [c["address"] for c in controllers] or ["127.0.1.1"],
                 **({"lab_radius_address": radius["address"]} if radius else {}),
             },

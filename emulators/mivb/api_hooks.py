@@ -8,6 +8,7 @@ from .clock import iso
 from .errors import invalid
 from .faults import Fault, Stats
 from .hotel_logs import add_hotel_logs as add
+from .platform import change_platform
 from .request import Request, body_dict
 
 if TYPE_CHECKING:
@@ -100,3 +101,8 @@ def add_audit_entries(ctrl: Controller, req: Request) -> tuple[int, Any]:
     ctrl.append_audit(entries)
     ctrl.save()
     return 200, {"newest_id": ctrl.state["audit_next_id"] - 1}
+def set_platform(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    body = body_dict(req, {"add_packages", "add_processes", "mivb_version", "msl_version", "plain_ftp"})
+    host = change_platform(ctrl, body)
+    return 200, {"packages": list(host["packages"]), "processes": list(host["processes"]),
+                 "plain_ftp": host["plain_ftp"]}

@@ -7,22 +7,17 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .clock import iso, parse_iso
 from .errors import ApiError, invalid
 from .forms import SECRET_MASK
+from .logins import LOGIN_CATEGORY as _LOGIN_CATEGORY
+from .logins import authenticate
 from .passwords import FACTORY_PASSWORD, check_secret, hash_secret, strength_problem
 from .request import Request, body_dict
-from .sessions import LOCKOUT_MINUTES, MAX_FAILURES, lockout_entry, record_failure
 
 if TYPE_CHECKING:
     from .controller import Controller
 
-_LOGIN_CATEGORY = "LogIn/LogOut/Security Audit"
-
-
-def _refused(ctrl: Controller, req: Request, username: str, why: str) -> None:
-    ctrl.audit("Login Refused", username, req.client_ip, category=_LOGIN_CATEGORY, severity="Warning",
-               message=f"login refused: {why}")
+HTTPS_INTERFACE = "Management API (HTTPS)"
 
 
 def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
@@ -30,79 +25,23 @@ def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
     username, password = body["username"], body["password"]
     if not isinstance(username, str) or not isinstance(password, str):
         raise invalid("username", "username and password must be strings")
-    now = ctrl.clock.now()
-    lock = lockout_entry(ctrl.state, username)
-    if lock["locked_until"] is not None:
-        if now < lock["locked_until"]:
-            _refused(ctrl, req, username, f"account locked until {iso(lock['locked_until'])}")
-            raise ApiError(
-                423,
-                "account_locked",
-                "account locked after 3 consecutive failed logins",
-                locked_until=iso(lock["locked_until"]),
-            )
-        lock["locked_until"] = None
-        lock["failures"] = 0
-    user = ctrl.state["users"].get(username)
-    if user is not None and user.get("expires") and now > parse_iso(user["expires"]).timestamp():
-        ctrl.audit(
-            "Login Failed",
-            username,
-            req.client_ip,
-            category=_LOGIN_CATEGORY,
-            severity="Warning",
-            message="login refused: the user profile has expired",
-        )
-        raise ApiError(
-            401,
-            "invalid_credentials",
-            "the user profile has expired",
-            attempts_remaining=MAX_FAILURES - lock["failures"],
-        )
-    if user is None or not check_secret(password, user["password_hash"]):
-        locked = record_failure(lock, now)
-        ctrl.audit(
-            "Login Failed",
-            username,
-            req.client_ip,
-            category=_LOGIN_CATEGORY,
-            severity="Warning",
-            message=f"failed login {MAX_FAILURES if locked else lock['failures']} of {MAX_FAILURES}",
-        )
-        if locked:
-            ctrl.audit(
-                "Lockout",
-                username,
-                req.client_ip,
-                category=_LOGIN_CATEGORY,
-                severity="Major",
-                message=f"{MAX_FAILURES} consecutive failed logins: locked for {LOCKOUT_MINUTES} minutes",
-            )
-            raise ApiError(
-                423,
-                "account_locked",
-                "account locked after 3 consecutive failed logins",
-                locked_until=iso(lock["locked_until"]),
-            )
-        raise ApiError(
-            401,
-            "invalid_credentials",
-            "wrong username or password",
-            attempts_remaining=MAX_FAILURES - lock["failures"],
-        )
-    lock["failures"] = 0
-    if user["application_access_only"] and not user.get("mixml_certificate_sha256"):
-        # Guideline, "Application - Login Security": MiXML applications need a certificate as
-        # well as the credentials of a profile with Application access.
-        _refused(ctrl, req, username, "application profile without a MiXML certificate")
+    checked = authenticate(ctrl, username, password, req.client_ip, HTTPS_INTERFACE)
+    if checked.outcome == "locked":
+        raise ApiError(423, "account_locked", "account locked after 3 consecutive failed logins",
+                       locked_until=checked.locked_until)
+    if checked.outcome == "no_certificate":
         raise ApiError(403, "forbidden", "an Application-only profile needs a MiXML certificate "
                        "(mixml_certificate_sha256) before it can log in")
+    if not checked.ok:
+        message = "the user profile has expired" if checked.outcome == "expired" else "wrong username or password"
+        raise ApiError(401, "invalid_credentials", message, attempts_remaining=checked.attempts_remaining)
+    user = ctrl.state["users"][username]
+    now = ctrl.clock.now()
     expiry_days = ctrl.state["forms"]["system_security_management"]["password_expiry_days"]
     if expiry_days and now - user["password_changed_at"] > expiry_days * 86400:
         user["password_change_required"] = True
     session = ctrl.new_session(username, req.client_ip)
     ctrl.stats.logins += 1
-    ctrl.audit("Login", username, req.client_ip, category=_LOGIN_CATEGORY, message="login")
     return 200, {
         "token": session.token,
         "username": username,

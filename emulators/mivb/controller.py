@@ -138,6 +138,7 @@ class Controller:
         form: str | None = None,
         changes: list[dict[str, Any]] | None = None,
         message: str = "",
+        interface: str = "Management API (HTTPS)",
     ) -> None:
         entry = {
             "id": self.state["audit_next_id"],
@@ -145,7 +146,7 @@ class Controller:
             "severity": severity,
             "user": user,
             "source_ip": source_ip,
-            "interface": "Management API (HTTPS)",
+            "interface": interface,
             "category": category,
             "action": action,
             "form": form,

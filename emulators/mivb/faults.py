@@ -32,6 +32,7 @@ def take_fault(faults: list[Fault], method: str, path: str) -> Fault | None:
 class Stats:
     logins: int = 0
     writes: int = 0
+    ssh_logins: int = 0  # accepted maintenance SSH / SFTP logins
     requests: dict[str, int] = field(default_factory=dict)
     handshakes: dict[str, int] = field(default_factory=dict)
 
@@ -39,6 +40,7 @@ class Stats:
         return {
             "logins": self.logins,
             "writes": self.writes,
+            "ssh_logins": self.ssh_logins,
             "requests": dict(self.requests),
             "handshakes": dict(self.handshakes),
         }

@@ -1,12 +1,21 @@
-"""Maintenance SSH (optional spec key `maintenance_ssh_port`): the MSL Linux shell and the MTCE
-maintenance shell (`/sysro/bin/mtce-term`) with the PMS occupancy-log commands of LOG-05:
+"""Maintenance SSH (optional spec key `maintenance_ssh_port`): the MSL Linux shell, the MTCE
+maintenance shell (`/sysro/bin/mtce-term`) and the SFTP file access of the controller.
+
+MTCE commands (guideline, "Occupancy Logs"; LOG-05):
 
     LOGS READ HOTEL [ALL | NEW <n> | OLD <n>] [MATCH <string>]
     LOGS PURGE HOTEL [ALL | NEW <n> | OLD <n>]
 
-NEW n = the n most recent entries, OLD n = the n oldest. Only ROOT-policy user profiles may
-log in (the maintenance shell is root-equivalent); logins and purges are audited.
-One asyncio loop thread serves the maintenance ports of every controller in the process.
+NEW n = the n most recent entries, OLD n = the n oldest. Linux shell commands (MSL-01, MSL-02):
+`rpm -qa` and `ps -e -o comm=` (procps: one command name per line, no header), answered from
+`platform.py`; anything else is `command not found`. SFTP (ACC-04: "Access to the FTP Server
+is accomplished with secure FTP") is the `sftp` subsystem of the same SSH service, as with
+OpenSSH on MSL, rooted in the controller's `sftp/` directory.
+
+Every login goes through `logins.authenticate` (the same user profiles and the same per-account
+lockout counter as the management API); only ROOT-policy user profiles may log in (the
+maintenance shell is root-equivalent); logins and purges are audited.
+One asyncio loop thread serves the maintenance and FTP ports of every controller in the process.
 """
 
 from __future__ import annotations
@@ -19,14 +28,18 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
+from .ftp import serve_ftp
 from .hotel_logs import hotel_logs
-from .passwords import check_secret
+from .logins import authenticate
+from .platform import ps_comm, rpm_qa
 
 if TYPE_CHECKING:
     from .controller import Controller
 
 MTCE_TERM = "/sysro/bin/mtce-term"
-_INTERFACE = "Maintenance SSH"
+SSH_INTERFACE = "Maintenance SSH (MSL shell, SFTP)"
+# The Linux shell commands the emulator answers (exact text, after collapsing blanks).
+LINUX_COMMANDS = {"rpm -qa": rpm_qa, "ps -e -o comm=": ps_comm, "ps -eo comm=": ps_comm}
 _SELECT = re.compile(r"^(?:(ALL)|(NEW|OLD)\s+(\d+))?\s*(?:MATCH\s+(.+))?$", re.IGNORECASE)
 
 
@@ -106,19 +119,20 @@ class _Server(asyncssh.SSHServer):
         return True
 
     def validate_password(self, username: str, password: str) -> bool:
-        ctrl = self.ctrl
-        with ctrl.lock:
-            user = ctrl.state["users"].get(username)
-            ok = bool(user) and user["policy"] == "ROOT" and check_secret(password, user["password_hash"])
-            ctrl.audit(
-                "Login" if ok else "Login Failed",
-                username,
-                self.peer,
-                category="LogIn/LogOut/Security Audit",
-                severity="Info" if ok else "Warning",
-                message=f"{_INTERFACE} login",
-            )
+        ok = authenticate(self.ctrl, username, password, self.peer, SSH_INTERFACE, allowed="ROOT").ok
+        if ok:
+            with self.ctrl.lock:
+                self.ctrl.stats.ssh_logins += 1
         return ok
+
+
+def linux_command(ctrl: Controller, line: str) -> str:
+    """One Linux shell command (not the MTCE shell); `command not found` for what MSL-01/02 do not need."""
+    answer = LINUX_COMMANDS.get(" ".join(line.split()))
+    if answer is None:
+        return f"bash: {line.split()[0]}: command not found\n"
+    with ctrl.lock:
+        return answer(ctrl)
 
 
 async def _session(ctrl: Controller, process: asyncssh.SSHServerProcess) -> None:
@@ -130,8 +144,9 @@ async def _session(ctrl: Controller, process: asyncssh.SSHServerProcess) -> None
     interactive = process.command is None
     if not interactive:
         if process.command.strip() != MTCE_TERM:
-            process.stdout.write(f"bash: {process.command.split()[0]}: command not found\n")
-            process.exit(127)
+            output = linux_command(ctrl, process.command)
+            process.stdout.write(output)
+            process.exit(127 if output.startswith("bash: ") else 0)
             return
         in_mtce = True
     process.stdout.write(mtce_prompt if in_mtce else linux_prompt)
@@ -156,7 +171,7 @@ async def _session(ctrl: Controller, process: asyncssh.SSHServerProcess) -> None
             elif text in ("exit", "logout"):
                 break
             elif text:
-                process.stdout.write(f"bash: {text.split()[0]}: command not found\n")
+                process.stdout.write(linux_command(ctrl, text))
             process.stdout.write(mtce_prompt if in_mtce else linux_prompt)
     except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
         pass
@@ -172,18 +187,26 @@ def _host_key(ctrl: Controller) -> asyncssh.SSHKey:
     return key
 
 
+def _sftp_root(ctrl: Controller) -> str:
+    root = ctrl.store.path("sftp")
+    (root / "db").mkdir(parents=True, exist_ok=True)
+    return str(root)
+
+
 class MaintenanceSsh:
-    """One asyncio loop thread for every controller's maintenance port."""
+    """One asyncio loop thread for every controller's maintenance SSH and FTP ports."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self._servers: list[asyncssh.SSHAcceptor] = []
+        self._ftp: list[asyncio.Server] = []
         self._live: set[asyncssh.SSHServerConnection] = set()
         self._thread = threading.Thread(target=self.loop.run_forever, name="mivb-ssh", daemon=True)
         self._thread.start()
 
     def listen(self, ctrl: Controller, address: str, port: int) -> int:
         key = _host_key(ctrl)
+        root = _sftp_root(ctrl)
 
         async def start() -> asyncssh.SSHAcceptor:
             return await asyncssh.create_server(
@@ -192,6 +215,7 @@ class MaintenanceSsh:
                 port,
                 server_host_keys=[key],
                 process_factory=lambda p: _session(ctrl, p),
+                sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=root),
                 encoding="utf-8",
             )
 
@@ -199,8 +223,22 @@ class MaintenanceSsh:
         self._servers.append(server)
         return server.sockets[0].getsockname()[1]
 
+    def listen_ftp(self, ctrl: Controller, address: str, port: int) -> int:
+        """The FTP control port (ACC-04): see ftp.py."""
+
+        async def start() -> asyncio.Server:
+            return await asyncio.start_server(
+                lambda r, w: serve_ftp(ctrl, r, w), address, port, limit=4096
+            )
+
+        server = asyncio.run_coroutine_threadsafe(start(), self.loop).result(timeout=30)
+        self._ftp.append(server)
+        return server.sockets[0].getsockname()[1]
+
     def stop(self) -> None:
         async def close() -> None:
+            for ftp in self._ftp:
+                ftp.close()
             for conn in list(self._live):
                 conn.close()
             for server in self._servers:

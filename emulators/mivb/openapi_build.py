@@ -365,6 +365,7 @@ def schemas() -> dict[str, Any]:
             {
                 "logins": INT,
                 "writes": INT,
+                "ssh_logins": INT,
                 "requests": {"type": "object", "additionalProperties": INT, "description": '"METHOD /path" -> count'},
                 "handshakes": {"type": "object", "additionalProperties": INT},
             }
@@ -517,6 +518,20 @@ def paths() -> dict[str, Any]:
                 hook,
                 _responses(_obj({"newest_id": INT}), 400),
                 _obj({"count": _int(1, 20000)}, ["count"]),
+                auth=False,
+            ),
+        },
+        "/_emulator/platform": {
+            "post": _op(
+                "Change the MSL host: plant packages/processes (e.g. an antivirus agent), set the MiVB or MSL "
+                "release, turn the legacy plain-FTP server on or off (MSL-01, MSL-02, ACC-04)",
+                hook,
+                _responses(_obj({"packages": {"type": "array", "items": STR},
+                                 "processes": {"type": "array", "items": STR},
+                                 "plain_ftp": BOOL}), 400),
+                _obj({"add_packages": {"type": "array", "items": STR},
+                      "add_processes": {"type": "array", "items": STR},
+                      "mivb_version": STR, "msl_version": STR, "plain_ftp": BOOL}),
                 auth=False,
             ),
         },

@@ -91,5 +91,6 @@ for _method, _template, _handler in (
     ("DELETE", "/_emulator/stats", api_hooks.reset_stats),
     ("POST", "/_emulator/hotel_logs", api_hooks.add_hotel_logs),
     ("POST", "/_emulator/audit_entries", api_hooks.add_audit_entries),
+    ("POST", "/_emulator/platform", api_hooks.set_platform),
 ):
     ROUTER.add(_method, _template, _handler)

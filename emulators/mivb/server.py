@@ -43,6 +43,7 @@ class RunningController:
     sip_tls_port: int | None
     ip_sets_tls_port: int | None
     maintenance_ssh_port: int | None = None
+    ftp_port: int | None = None
 
     @property
     def address(self) -> str:
@@ -266,11 +267,14 @@ def start_controllers(specs: Iterable[ControllerSpec]) -> EmulatorHandle:
                 if spec.ip_sets_tls_port is not None
                 else None
             )
-            ssh_port = None
+            ssh_port = ftp_port = None
             if spec.maintenance_ssh_port is not None:
                 ssh = ssh or MaintenanceSsh()
                 ssh_port = ssh.listen(ctrl, spec.address, spec.maintenance_ssh_port)
-            running[spec.name] = RunningController(spec, ctrl, https, sip, ip_sets, ssh_port)
+            if spec.ftp_port is not None:
+                ssh = ssh or MaintenanceSsh()
+                ftp_port = ssh.listen_ftp(ctrl, spec.address, spec.ftp_port)
+            running[spec.name] = RunningController(spec, ctrl, https, sip, ip_sets, ssh_port, ftp_port)
     except BaseException:
         hub.stop()
         if ssh is not None:

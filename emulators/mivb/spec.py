@@ -20,7 +20,8 @@ class ControllerSpec:
     sip_tls_port: int | None = 5061
     ip_sets_tls_port: int | None = 6901
     test_hooks: bool = False
-    maintenance_ssh_port: int | None = None  # optional MSL/MTCE SSH (LOG-05); not in the lab spec
+    maintenance_ssh_port: int | None = None  # MSL/MTCE shell and SFTP over SSH (LOG-05, MSL-01/02, ACC-04)
+    ftp_port: int | None = None  # plain-FTP control port (ACC-04: refuses service unless the hook turns it on)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], base_dir: Path | None = None) -> ControllerSpec:

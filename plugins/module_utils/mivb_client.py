@@ -83,6 +83,14 @@ class MivbSession:
             self._password = password
             self._factory_password = factory_password or None
 
+    def login_credentials(self) -> tuple[str, str] | None:
+        """The username and the password the controller accepted in this run (None before a
+        login). The other login paths of the same user profile (maintenance SSH, SFTP) use only
+        these, so they can never add a failed login towards the lockout."""
+        if self._accepted_password is None:
+            return None
+        return self._username, self._accepted_password
+
     def password_values(self) -> list[str]:
         """Every password this session may send: masked in any output."""
         return [p for p in (self._password, self._factory_password, self._accepted_password) if p]

@@ -56,6 +56,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import (
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import (
     ControlDef,
     Outcome,
+    SharedSessions,
     Stop,
     Target,
     result,
@@ -243,6 +244,7 @@ class ControllerPlan:
         # A fresh TLS handshake with the toolkit's own verifying client (tests may replace it).
         self.handshake = handshake or self._handshake
         self.out = Outcome()
+        self.shared = SharedSessions()  # sessions steps share (maintenance SSH), closed by run()
         self.backends: dict[str, Any] = {}
         self.validated = False
 
@@ -335,6 +337,8 @@ class ControllerPlan:
         except Stop as stop:
             for cid in self.selected:
                 self.out.controls.setdefault(cid, result(stop.status, stop.reason))
+        finally:
+            self.shared.close()
         return self.out
 
     def _ids(self, step: str) -> list[str]:

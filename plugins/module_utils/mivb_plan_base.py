@@ -8,6 +8,7 @@ imports mivb_plan. docs/controller-plan.md says how to add one.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -66,6 +67,33 @@ class Stop(Exception):
         self.reason = reason
 
 
+class SharedSessions:
+    """Sessions several steps of one run share (the maintenance SSH session of LOG-05, MSL-01,
+    MSL-02 and ACC-04): opened by the first step that asks, closed when the plan ends. An opener
+    that failed is not called again in the run (a refused login is never repeated)."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, Any] = {}
+        self._failed: dict[str, Exception] = {}
+
+    def get(self, key: str, opener: Callable[[], Any]) -> Any:
+        if key in self._failed:
+            raise self._failed[key]
+        if key not in self._open:
+            try:
+                self._open[key] = opener()
+            except Exception as exc:
+                self._failed[key] = exc
+                raise
+        return self._open[key]
+
+    def close(self) -> None:
+        while self._open:
+            _, session = self._open.popitem()
+            with contextlib.suppress(Exception):
+                session.close()
+
+
 class PlanContext(Protocol):
     """What a step sees of the running plan (mivb_plan.ControllerPlan provides it)."""
 
@@ -74,6 +102,7 @@ class PlanContext(Protocol):
     values: Mapping[str, Any]
     check: bool
     out: Outcome
+    shared: SharedSessions
 
     def field_form(self, backend: Any, ids: list[str]) -> None:
         """Read, PATCH the difference (not in check mode), verify by a fresh read, report."""

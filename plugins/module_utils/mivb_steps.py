@@ -5,7 +5,14 @@ declares its controls and behaviour as a mivb_plan_base.StepDef."""
 
 from __future__ import annotations
 
-from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_step_cos, mivb_step_sip, mivb_step_toll
+from ansible_collections.voicesec.mivb.plugins.module_utils import (
+    mivb_step_cos,
+    mivb_step_ftp_access,
+    mivb_step_msl_platform,
+    mivb_step_pms_logs,
+    mivb_step_sip,
+    mivb_step_toll,
+)
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import StepDef
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_access import STEP as ACCESS_STEP
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_audit import STEP as AUDIT_TRAIL_STEP
@@ -18,5 +25,8 @@ EXTRA_STEPS: tuple[StepDef, ...] = (
     mivb_step_sip.STEP_DEF,
     ACCESS_STEP,
     SMDR_STEP,
+    mivb_step_pms_logs.STEP,
+    mivb_step_msl_platform.STEP,
+    mivb_step_ftp_access.STEP,
     AUDIT_TRAIL_STEP,
 )

@@ -36,6 +36,11 @@ description:
     C(ansible_httpapi_validate_certs) (default true) and C(mivb_factory_password). One kept-alive HTTPS
     connection and one login per controller per run; the httpapi persistent connection is not started.
   - In check mode nothing is written; C(changed) says whether a write would happen.
+  - "Maintenance SSH steps (LOG-05 PMS occupancy-log purge, MSL-01 antivirus agents, MSL-02 approved release,
+    ACC-04 SFTP only): one SSH session per controller per run (netmiko, C(mivb_maintenance_ssh_port)), logged in
+    only with the user and password the HTTPS login accepted (never a failed login), host key checked against
+    C(mivb_known_hosts_file); ACC-04 reads the plain-FTP greeting on C(mivb_ftp_port) without sending a
+    credential. MSL-01, MSL-02 and ACC-04 audit only."
 version_added: 0.2.0
 author: voicesec maintainers (@voicesec)
 options: {}

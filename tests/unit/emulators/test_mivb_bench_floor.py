@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from mivb_fixtures import ADDRESS, NEW_PASSWORD, Api, admin, cached_key, start
+from mivb_fixtures import ADDRESS, NEW_PASSWORD, Api, admin, cached_key, seed_state_dir, start
 
 from emulators import x509_builder
 from emulators.mivb import certs
@@ -88,3 +88,35 @@ def test_floor_refuses_a_certificate_the_bundle_does_not_vouch_for(rc, tmp_path)
     stats = api.ok("GET", "/_emulator/stats")
     assert stats["logins"] == 0  # the password never went out
     assert stats["requests"] == {}  # nothing was sent over the refused connection
+
+
+def test_floor_includes_one_maintenance_ssh_login_when_the_lab_has_it(tmp_path, capsys):
+    """With the maintenance SSH and FTP ports in the inventory the floor also does LOG-05/MSL/ACC-04's
+    least wire work: one SSH login (host key checked), no purge, the FTP greeting only."""
+    import asyncssh
+
+    from emulators.mivb.server import ControllerSpec, start_controllers
+
+    seed_state_dir(tmp_path / "m2", "m2")
+    spec = ControllerSpec("m2", ADDRESS, str(tmp_path / "m2"), https_port=0, sip_tls_port=None, ip_sets_tls_port=None,
+                          test_hooks=True, maintenance_ssh_port=0, ftp_port=0)
+    with start_controllers([spec]) as handle:
+        rc = handle["m2"]
+        api = admin(rc)
+        forms = api.ok("GET", "/forms")["forms"]
+        public = asyncssh.import_private_key(rc.controller.store.read_pem("ssh_host_key")).export_public_key()
+        known = tmp_path / "known_hosts"
+        known.write_text(f"[{ADDRESS}]:{rc.maintenance_ssh_port} {public.decode().strip()}\n")
+        hosts = _inventory(tmp_path, rc.https_port, Path(rc.state_dir) / "web_cert.pem")
+        inv = yaml.safe_load(hosts.read_text())
+        inv["all"]["vars"]["mivb_known_hosts_file"] = str(known)
+        inv["all"]["children"]["mivb_controllers"]["hosts"]["m1"].update(
+            mivb_maintenance_ssh_port=rc.maintenance_ssh_port, mivb_ftp_port=rc.ftp_port)
+        hosts.write_text(yaml.safe_dump(inv))
+        api.ok("DELETE", "/_emulator/stats")
+        assert _floor_module().main(["--inventory", str(hosts)]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        assert printed["requests"] == 4 + len(forms) + 5
+        stats = api.ok("GET", "/_emulator/stats")
+        assert stats["ssh_logins"] == 1 and stats["writes"] == 0
+        assert not [e for e in api.ok("GET", "/audit_trail")["entries"] if e["action"] == "Purge"]

@@ -19,11 +19,11 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("base", {"errors", "clock", "passwords", "spec", "store"}),
     ("model parts", {"forms", "toll_forms", "sip_accounts", "certs", "tls", "sessions", "faults", "factory"}),
     ("model", {"controller"}),
-    ("model services", {"access", "hotel_logs"}),
+    ("model services", {"access", "hotel_logs", "logins", "platform"}),
     ("handler contract", {"request"}),
     ("handlers", {"api_session", "api_forms", "api_access", "api_hooks", "api_sip"}),
     ("routes", {"routes"}),
-    ("interfaces", {"http_api", "maintenance"}),
+    ("interfaces", {"http_api", "ftp", "maintenance"}),
     ("server", {"server"}),
     ("entry points", {"__main__", "__init__", "openapi_build"}),
 ]

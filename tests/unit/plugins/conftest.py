@@ -78,6 +78,12 @@ class Controller:
         self.port = rc.https_port
         self.ca_path = ca_path
         self.raw = RawApi(rc.address, rc.https_port)
+        self.known_hosts = str(Path(ca_path).parent / "known_hosts")
+
+    def maintenance_vars(self) -> dict[str, Any]:
+        """The role variables that reach this controller's maintenance SSH and FTP ports."""
+        return {"mivb_maintenance_ssh_port": self.rc.maintenance_ssh_port, "mivb_ftp_port": self.rc.ftp_port,
+                "mivb_known_hosts_file": self.known_hosts}
 
     def transport(self, password: str = MANAGED_PASSWORD, factory: str | None = FACTORY_PASSWORD, **kw: Any) -> Any:
         from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import DirectTransport
@@ -94,8 +100,15 @@ def start_controller(tmp_path: Path) -> Controller:
     # Distinct loopback address per test; port 0 so parallel workers never collide.
     address = f"127.0.5.{next(_ADDRESSES) % 250 + 1}"
     handle = start_controllers([ControllerSpec("t1", address, str(tmp_path / "state"), https_port=0,
-                                               sip_tls_port=0, ip_sets_tls_port=0, test_hooks=True)])
+                                               sip_tls_port=0, ip_sets_tls_port=0, test_hooks=True,
+                                               maintenance_ssh_port=0, ftp_port=0)])
     rc = handle["t1"]
+    # The maintenance SSH host key, as the lab writes it (host-key checking stays on).
+    key = rc.controller.store.read_pem("ssh_host_key")
+    import asyncssh
+
+    public = asyncssh.import_private_key(key).export_public_key().decode().strip()
+    (tmp_path / "known_hosts").write_text(f"[{address}]:{rc.maintenance_ssh_port} {public}\n")
     # Trust on first contact, as the lab does: pin the factory self-signed certificate.
     ca = tmp_path / "ca.pem"
     ca.write_text(fetch_served_certificate(address, rc.https_port)["certificate_pem"])

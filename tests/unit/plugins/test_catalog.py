@@ -49,7 +49,8 @@ IMPLEMENTED = {"AUTH-01", "AUTH-02", "AUTH-03", "AUTH-04", "AUTH-05", "AUTH-06",
                "CERT-01", "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02", "LAN-01", "LAN-02", "LAN-03",
                "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04",
                "EP-01", "TOLL-01", "TOLL-03", "TOLL-04", "TOLL-05", "SYS-01",
-               "ACC-01", "ACC-02", "ACC-03", "AUTH-07", "LOG-01", "LOG-02"}
+               "ACC-01", "ACC-02", "ACC-03", "AUTH-07", "LOG-01", "LOG-02",
+               "LOG-05", "MSL-01", "MSL-02", "ACC-04"}
 
 
 def spec_rows() -> dict[str, dict[str, str]]:

@@ -28,8 +28,9 @@ BASE = {
     "mivb_hardening_srtp_encryption_enabled": True, "mivb_hardening_disa_failed_attempts": 3,
     "mivb_hardening_disa_lockout_minutes": 30, "mivb_hardening_cor_table": [],
 }
-# the core steps' controls (the registered steps have their own test files)
-NO_CERT = tuple(c.id for c in mivb_plan.CONTROLS if c.step not in mivb_plan.STEP_DEFS and c.id != "CERT-01")
+# The core steps' controls (the step modules of mivb_steps have their own tests).
+CORE = tuple(c for c in mivb_plan.CONTROL_IDS if mivb_plan.BY_ID[c].step not in mivb_plan.STEP_DEFS)
+NO_CERT = tuple(c for c in CORE if c != "CERT-01")
 
 
 class Recorder:

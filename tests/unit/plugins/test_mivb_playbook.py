@@ -33,7 +33,8 @@ PLAYBOOK = """\
 """
 CONTROL_IDS = ("AUTH-01", "AUTH-02", "AUTH-03", "AUTH-04", "AUTH-05", "AUTH-06", "TLS-01", "TLS-02", "CERT-01",
                "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02", "SYS-01", "EP-01", "TOLL-01", "TOLL-03", "TOLL-04",
-               "TOLL-05", "ACC-01", "ACC-02", "ACC-03", "AUTH-07", "LOG-01", "LOG-02")
+               "TOLL-05", "ACC-01", "ACC-02", "ACC-03", "AUTH-07", "LOG-01", "LOG-02",
+               "LOG-05", "MSL-01", "MSL-02", "ACC-04")
 # EP-01, TOLL-01/03/04 need the inventory's call-control policy (the lab's values).
 CALL_CONTROL = {
     "mivb_hardening_pc_port_disabled_cos": [1, 2],
@@ -56,7 +57,7 @@ def _host(ctl, tmp: Path, name: str, **extra):
     host = {
         "ansible_host": ctl.address, "ansible_httpapi_port": ctl.port, "ansible_httpapi_ca_path": str(ca),
         "mivb_web_certificate_path": str(certs / "cert.pem"), "mivb_web_private_key_path": str(certs / "key.pem"),
-        "mivb_web_chain_path": str(certs / "chain.pem"),
+        "mivb_web_chain_path": str(certs / "chain.pem"), **ctl.maintenance_vars(),
     }
     host.update(extra)
     return host, b
@@ -74,6 +75,9 @@ def _inventory(tmp: Path, hosts: dict, **group) -> Path:
         "mivb_hardening_admin_policies": [{"name": "Auditors", "default_access": "Read Only"}],
         "mivb_hardening_user_profiles": [{"username": "system", "policy": "ROOT"},
                                          {"username": "auditor", "policy": "Auditors", "password": AUDITOR_PASSWORD}],
+        # LOG-05 / MSL-02 policy, as the lab's group_vars set it
+        "mivb_hardening_pms_log_retention": {"days": 30, "max_entries": 10},
+        "mivb_hardening_approved_release": {"mivb": "9.4.1.24", "msl": "11.0.98.0"},
     }
     group_vars.update(group)
     inv = tmp / "hosts.yml"
@@ -155,11 +159,13 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert statuses(res) == dict.fromkeys(CONTROL_IDS, "compliant")
     steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options",
              "class_of_service_options", "class_of_restriction", "interconnect_restriction", "sip_accounts",
-             "access", "smdr_options", "audit_trail"]
+             "access", "smdr_options",
+             "pms_logs", "msl_platform", "ftp_access", "audit_trail"]
     assert [s["step"] for s in res["plan"]] == steps
     assert PASSCODE not in second.stdout and MANAGED_PASSWORD not in second.stdout
     stats = ctl.raw.stats()
     assert stats["writes"] == 0 and stats["logins"] == 1
+    assert stats["ssh_logins"] == 1  # LOG-05, MSL-01, MSL-02, ACC-04 share one maintenance SSH session
     form_gets = {k: v for k, v in stats["requests"].items() if k.startswith("GET /api/v1/forms/")}
     assert set(form_gets) == {f"GET /api/v1/forms/{f}" for f in
                               ("system_security_management", "web_server_certificate", "system_options",
