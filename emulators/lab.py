@@ -54,6 +54,11 @@ class LabOptions:
     https_port: int = 8443
     sip_tls_port: int = 5061
     ip_sets_tls_port: int = 6901
+    # Controller-to-controller TLS (serves the device certificate, CERT-03); emulator's choice of number.
+    c2c_tls_port: int = 1606
+    # Controller i runs controller_models[(i - 1) % n]: the second is a 3300 ICP with a WAN port, so
+    # the demo shows the WAN controls applied on it and not_applicable on the others.
+    controller_models: tuple[str, ...] = ("Virtual (vMiVB)", "3300 ICP CXi-II")
     ssh_port: int = 2222
     control_port: int = 18080
     test_hooks: bool = True
@@ -258,6 +263,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
             "https_port": opts.https_port,
             "sip_tls_port": opts.sip_tls_port,
             "ip_sets_tls_port": opts.ip_sets_tls_port,
+            "c2c_tls_port": opts.c2c_tls_port,
+            "model": opts.controller_models[(i - 1) % len(opts.controller_models)],
             "state_dir": str(state / f"{opts.names['mivb']}{i}"),
             "test_hooks": opts.test_hooks,
         }
@@ -285,7 +292,7 @@ def up(opts: LabOptions) -> dict[str, Any]:
                 }
             )
     mivb_endpoints = [(c["address"], c[port], f"{c['name']} {port}") for c in controllers
-                      for port in ("https_port", "sip_tls_port", "ip_sets_tls_port")]
+                      for port in ("https_port", "sip_tls_port", "ip_sets_tls_port", "c2c_tls_port")]
     switch_endpoints = [(s["address"], s["port"], f"{s['name']} ssh") for s in switches]
     if switches and opts.test_hooks:
         switch_endpoints.append(("127.0.0.1", opts.control_port, "switch test hooks"))
@@ -325,6 +332,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
             "ansible_httpapi_port": c["https_port"],
             "mivb_sip_tls_port": c["sip_tls_port"],
             "mivb_ip_sets_tls_port": c["ip_sets_tls_port"],
+            "mivb_c2c_tls_port": c["c2c_tls_port"],
+            "mivb_controller_model": c["model"],
             "mivb_web_certificate_path": str(issued.cert_path),
             "mivb_web_private_key_path": str(issued.key_path),
             "mivb_web_chain_path": str(issued.chain_path),

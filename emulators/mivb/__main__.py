@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     for rc in handle:
         print(
             f"mivb {rc.spec.name}: https://{rc.address}:{rc.https_port} sip_tls={rc.sip_tls_port} "
-            f"ip_sets_tls={rc.ip_sets_tls_port} state={rc.state_dir}",
+            f"ip_sets_tls={rc.ip_sets_tls_port} c2c_tls={rc.c2c_tls_port} model={rc.spec.model!r} "
+            f"state={rc.state_dir}",
             flush=True,
         )
     print(

@@ -17,6 +17,10 @@ AREAS = (
     "system_options",
     "web_server_certificate",
     "device_certificate",
+    "vm_options",
+    "wan_settings",
+    "pptp",
+    "port_forward_table",
     "user_profiles",
     "audit_trail",
 )

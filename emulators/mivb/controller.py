@@ -20,7 +20,7 @@ from emulators import x509_builder
 from . import certs, tls
 from .clock import VirtualClock, iso
 from .errors import ApiError
-from .factory import factory_state
+from .factory import factory_state, upgrade_state
 from .faults import Fault, Stats, take_fault
 from .sessions import Session
 from .spec import ControllerSpec
@@ -42,7 +42,7 @@ class Controller:
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._certs_ready = False
         loaded = self.store.load_state()
-        self.state: dict[str, Any] = loaded if loaded is not None else factory_state(self.clock.now())
+        self.state: dict[str, Any] = upgrade_state(loaded) if loaded is not None else factory_state(self.clock.now())
         self.audit_entries: deque[dict[str, Any]] = deque(self.store.load_audit()[-MAX_AUDIT:], maxlen=MAX_AUDIT)
         self._audit_lines = len(self.audit_entries)
         if self.audit_entries:  # ids never repeat, even if state.json was replaced

@@ -16,7 +16,7 @@ def factory_state(now: float) -> dict[str, Any]:
     return {
         "version": 1,
         "forms": copy.deepcopy(FACTORY),
-        "secrets": {"phone_admin_passcode": None, "set_registration_access_code": None},
+        "secrets": {"phone_admin_passcode": None, "set_registration_access_code": None, "pptp_password": None},
         "users": {
             "system": {
                 "policy": "ROOT",
@@ -37,3 +37,16 @@ def factory_state(now: float) -> dict[str, Any]:
         "device_certificate": {"type": "mitel_legacy"},
         "audit_next_id": 1,
     }
+
+
+def upgrade_state(state: dict[str, Any]) -> dict[str, Any]:
+    """A state file written by an older emulator: add the forms, fields and secrets it lacks
+    at their factory values (a software upgrade keeps the configuration and adds the new forms)."""
+    fresh = factory_state(0.0)
+    for form, fields in fresh["forms"].items():
+        current = state["forms"].setdefault(form, copy.deepcopy(fields))
+        for name, value in fields.items():
+            current.setdefault(name, copy.deepcopy(value))
+    for name, value in fresh["secrets"].items():
+        state["secrets"].setdefault(name, value)
+    return state

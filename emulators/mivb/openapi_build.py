@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from .access import ACCESS_LEVELS, AREAS
-from .forms import SUPPORTED_SUITES, TLS_APPLICATIONS, TLS_LEVELS
+from .forms import (
+    EMAIL_METHODS,
+    PORT_FORWARD_MAX,
+    PROTOCOLS,
+    SUPPORTED_SUITES,
+    TLS_APPLICATIONS,
+    TLS_LEVELS,
+)
 from .passwords import STRENGTHS
 
 V1 = "/api/v1"
@@ -117,6 +124,30 @@ def schemas() -> dict[str, Any]:
         "set_registration_attempts": _int(1, 10),
     }
     digits = {"type": "string", "pattern": "^[0-9]{4,10}$", "writeOnly": True}
+    vm_options = {
+        "passcode_minimum_length": _int(4, 10, "Embedded Voice Mail passcode length, digits"),
+        "mailbox_lockout_timer": _int(0, 60, "minutes; 0 = locked forever"),
+        "forward_to_email_method": {"type": "string", "enum": list(EMAIL_METHODS)},
+        "forward_to_email_port": _int(1, 65535, "25 cleartext, 587 STARTTLS, 465 SSL/TLS"),
+    }
+    enabled = {"type": "string", "enum": ["Enabled", "Disabled"]}
+    wan = {"wan_access": enabled, "ip_address_method": {"type": "string", "enum": ["DHCP", "PPPoE", "Static"]}}
+    port_forward = {
+        "entries": {
+            "type": "array",
+            "maxItems": PORT_FORWARD_MAX,
+            "items": _obj(
+                {
+                    "protocol": {"type": "string", "enum": list(PROTOCOLS)},
+                    "external_port": _int(1, 65535),
+                    "internal_ip_address": {"type": "string", "format": "ipv4"},
+                    "internal_port": _int(1, 65535),
+                },
+                ["protocol", "external_port", "internal_ip_address", "internal_port"],
+            ),
+        }
+    }
+    pptp_password = {"type": "string", "minLength": 1, "maxLength": 64, "writeOnly": True}
     return {
         "Error": _obj(
             {
@@ -156,6 +187,11 @@ def schemas() -> dict[str, Any]:
             }
         ),
         "SystemOptionsPatch": _obj({**opts_common, "set_registration_access_code": digits}),
+        "VmOptionsFields": _obj(vm_options),
+        "WanSettingsFields": _obj(wan),
+        "PptpFields": _obj({"pptp_access": enabled, "pptp_password_set": BOOL}),
+        "PptpPatch": _obj({"pptp_access": enabled, "pptp_password": pptp_password}),
+        "PortForwardTableFields": _obj(port_forward),
         "WebServerCertificateFields": _obj(
             {
                 "subject": STR,
@@ -178,6 +214,7 @@ def schemas() -> dict[str, Any]:
                 "sha256_fingerprint": FINGERPRINT,
                 "not_after": TIME,
                 "csr_pending": BOOL,
+                "certificate_pem": STR,
             }
         ),
         "Form": _obj(
@@ -189,6 +226,10 @@ def schemas() -> dict[str, Any]:
                         ref("SystemOptionsFields"),
                         ref("WebServerCertificateFields"),
                         ref("DeviceCertificateFields"),
+                        ref("VmOptionsFields"),
+                        ref("WanSettingsFields"),
+                        ref("PptpFields"),
+                        ref("PortForwardTableFields"),
                     ]
                 },
             },
@@ -197,7 +238,14 @@ def schemas() -> dict[str, Any]:
         "FormPatch": _obj(
             {
                 "fields": {
-                    "oneOf": [ref("SystemSecurityManagementPatch"), ref("SystemOptionsPatch")],
+                    "oneOf": [
+                        ref("SystemSecurityManagementPatch"),
+                        ref("SystemOptionsPatch"),
+                        ref("VmOptionsFields"),
+                        ref("WanSettingsFields"),
+                        ref("PptpPatch"),
+                        ref("PortForwardTableFields"),
+                    ],
                     "minProperties": 1,
                 },
             },
@@ -314,7 +362,10 @@ def schemas() -> dict[str, Any]:
 
 def paths() -> dict[str, Any]:
     form = _path_param(
-        "form", "system_security_management | system_options | web_server_certificate | device_certificate"
+        "form",
+        "system_security_management | system_options | web_server_certificate | device_certificate | vm_options"
+        " | wan_settings | pptp | port_forward_table (the last three only on a model with a WAN port: 3300 ICP AX,"
+        " CX-II, CXi-II, MxIII)",
     )
     policy = _path_param("name", "admin policy name (URL-encoded, e.g. NO%20ACCESS)")
     user = _path_param("username", "user profile name")

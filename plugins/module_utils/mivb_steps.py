@@ -5,6 +5,15 @@ declares its controls and behaviour as a mivb_plan_base.StepDef."""
 
 from __future__ import annotations
 
+from ansible_collections.voicesec.mivb.plugins.module_utils import (
+    mivb_step_device_cert,
+    mivb_step_vm,
+    mivb_step_wan,
+)
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import StepDef
 
-EXTRA_STEPS: tuple[StepDef, ...] = ()
+EXTRA_STEPS: tuple[StepDef, ...] = (
+    mivb_step_device_cert.STEP,
+    mivb_step_vm.STEP,
+    *mivb_step_wan.STEPS,
+)

@@ -47,7 +47,8 @@ BY_ID = {c.id: c for c in CATALOG}
 
 IMPLEMENTED = {"AUTH-01", "AUTH-02", "AUTH-03", "AUTH-04", "AUTH-05", "AUTH-06", "TLS-01", "TLS-02",
                "CERT-01", "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02", "LAN-01", "LAN-02", "LAN-03",
-               "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04"}
+               "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04",
+               "CERT-03", "VM-01", "VM-02", "WAN-01", "WAN-02", "WAN-03"}
 
 
 def spec_rows() -> dict[str, dict[str, str]]:
