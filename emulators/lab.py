@@ -430,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aoscx", type=int, default=1, help="emulated Aruba AOS-CX switches")
     parser.add_argument("--ios-family", action="append", default=[], dest="ios_families",
                         help="IOS switch family (repeat: switch i gets the i-th); default catalyst_2960x")
+    parser.add_argument("--controller-model", action="append", default=[], dest="controller_models",
+                        help="controller model (repeat: controller i gets the i-th, cycling); default "
+                        + ", ".join(repr(m) for m in LabOptions.controller_models))
     parser.add_argument("--state", type=Path, default=LabOptions.state)
     parser.add_argument("--inventory", type=Path, default=LabOptions.inventory)
     parser.add_argument("--controller-net", default="127.0.1", help="first three octets for controllers")
@@ -442,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         ios=args.ios,
         aoscx=args.aoscx,
         ios_families=tuple(args.ios_families),
+        controller_models=tuple(args.controller_models) or LabOptions.controller_models,
         state=args.state,
         inventory=args.inventory,
         controller_net=args.controller_net,
