@@ -62,6 +62,11 @@ class LabOptions:
     # each controller's maintenance SSH (MSL/MTCE shell, SFTP) and plain-FTP port (LOG-05, MSL-01/02, ACC-04)
     maintenance_ssh_port: int = 2022
     ftp_port: int = 2021
+    # Controller-to-controller TLS (serves the device certificate, CERT-03); emulator's choice of number.
+    c2c_tls_port: int = 1606
+    # Controller i runs controller_models[(i - 1) % n]: the second is a 3300 ICP with a WAN port, so
+    # the demo shows the WAN controls applied on it and not_applicable on the others.
+    controller_models: tuple[str, ...] = ("Virtual (vMiVB)", "3300 ICP CXi-II")
     ssh_port: int = 2222
     control_port: int = 18080
     test_hooks: bool = True
@@ -285,6 +290,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
             "ip_sets_tls_port": opts.ip_sets_tls_port,
             "maintenance_ssh_port": opts.maintenance_ssh_port,
             "ftp_port": opts.ftp_port,
+            "c2c_tls_port": opts.c2c_tls_port,
+            "model": opts.controller_models[(i - 1) % len(opts.controller_models)],
             "state_dir": str(state / f"{opts.names['mivb']}{i}"),
             "test_hooks": opts.test_hooks,
         }
@@ -321,7 +328,7 @@ def up(opts: LabOptions) -> dict[str, Any]:
                   "state_dir": str(state / "radius")}
     mivb_endpoints = [(c["address"], c[port], f"{c['name']} {port}") for c in controllers
                       for port in ("https_port", "sip_tls_port", "ip_sets_tls_port", "maintenance_ssh_port",
-                                   "ftp_port")]
+                                   "ftp_port", "c2c_tls_port")]
     switch_endpoints = [(s["address"], s["port"], f"{s['name']} ssh") for s in switches]
     if switches and opts.test_hooks:
         switch_endpoints.append(("127.0.0.1", opts.control_port, "switch test hooks"))
@@ -368,6 +375,8 @@ def up(opts: LabOptions) -> dict[str, Any]:
             "mivb_ip_sets_tls_port": c["ip_sets_tls_port"],
             "mivb_maintenance_ssh_port": c["maintenance_ssh_port"],
             "mivb_ftp_port": c["ftp_port"],
+            "mivb_c2c_tls_port": c["c2c_tls_port"],
+            "mivb_controller_model": c["model"],
             "mivb_web_certificate_path": str(issued.cert_path),
             "mivb_web_private_key_path": str(issued.key_path),
             "mivb_web_chain_path": str(issued.chain_path),
@@ -509,6 +518,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aoscx", type=int, default=1, help="emulated Aruba AOS-CX switches")
     parser.add_argument("--ios-family", action="append", default=[], dest="ios_families",
                         help="IOS switch family (repeat: switch i gets the i-th); default catalyst_2960x")
+    parser.add_argument("--controller-model", action="append", default=[], dest="controller_models",
+                        help="controller model (repeat: controller i gets the i-th, cycling); default "
+                        + ", ".join(repr(m) for m in LabOptions.controller_models))
     parser.add_argument("--state", type=Path, default=LabOptions.state)
     parser.add_argument("--inventory", type=Path, default=LabOptions.inventory)
     parser.add_argument("--controller-net", default="127.0.1", help="first three octets for controllers")
@@ -521,6 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         ios=args.ios,
         aoscx=args.aoscx,
         ios_families=tuple(args.ios_families),
+        controller_models=tuple(args.controller_models) or LabOptions.controller_models,
         state=args.state,
         inventory=args.inventory,
         controller_net=args.controller_net,

@@ -80,14 +80,19 @@ def summarize(report: dict[str, Any]) -> str:
     out += grid(results)
     findings = [r for r in results if r["status"] in ("error", "drift")]
     out += ["", f"{len(findings)} finding(s) (drift/error):" if findings else "no drift, no errors"]
-    for r in findings[:MAX_FINDINGS]:
+    # One line per host, status and reason: an unreachable controller is one line, not 30.
+    lines: dict[tuple[str, str, str, str], list[str]] = {}
+    for r in findings:
         detail = " ".join(str(r.get("detail", "")).split())
+        was = f"(was {r['previous_status']}) " if r.get("previous_status") not in (None, r["status"]) else ""
+        lines.setdefault((r["status"], r["host"], was, detail), []).append(r["control"])
+    for (status, host, was, detail), controls in list(lines.items())[:MAX_FINDINGS]:
+        which = controls[0] if len(controls) == 1 else f"{len(controls)} controls"
         if len(detail) > DETAIL_WIDTH:
             detail = detail[: DETAIL_WIDTH - 3] + "..."
-        was = f"(was {r['previous_status']}) " if r.get("previous_status") not in (None, r["status"]) else ""
-        out.append(f"  {r['status'].upper():5} {r['host']:<16} {r['control']:<8} {was}{detail}")
-    if len(findings) > MAX_FINDINGS:
-        out.append(f"  ... {len(findings) - MAX_FINDINGS} more: see report.html / report.json")
+        out.append(f"  {status.upper():5} {host:<16} {which:<8} {was}{detail}")
+    if len(lines) > MAX_FINDINGS:
+        out.append(f"  ... {len(lines) - MAX_FINDINGS} more: see report.html / report.json")
     return "\n".join(out)
 
 

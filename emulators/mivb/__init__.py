@@ -52,9 +52,17 @@ Layers (one way; ``tests/unit/emulators/test_mivb_layers.py`` checks every impor
 
 Behaviour worth knowing
 -----------------------
-- Factory: user ``system`` / ``password`` (policy ROOT, must change password), strength Weak,
-  all TLS levels Legacy, admin HTTPS TLS 1.0-1.2 with 12 suites, device certificate
-  ``mitel_legacy`` (one legacy key per process, as the real legacy certificate is one for all).
+- Factory (Security Guidelines 9.4): user ``system`` / ``password`` (policy ROOT, must change
+  password), strength Weak, all application TLS levels High ("the default settings for all
+  applications is High"), admin HTTPS TLS 1.0-1.2 (TLS 1.2 only is the SO4819 setting, off) with
+  the guideline's eight suites, device certificate ``mitel_legacy`` (one legacy key per process,
+  as the real legacy certificate is one for all); VM Options passcode 4 / lockout 3 minutes /
+  forward to email cleartext port 25.
+- ``model`` (spec; default ``Virtual (vMiVB)``): only the guideline's WAN platforms (3300 ICP AX,
+  CX-II, CXi-II, MxIII) have the ``wan_settings``, ``pptp`` and ``port_forward_table`` forms
+  (WAN Access Enabled, PPTP Disabled with a blank password, empty table of at most 40 entries).
+- Optional controller-to-controller TLS listener (spec key ``c2c_tls_port``, absent = off):
+  serves the Device Certificate with its chain, level of ``ip_trunks`` (CERT-03).
 - Password strength (see ``passwords.py``): Strong = guideline rule (15-20, >= 2 each of
   upper/lower/digit/special); Medium = 8-20 with upper, lower and digit; Weak = 6-20.
   Allowed characters: A-Z a-z 0-9 and `` `~!@#$%^&*()-_=+ ``.

@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"mivb {rc.spec.name}: https://{rc.address}:{rc.https_port} sip_tls={rc.sip_tls_port} "
             f"ip_sets_tls={rc.ip_sets_tls_port} maintenance_ssh={rc.maintenance_ssh_port} ftp={rc.ftp_port} "
+            f"c2c_tls={rc.c2c_tls_port} model={rc.spec.model!r} "
             f"state={rc.state_dir}",
             flush=True,
         )

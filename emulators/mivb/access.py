@@ -22,6 +22,10 @@ AREAS = (
     "class_of_restriction",
     "interconnect_restriction",
     "sip_accounts",
+    "vm_options",
+    "wan_settings",
+    "pptp",
+    "port_forward_table",
     "user_profiles",
     "audit_trail",
 )

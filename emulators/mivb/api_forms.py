@@ -8,7 +8,7 @@ from emulators import x509_builder
 
 from . import access, certs, toll_forms
 from .errors import ApiError, invalid
-from .forms import SECRET_FIELDS, SECRET_MASK, VALIDATORS, validate_patch
+from .forms import SECRET_FIELDS, SECRET_MASK, VALIDATORS, WAN_FORMS, validate_patch
 from .passwords import check_secret, hash_secret
 from .request import Request, body_dict
 from .sessions import LOCKOUT_MINUTES, MAX_FAILURES
@@ -18,14 +18,21 @@ if TYPE_CHECKING:
 
 FORMS = ("system_security_management", "system_options", "web_server_certificate", "device_certificate",
          *toll_forms.FACTORY,
-         "smdr_options")
+         "smdr_options", "vm_options", *WAN_FORMS)
+
+
+def forms_of(ctrl: Controller) -> tuple[str, ...]:
+    """The forms this controller has: the WAN port's forms only on a model with a WAN port."""
+    return FORMS if ctrl.spec.has_wan_port else tuple(f for f in FORMS if f not in WAN_FORMS)
 _TLS_FIELDS = {"tls_security_levels", "https_tls_1_2_only", "https_cipher_suites"}
 
 
-def _form_name(req: Request) -> str:
+def _form_name(ctrl: Controller, req: Request) -> str:
     name = req.params["form"]
-    if name not in FORMS:
-        raise ApiError(404, "not_found", f"unknown form {name!r}", allowed=list(FORMS))
+    forms = forms_of(ctrl)
+    if name not in forms:
+        why = f" (model {ctrl.spec.model} has no WAN port)" if name in WAN_FORMS else ""
+        raise ApiError(404, "not_found", f"unknown form {name!r}{why}", allowed=list(forms))
     return name
 
 
@@ -40,7 +47,8 @@ def form_view(ctrl: Controller, form: str) -> dict[str, Any]:
         fields["chain_pem"] = chain_pem
         return fields
     if form == "device_certificate":
-        info = certs.describe(ctrl.device_cert())
+        cert = ctrl.device_cert()
+        info = certs.describe(cert)
         return {
             "type": ctrl.state["device_certificate"]["type"],
             "subject": info.subject,
@@ -48,9 +56,10 @@ def form_view(ctrl: Controller, form: str) -> dict[str, Any]:
             "sha256_fingerprint": info.sha256_fingerprint,
             "not_after": info.not_after,
             "csr_pending": bool(ctrl.store.read_pem("device_csr_key.pem")),
+            "certificate_pem": x509_builder.cert_pem(cert),  # public: what the c2c port serves
         }
     fields = dict(ctrl.state["forms"][form])
-    for secret in SECRET_FIELDS[form]:
+    for secret in SECRET_FIELDS.get(form, ()):
         fields[f"{secret}_set"] = ctrl.state["secrets"][secret] is not None
     if form == "system_security_management":
         # Hard-coded on MiVB ("The number of consecutive failed login attempts allowed is
@@ -64,19 +73,19 @@ def form_view(ctrl: Controller, form: str) -> dict[str, Any]:
 
 def list_forms(ctrl: Controller, req: Request) -> tuple[int, Any]:
     ctrl.session_for(req.token)
-    return 200, {"forms": list(FORMS)}
+    return 200, {"forms": list(forms_of(ctrl))}
 
 
 def get_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
     session = ctrl.session_for(req.token)
-    form = _form_name(req)
+    form = _form_name(ctrl, req)
     access.require(ctrl, session, form, write=False)
     return 200, {"form": form, "fields": form_view(ctrl, form)}
 
 
 def patch_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
     session = ctrl.session_for(req.token)
-    form = _form_name(req)
+    form = _form_name(ctrl, req)
     access.require(ctrl, session, form, write=True)
     if form not in VALIDATORS:
         raise ApiError(405, "method_not_allowed", f"{form} is changed with PUT", allowed=["GET", "PUT"])
@@ -85,7 +94,7 @@ def patch_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
     new = validate_patch(form, body["fields"], current)
     changes = []
     for name, value in new.items():
-        if name in SECRET_FIELDS[form]:
+        if name in SECRET_FIELDS.get(form, ()):
             stored = ctrl.state["secrets"][name]
             if not check_secret(value, stored):
                 ctrl.state["secrets"][name] = hash_secret(value)
@@ -112,7 +121,7 @@ def patch_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 def verify_secret(ctrl: Controller, req: Request) -> tuple[int, Any]:
     session = ctrl.session_for(req.token)
-    form = _form_name(req)
+    form = _form_name(ctrl, req)
     access.require(ctrl, session, form, write=False)
     body = body_dict(req, {"field", "value"}, {"field", "value"})
     secrets = SECRET_FIELDS.get(form, ())
@@ -131,7 +140,7 @@ def verify_secret(ctrl: Controller, req: Request) -> tuple[int, Any]:
 
 def put_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
     session = ctrl.session_for(req.token)
-    form = _form_name(req)
+    form = _form_name(ctrl, req)
     access.require(ctrl, session, form, write=True)
     if form == "web_server_certificate":
         changes = _install_web_certificate(ctrl, req)

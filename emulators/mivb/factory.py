@@ -16,7 +16,7 @@ def factory_state(now: float) -> dict[str, Any]:
     return {
         "version": 1,
         "forms": copy.deepcopy(FACTORY),
-        "secrets": {"phone_admin_passcode": None, "set_registration_access_code": None},
+        "secrets": {"phone_admin_passcode": None, "set_registration_access_code": None, "pptp_password": None},
         "users": {
             "system": {
                 "policy": "ROOT",
@@ -53,4 +53,6 @@ def fill_missing(state: dict[str, Any], now: float) -> dict[str, Any]:
             have.setdefault(name, value)
     for user in state["users"].values():
         user.setdefault("mixml_certificate_sha256", None)
+    for name, value in factory["secrets"].items():
+        state["secrets"].setdefault(name, value)
     return state

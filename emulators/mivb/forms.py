@@ -34,14 +34,21 @@ GUIDELINE_SUITES = [
     "AES128-GCM-SHA256",
     "AES128-SHA256",
 ]
-FACTORY_SUITES = [
-    *GUIDELINE_SUITES,
+# Security Guidelines 9.4, "Administration Encryption": these eight are "available in the Cipher
+# Suite of MiVoice Business 9.0 by default", i.e. what a 9.4 system ships. Removing one is a Mitel
+# support change, not a SAT form field (docs/management-api.md: https_cipher_suites is the
+# contract's own name for that support-set list).
+FACTORY_SUITES = list(GUIDELINE_SUITES)
+# Suites the emulated OpenSSL can also be set to: a list beyond the eight (with a written
+# exception on the toolkit side) must still be representable.
+SUPPORTED_SUITES = [
+    *FACTORY_SUITES,
     "AES128-SHA",
     "AES256-SHA",
     "ECDHE-RSA-AES128-SHA",
     "ECDHE-RSA-AES256-SHA",
+    "ECDHE-RSA-CHACHA20-POLY1305",
 ]
-SUPPORTED_SUITES = [*FACTORY_SUITES, "ECDHE-RSA-CHACHA20-POLY1305"]
 
 SECRET_MASK = "********"  # noqa: S105 - the mask, not a secret
 
@@ -67,6 +74,7 @@ SECRET_FIELDS = {
     "system_options": ("set_registration_access_code",),
     **dict.fromkeys(toll_forms.FACTORY, ()),
     "smdr_options": (),
+    "pptp": ("pptp_password",),
 }
 
 FACTORY: dict[str, dict[str, Any]] = {
@@ -76,7 +84,9 @@ FACTORY: dict[str, dict[str, Any]] = {
         "password_strength": "Weak",
         "session_inactivity_minutes": 15,
         "password_expiry_days": 0,
-        "tls_security_levels": dict.fromkeys(TLS_APPLICATIONS, "Legacy"),
+        # "Application TLS Security Level": "the default settings for all applications is High".
+        "tls_security_levels": dict.fromkeys(TLS_APPLICATIONS, "High"),
+        # "9.1 and greater utilizes TLS 1.x"; TLS 1.2 only is the SO4819 procedure, off at the factory.
         "https_tls_1_2_only": False,
         "https_cipher_suites": list(FACTORY_SUITES),
     },
@@ -96,7 +106,24 @@ FACTORY: dict[str, dict[str, Any]] = {
     },
     **toll_forms.FACTORY,
     "smdr_options": dict.fromkeys(SMDR_FIELDS, "No"),
+    # ESM "VM Options" (guideline "Embedded Voice Mail"): passcode 4-10 digits, lockout timer
+    # 0-60 minutes (0 = forever), default 3; forward to email: cleartext 25, STARTTLS 587, SSL/TLS 465.
+    "vm_options": {
+        "passcode_minimum_length": 4,
+        "mailbox_lockout_timer": 3,
+        "forward_to_email_method": "Cleartext",
+        "forward_to_email_port": 25,
+    },
+    # "MiVoice Business 3300 ICP WAN Port Settings" (AX, CX-II/CXi-II, MxIII only).
+    "wan_settings": {"wan_access": "Enabled", "ip_address_method": "DHCP"},  # "default ... is 'Enabled'"
+    "pptp": {"pptp_access": "Disabled"},  # "default ... is disabled and the default password ... blank"
+    "port_forward_table": {"entries": []},
 }
+# Forms of the WAN port: only controllers whose model has one (spec.WAN_MODELS) show them.
+WAN_FORMS = ("wan_settings", "pptp", "port_forward_table")
+EMAIL_METHODS = ("Cleartext", "STARTTLS", "SSL/TLS")
+PORT_FORWARD_MAX = 40  # "The Port Forward Table can contain up to 40 entries."
+PROTOCOLS = ("TCP", "UDP")
 
 Validator = Callable[[str, Any, dict[str, Any]], Any]
 
@@ -129,6 +156,16 @@ def _text(max_len: int) -> Validator:
     def check(field: str, value: Any, _: dict[str, Any]) -> str:
         if not isinstance(value, str) or len(value) > max_len:
             raise invalid(field, f"{field} must be a string of at most {max_len} characters", {"max_length": max_len})
+        return value
+
+    return check
+
+
+def _secret_text(low: int, high: int) -> Validator:
+    def check(field: str, value: Any, _: dict[str, Any]) -> str:
+        if not isinstance(value, str) or not low <= len(value) <= high:
+            raise invalid(field, f"{field} must be a string of {low} to {high} characters",
+                          {"min_length": low, "max_length": high})
         return value
 
     return check
@@ -171,6 +208,40 @@ def _suites(field: str, value: Any, _: dict[str, Any]) -> list[str]:
     return list(value)
 
 
+def _ipv4(field: str, value: Any) -> str:
+    import ipaddress
+
+    try:
+        return str(ipaddress.IPv4Address(value))
+    except (ipaddress.AddressValueError, ValueError, TypeError):
+        raise invalid(field, f"{field} must be an IPv4 address", {"format": "ipv4"}) from None
+
+
+def _port_forwards(field: str, value: Any, _: dict[str, Any]) -> list[dict[str, Any]]:
+    """The whole table: protocol TCP/UDP + WAN port -> internal IP + port, at most 40, no WAN port twice."""
+    if not isinstance(value, list):
+        raise invalid(field, f"{field} must be a list of port-forward entries", {"max_items": PORT_FORWARD_MAX})
+    if len(value) > PORT_FORWARD_MAX:
+        raise invalid(field, f"{field}: {len(value)} entries, the table holds at most {PORT_FORWARD_MAX}",
+                      {"max_items": PORT_FORWARD_MAX})
+    keys = {"protocol", "external_port", "internal_ip_address", "internal_port"}
+    out, seen = [], set()
+    for i, entry in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(entry, dict) or set(entry) != keys:
+            raise invalid(where, f"{where} must have exactly {', '.join(sorted(keys))}", sorted(keys))
+        protocol = _choice(PROTOCOLS)(f"{where}.protocol", entry["protocol"], {})
+        external = _int_range(1, 65535)(f"{where}.external_port", entry["external_port"], {})
+        internal = _int_range(1, 65535)(f"{where}.internal_port", entry["internal_port"], {})
+        address = _ipv4(f"{where}.internal_ip_address", entry["internal_ip_address"])
+        if (protocol, external) in seen:
+            raise invalid(where, f"{where}: {protocol} port {external} is forwarded twice", {"unique": True})
+        seen.add((protocol, external))
+        out.append({"protocol": protocol, "external_port": external, "internal_ip_address": address,
+                    "internal_port": internal})
+    return out
+
+
 VALIDATORS: dict[str, dict[str, Validator]] = {
     "system_security_management": {
         "login_banner_enabled": _bool,
@@ -196,6 +267,21 @@ VALIDATORS: dict[str, dict[str, Validator]] = {
     },
     **toll_forms.VALIDATORS,
     "smdr_options": dict.fromkeys(SMDR_FIELDS, _choice(YES_NO)),
+    "vm_options": {
+        "passcode_minimum_length": _int_range(4, 10),
+        "mailbox_lockout_timer": _int_range(0, 60),
+        "forward_to_email_method": _choice(EMAIL_METHODS),
+        "forward_to_email_port": _int_range(1, 65535),
+    },
+    "wan_settings": {
+        "wan_access": _choice(("Enabled", "Disabled")),
+        "ip_address_method": _choice(("DHCP", "PPPoE", "Static")),
+    },
+    "pptp": {
+        "pptp_access": _choice(("Enabled", "Disabled")),
+        "pptp_password": _secret_text(1, 64),
+    },
+    "port_forward_table": {"entries": _port_forwards},
 }
 
 # Fields a GET shows that are computed, not settable.
@@ -205,6 +291,10 @@ READ_ONLY = {
     "system_options": ("set_registration_access_code_set", "srtp_encryption_effective"),
     **dict.fromkeys(toll_forms.FACTORY, ()),
     "smdr_options": (),
+    "vm_options": (),
+    "wan_settings": (),
+    "pptp": ("pptp_password_set",),
+    "port_forward_table": (),
 }
 
 

@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from .access import ACCESS_LEVELS, AREAS
-from .forms import SMDR_FIELDS, SUPPORTED_SUITES, TLS_APPLICATIONS, TLS_LEVELS, YES_NO
+from .forms import (
+    EMAIL_METHODS,
+    PORT_FORWARD_MAX,
+    PROTOCOLS,
+    SMDR_FIELDS,
+    SUPPORTED_SUITES,
+    TLS_APPLICATIONS,
+    TLS_LEVELS,
+    YES_NO,
+)
 from .passwords import STRENGTHS
 from .sip_accounts import KINDS, MAX_CANDIDATES
 from .toll_forms import MAX_COR, MAX_COS, MAX_INTERCONNECT, PC_PORT
@@ -137,6 +146,30 @@ def schemas() -> dict[str, Any]:
     sip_account = _obj({"name": STR, "kind": {"type": "string", "enum": list(KINDS)}, "user_name": STR,
                         "extension": {"type": ["string", "null"]}, "password_set": BOOL})
     digits = {"type": "string", "pattern": "^[0-9]{4,10}$", "writeOnly": True}
+    vm_options = {
+        "passcode_minimum_length": _int(4, 10, "Embedded Voice Mail passcode length, digits"),
+        "mailbox_lockout_timer": _int(0, 60, "minutes; 0 = locked forever"),
+        "forward_to_email_method": {"type": "string", "enum": list(EMAIL_METHODS)},
+        "forward_to_email_port": _int(1, 65535, "25 cleartext, 587 STARTTLS, 465 SSL/TLS"),
+    }
+    enabled = {"type": "string", "enum": ["Enabled", "Disabled"]}
+    wan = {"wan_access": enabled, "ip_address_method": {"type": "string", "enum": ["DHCP", "PPPoE", "Static"]}}
+    port_forward = {
+        "entries": {
+            "type": "array",
+            "maxItems": PORT_FORWARD_MAX,
+            "items": _obj(
+                {
+                    "protocol": {"type": "string", "enum": list(PROTOCOLS)},
+                    "external_port": _int(1, 65535),
+                    "internal_ip_address": {"type": "string", "format": "ipv4"},
+                    "internal_port": _int(1, 65535),
+                },
+                ["protocol", "external_port", "internal_ip_address", "internal_port"],
+            ),
+        }
+    }
+    pptp_password = {"type": "string", "minLength": 1, "maxLength": 64, "writeOnly": True}
     return {
         "Error": _obj(
             {
@@ -198,6 +231,11 @@ def schemas() -> dict[str, Any]:
         "SipVerifyResponse": _obj({"name": STR, "match": BOOL, "shorter_than_min_length": BOOL},
                                   ["name", "match", "shorter_than_min_length"]),
         "SmdrOptionsFields": _obj({key: {"type": "string", "enum": list(YES_NO)} for key in SMDR_FIELDS}),
+        "VmOptionsFields": _obj(vm_options),
+        "WanSettingsFields": _obj(wan),
+        "PptpFields": _obj({"pptp_access": enabled, "pptp_password_set": BOOL}),
+        "PptpPatch": _obj({"pptp_access": enabled, "pptp_password": pptp_password}),
+        "PortForwardTableFields": _obj(port_forward),
         "WebServerCertificateFields": _obj(
             {
                 "subject": STR,
@@ -220,6 +258,7 @@ def schemas() -> dict[str, Any]:
                 "sha256_fingerprint": FINGERPRINT,
                 "not_after": TIME,
                 "csr_pending": BOOL,
+                "certificate_pem": STR,
             }
         ),
         "Form": _obj(
@@ -235,6 +274,10 @@ def schemas() -> dict[str, Any]:
                         ref("ClassOfRestrictionFields"),
                         ref("InterconnectRestrictionFields"),
                         ref("SmdrOptionsFields"),
+                        ref("VmOptionsFields"),
+                        ref("WanSettingsFields"),
+                        ref("PptpFields"),
+                        ref("PortForwardTableFields"),
                     ]
                 },
             },
@@ -243,9 +286,18 @@ def schemas() -> dict[str, Any]:
         "FormPatch": _obj(
             {
                 "fields": {
-                    "oneOf": [ref("SystemSecurityManagementPatch"), ref("SystemOptionsPatch"),
-                              ref("ClassOfServiceOptionsFields"), ref("ClassOfRestrictionFields"),
-                              ref("InterconnectRestrictionFields"), ref("SmdrOptionsFields")],
+                    "oneOf": [
+                        ref("SystemSecurityManagementPatch"),
+                        ref("SystemOptionsPatch"),
+                        ref("ClassOfServiceOptionsFields"),
+                        ref("ClassOfRestrictionFields"),
+                        ref("InterconnectRestrictionFields"),
+                        ref("SmdrOptionsFields"),
+                        ref("VmOptionsFields"),
+                        ref("WanSettingsFields"),
+                        ref("PptpPatch"),
+                        ref("PortForwardTableFields"),
+                    ],
                     "minProperties": 1,
                 },
             },
@@ -375,8 +427,11 @@ def schemas() -> dict[str, Any]:
 
 def paths() -> dict[str, Any]:
     form = _path_param(
-        "form", "system_security_management | system_options | web_server_certificate | device_certificate | "
-        "class_of_service_options | class_of_restriction | interconnect_restriction | smdr_options"
+        "form",
+        "system_security_management | system_options | web_server_certificate | device_certificate | "
+        "class_of_service_options | class_of_restriction | interconnect_restriction | smdr_options | vm_options"
+        " | wan_settings | pptp | port_forward_table (the last three only on a model with a WAN port: 3300 ICP AX,"
+        " CX-II, CXi-II, MxIII)",
     )
     sip = _path_param("name", "SIP account name")
     policy = _path_param("name", "admin policy name (URL-encoded, e.g. NO%20ACCESS)")

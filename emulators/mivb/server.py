@@ -44,6 +44,7 @@ class RunningController:
     ip_sets_tls_port: int | None
     maintenance_ssh_port: int | None = None
     ftp_port: int | None = None
+    c2c_tls_port: int | None = None
 
     @property
     def address(self) -> str:
@@ -171,7 +172,8 @@ def _https_handler(ctrl: Controller, hub: _Hub) -> Callable[[socket.socket, Any]
 
 
 def _app_handler(ctrl: Controller, listener: str, hub: _Hub) -> Callable[[socket.socket, Any], None]:
-    """SIP / IP Sets TLS: complete the handshake, echo what arrives, close when idle."""
+    """SIP / IP Sets / controller-to-controller TLS: complete the handshake, echo what arrives,
+    close when idle."""
 
     def handle(conn: socket.socket, addr: Any) -> None:
         tls = _handshake(ctrl, listener, conn, hub)
@@ -267,6 +269,11 @@ def start_controllers(specs: Iterable[ControllerSpec]) -> EmulatorHandle:
                 if spec.ip_sets_tls_port is not None
                 else None
             )
+            c2c = (
+                hub.listen(spec.address, spec.c2c_tls_port, _app_handler(ctrl, "c2c", hub))
+                if spec.c2c_tls_port is not None
+                else None
+            )
             ssh_port = ftp_port = None
             if spec.maintenance_ssh_port is not None:
                 ssh = ssh or MaintenanceSsh()
@@ -274,7 +281,7 @@ def start_controllers(specs: Iterable[ControllerSpec]) -> EmulatorHandle:
             if spec.ftp_port is not None:
                 ssh = ssh or MaintenanceSsh()
                 ftp_port = ssh.listen_ftp(ctrl, spec.address, spec.ftp_port)
-            running[spec.name] = RunningController(spec, ctrl, https, sip, ip_sets, ssh_port, ftp_port)
+            running[spec.name] = RunningController(spec, ctrl, https, sip, ip_sets, ssh_port, ftp_port, c2c)
     except BaseException:
         hub.stop()
         if ssh is not None:

@@ -8,6 +8,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+# Controller platforms (MiVB 9.4). Security Guidelines, "MiVoice Business 3300 ICP WAN Port
+# Settings": "applicable only to ... AX Controller, CX-II and CXi-II Controllers, MxIII Base and
+# MxIII Expanded Controllers"; only these show the WAN Settings, PPTP and Port Forward Table forms.
+WAN_MODELS = ("3300 ICP AX", "3300 ICP CX-II", "3300 ICP CXi-II", "3300 ICP MxIII", "3300 ICP MxIII Expanded")
+MODELS = (*WAN_MODELS, "EX Controller", "SMB Controller", "Virtual (vMiVB)", "Industry Standard Server")
+
 
 @dataclass
 class ControllerSpec:
@@ -22,6 +28,10 @@ class ControllerSpec:
     test_hooks: bool = False
     maintenance_ssh_port: int | None = None  # MSL/MTCE shell and SFTP over SSH (LOG-05, MSL-01/02, ACC-04)
     ftp_port: int | None = None  # plain-FTP control port (ACC-04: refuses service unless the hook turns it on)
+    # Controller-to-controller TLS (serves the Device Certificate, CERT-03). The number is the
+    # emulator's choice: the real one is in the MiVB Engineering Guidelines, not in the seed.
+    c2c_tls_port: int | None = None
+    model: str = "Virtual (vMiVB)"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], base_dir: Path | None = None) -> ControllerSpec:
@@ -34,9 +44,16 @@ class ControllerSpec:
         if missing:
             raise ValueError(f"controller spec: missing keys {sorted(missing)}")
         spec = cls(**{k: v for k, v in data.items() if k in known})
+        if spec.model not in MODELS:
+            raise ValueError(f"controller spec {spec.name}: model {spec.model!r} is not one of {', '.join(MODELS)}")
         if base_dir is not None and not Path(spec.state_dir).is_absolute():
             spec.state_dir = str(base_dir / spec.state_dir)
         return spec
+
+
+    @property
+    def has_wan_port(self) -> bool:
+        return self.model in WAN_MODELS
 
 
 def load_spec_file(path: str | Path, base_dir: Path | None = None) -> list[ControllerSpec]:

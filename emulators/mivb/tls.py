@@ -26,7 +26,8 @@ MIN_VERSION = {
     "Legacy": ssl.TLSVersion.TLSv1,
 }
 # Which `tls_security_levels` entry governs each application listener.
-APP_LISTENERS = {"sip": "sip", "ip_sets": "ip_sets"}
+# The controller-to-controller port (c2c) is governed by the IP trunks level (MiVB IP networking).
+APP_LISTENERS = {"sip": "sip", "ip_sets": "ip_sets", "c2c": "ip_trunks"}
 
 
 def _context(minimum: ssl.TLSVersion, ciphers: str) -> ssl.SSLContext:
@@ -49,7 +50,9 @@ def _bundle(store: StateStore, cert: str, chain: str, name: str) -> str:
 
 
 def build_context(state: dict[str, Any], store: StateStore, listener: str) -> ssl.SSLContext:
-    """The server context for `listener` ("https", "sip", "ip_sets") from a controller's state."""
+    """The server context for `listener` ("https", "sip", "ip_sets", "c2c") from a controller's state.
+    Every application listener serves the Device Certificate (the guideline's "Controller to
+    Controller Authentication"): the installed one, or the web certificate when it is reused."""
     form = state["forms"]["system_security_management"]
     if listener == "https":
         minimum = ssl.TLSVersion.TLSv1_2 if form["https_tls_1_2_only"] else ssl.TLSVersion.TLSv1

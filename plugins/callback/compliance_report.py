@@ -74,6 +74,14 @@ options:
     ini:
       - section: callback_compliance_report
         key: keep_runs
+  catalog:
+    description:
+      - The control catalog the report is built from. Default is the collection's own C(meta/controls.yml).
+      - A site may point it at its own copy, e.g. one in which a control it covers by other means is C(manual)
+        (with the reason) or one that is not in scope yet is C(planned) (reported C(not_implemented)).
+    type: path
+    env:
+      - name: VOICESEC_CATALOG
   keep_days:
     description: Run directories older than this many days are removed with their history lines. V(0) keeps all.
     type: int
@@ -200,7 +208,9 @@ class CallbackModule(CallbackBase):
     def __init__(self, display: Any = None, options: Any = None) -> None:
         super().__init__(display=display, options=options)
         try:
-            catalog: list[Control] = load_catalog()
+            # Options are set later (set_options); the catalog is needed from the first event,
+            # so its setting is read the way Ansible resolves it: environment, then default.
+            catalog: list[Control] = load_catalog(os.environ.get("VOICESEC_CATALOG") or None)
         except (OSError, ValueError) as exc:  # a broken catalog must not stop the playbook
             self._display.warning(f"compliance_report: control catalog not loaded ({exc}); "
                                   "the report lists evaluated controls only")

@@ -1,5 +1,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Certificate checks (before any upload) and the web server certificate backend (CERT-01/02)."""
+"""Certificate checks (before any upload), the web server certificate backend (CERT-01/02) and
+the toolkit's one certificate builder: signing a CSR generated on the controller (CERT-03)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,18 @@ def _x509() -> Any:
     except ImportError as exc:  # pragma: no cover - cryptography is a collection requirement
         raise InputError("the Python library 'cryptography' is required on the control node") from exc
     return x509
+
+
+def read_pem_file(field: str, path: str) -> str:
+    """A PEM file on the control node; the error names the variable, never the content."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"{field}: cannot read {path} ({exc.strerror}); nothing was pushed", field=field) from None
+    except UnicodeDecodeError:
+        raise InputError(f"{field}: {path} is not a text (PEM) file; nothing was pushed", field=field,
+                         allowed="PEM") from None
 
 
 def load_certs(field: str, pem: str) -> list[Any]:
@@ -131,6 +144,76 @@ def check_bundle(cert_pem: str, key_pem: str, chain_pem: str | None, allow_self_
         raise InputError("certificate: self-signed; CERT-01 requires a certificate from an enterprise or "
                          "public CA (set allow_self_signed to override); nothing was pushed", field="certificate")
     return leaf, chain
+
+
+def subject_alt_names(cert: Any) -> list[str]:
+    """A certificate's subjectAltNames as text: IP addresses, then DNS names."""
+    x509 = _x509()
+    try:
+        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return []
+    return [str(ip) for ip in ext.get_values_for_type(x509.IPAddress)] + list(ext.get_values_for_type(x509.DNSName))
+
+
+def common_name(cert: Any) -> str | None:
+    x509 = _x509()
+    names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return str(names[0].value) if names else None
+
+
+def general_name(value: str) -> Any:
+    """An IP address or a DNS name, as a subjectAltName / verification name."""
+    import ipaddress
+
+    x509 = _x509()
+    try:
+        return x509.IPAddress(ipaddress.ip_address(value))
+    except ValueError:
+        return x509.DNSName(value)
+
+
+def sign_csr(csr_pem: str, ca_cert: Any, ca_key: Any, cn: str, sans: list[str], days: int,
+             now: dt.datetime | None = None) -> Any:
+    """A leaf for a CSR generated on the controller: the CSR's public key (the private key never
+    leaves the controller), the inventory's subject and subjectAltNames (not the CSR's), signed
+    by the inventory's CA; serverAuth + clientAuth, as controllers authenticate each other.
+    The CSR's own signature proves the controller holds the key."""
+    x509 = _x509()
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    try:
+        request = x509.load_pem_x509_csr(str(csr_pem or "").encode())
+    except ValueError as exc:
+        raise MivbError(f"the controller's CSR could not be parsed ({exc})") from None
+    if not request.is_signature_valid:
+        raise MivbError("the controller's CSR signature is not valid: nothing was signed")
+    public_key = request.public_key()
+    if not ((isinstance(public_key, rsa.RSAPublicKey) and public_key.key_size >= 2048)
+            or isinstance(public_key, ec.EllipticCurvePublicKey)):
+        raise MivbError("the controller's CSR key is not RSA >= 2048 or EC: nothing was signed")
+    now = now or dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, cn)]))
+        .issuer_name(ca_cert.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(min(now + dt.timedelta(days=days), ca_cert.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.SERVER_AUTH,
+                                              x509.ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+    )
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName([general_name(s) for s in sans]), critical=False)
+    return builder.sign(ca_key, hashes.SHA256())
 
 
 def describe_pem(pem: str, now: dt.datetime | None = None) -> dict[str, Any]:

@@ -25,6 +25,15 @@ class Field:
     kind: str = "scalar"  # scalar | secret | partial_dict | unordered_list
 
 
+def _shown(value: Any) -> str:
+    """A read value in a detail line (secrets are already masked as set/unset): tables by size."""
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return f"[{len(value)} entr{'y' if len(value) == 1 else 'ies'}]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return str(value)
+
+
 class FormBackend:
     """Generic backend of one controller form; subclasses add validation and field mapping."""
 
@@ -112,7 +121,8 @@ class FormBackend:
         for cid, names in fields.items():
             changed = [n for n in names if n in self.changes]
             if not changed:
-                out[cid] = {"status": "compliant", "detail": f"{self.form}: {', '.join(names)} as configured"}
+                shown = ", ".join(f"{n} {_shown(before[n])}" for n in names)
+                out[cid] = {"status": "compliant", "detail": f"{self.form}: {shown} as configured"}
                 continue
             verb = "changed" if self.applied else "differs"
             out[cid] = {

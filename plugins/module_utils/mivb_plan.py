@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import ipaddress
 import ssl
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -45,6 +44,8 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_certs import (
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_certs import (
     WebCertificateBackend,
     describe_pem,
+    general_name,
+    read_pem_file,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import (
     AccountLocked,
@@ -132,17 +133,6 @@ def _named(cid: str, exc: MivbError) -> str:
 # ---- input -----------------------------------------------------------------------------------
 
 
-def _read_file(cid: str, var: str, path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise InputError(f"{var}: cannot read {path} ({exc.strerror}); nothing was pushed", field=var) from None
-    except UnicodeDecodeError:
-        raise InputError(f"{var}: {path} is not a text (PEM) file; nothing was pushed", field=var,
-                         allowed="PEM") from None
-
-
 def params_for(cdef: ControlDef, values: Mapping[str, Any]) -> dict[str, Any]:
     """The backend parameters of one control from the role's validated variables."""
     for var in cdef.required:
@@ -156,7 +146,7 @@ def params_for(cdef: ControlDef, values: Mapping[str, Any]) -> dict[str, Any]:
             # the argument_spec validator fills every declared sub-option; unset ones are None
             value = {k: v for k, v in value.items() if v is not None}
         if param in FILE_PARAMS and value:
-            value = _read_file(cdef.id, var, str(value))
+            value = read_pem_file(var, str(value))
         out[param] = value
     return out
 
@@ -190,15 +180,6 @@ def check_cipher_plan(suites: list[str] | None, exception: str | None) -> None:
             field="https_cipher_suites", allowed=sorted(set(GUIDELINE_CIPHERS) & client_ciphers()))
 
 
-def _name_of(host: str) -> Any:
-    from cryptography import x509
-
-    try:
-        return x509.IPAddress(ipaddress.ip_address(host))
-    except ValueError:
-        return x509.DNSName(host)
-
-
 def check_certificate_for_target(leaf: Any, chain: list[Any], target: Target, now: dt.datetime | None = None) -> None:
     """CERT-01 guard: the new certificate must verify, for the address the toolkit connects to,
     against the CA bundle it trusts (strict RFC 5280 checks, as Python 3.13 makes them: SAN,
@@ -219,7 +200,7 @@ def check_certificate_for_target(leaf: Any, chain: list[Any], target: Target, no
                          field="certificate") from None
     builder = PolicyBuilder().store(Store(roots)).time(now or dt.datetime.now(dt.UTC))
     try:
-        builder.build_server_verifier(_name_of(target.host)).verify(leaf, chain)
+        builder.build_server_verifier(general_name(target.host)).verify(leaf, chain)
     except (VerificationError, ValueError) as exc:
         raise InputError(
             f"certificate: the toolkit would not trust it at {target.host} ({exc}); installing it would lock "

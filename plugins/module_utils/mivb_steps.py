@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from ansible_collections.voicesec.mivb.plugins.module_utils import (
     mivb_step_cos,
+    mivb_step_device_cert,
     mivb_step_ftp_access,
     mivb_step_msl_platform,
     mivb_step_pms_logs,
     mivb_step_sip,
     mivb_step_toll,
+    mivb_step_vm,
+    mivb_step_wan,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import StepDef
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_access import STEP as ACCESS_STEP
@@ -25,6 +28,9 @@ EXTRA_STEPS: tuple[StepDef, ...] = (
     mivb_step_sip.STEP_DEF,
     ACCESS_STEP,
     SMDR_STEP,
+    mivb_step_device_cert.STEP,
+    mivb_step_vm.STEP,
+    *mivb_step_wan.STEPS,
     mivb_step_pms_logs.STEP,
     mivb_step_msl_platform.STEP,
     mivb_step_ftp_access.STEP,

@@ -137,7 +137,8 @@ def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile
         new = "Ro" + secrets.token_hex(4) + "!x#Y8" + "zq9"
         _call(base, "POST", "/password", cafile, {"current_password": ro_password, "new_password": new}, token)
     forms = {}
-    for name in names or ("system_security_management", "system_options", "web_server_certificate"):
+    st, listing = _call(base, "GET", "/forms", cafile, token=token)
+    for name in listing.get("forms", []) if st == 200 else []:  # every form this controller (model) has
         st, form = _call(base, "GET", f"/forms/{name}", cafile, token=token)
         forms[name] = form.get("fields") if st == 200 else {"status": st}
     write_status = _call(

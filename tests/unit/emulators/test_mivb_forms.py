@@ -23,9 +23,11 @@ def test_factory_values(rc):
     assert ssm["password_strength"] == "Weak" and ssm["session_inactivity_minutes"] == 15
     assert ssm["password_expiry_days"] == 0 and ssm["login_banner_enabled"] is False
     assert ssm["phone_admin_passcode_set"] is False and "phone_admin_passcode" not in ssm
-    assert set(ssm["tls_security_levels"].values()) == {"Legacy"} and len(ssm["tls_security_levels"]) == 7
+    # Security Guidelines 9.4: every application High by default; the eight suites are the 9.0+
+    # default; TLS 1.2 only for the admin port is the SO4819 procedure, not the factory state
+    assert set(ssm["tls_security_levels"].values()) == {"High"} and len(ssm["tls_security_levels"]) == 7
     assert ssm["https_tls_1_2_only"] is False
-    assert len(ssm["https_cipher_suites"]) == 12 and "ECDHE-RSA-AES256-SHA" in ssm["https_cipher_suites"]
+    assert len(ssm["https_cipher_suites"]) == 8 and "ECDHE-RSA-AES256-SHA" not in ssm["https_cipher_suites"]
     opts = api.ok("GET", OPTS)["fields"]
     assert opts == {
         "voice_encryption_enabled": True,
@@ -48,6 +50,7 @@ def test_factory_values(rc):
         "class_of_restriction",
         "interconnect_restriction",
         "smdr_options",
+        "vm_options",
     ]
 
 

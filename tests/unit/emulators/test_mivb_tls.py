@@ -12,6 +12,7 @@ from mivb_fixtures import ADDRESS, NEW_PASSWORD, admin, cached_key, fingerprint,
 
 from emulators import x509_builder
 from emulators.mivb import certs
+from emulators.mivb.forms import GUIDELINE_SUITES
 
 TLS10, TLS11, TLS12 = ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1, ssl.TLSVersion.TLSv1_2
 SSM = "/forms/system_security_management"
@@ -35,25 +36,33 @@ def pem(cert) -> str:
     return x509_builder.cert_pem(cert)
 
 
-def test_factory_admin_https_accepts_legacy_versions_and_refuses_them_when_1_2_only(rc):
+def test_factory_admin_https_offers_tls_1_2_suites_only_and_1_2_only_refuses_older_versions(rc):
+    # Factory 9.4 (Security Guidelines): TLS 1.x allowed, but the eight default suites are all TLS 1.2
+    # suites, so a TLS 1.0/1.1 client finds none; never 1.3.
+    assert refused(rc.https_port, TLS10) and refused(rc.https_port, TLS11)
+    assert handshake(ADDRESS, rc.https_port).version == "TLSv1.2"
+    api = admin(rc)
+    # a suite beyond the eight (a Mitel support change): TLS 1.0/1.1 clients negotiate it...
+    api.ok("PATCH", SSM, {"fields": {"https_cipher_suites": [*GUIDELINE_SUITES, "AES128-SHA"]}})
     assert handshake(ADDRESS, rc.https_port, TLS10).version == "TLSv1"
     assert handshake(ADDRESS, rc.https_port, TLS11).version == "TLSv1.1"
-    assert handshake(ADDRESS, rc.https_port).version == "TLSv1.2"  # never 1.3
-    admin(rc).ok("PATCH", SSM, {"fields": {"https_tls_1_2_only": True}})
+    # ...until TLS 1.2 only (the SO4819 setting) refuses the protocol versions themselves
+    api.ok("PATCH", SSM, {"fields": {"https_tls_1_2_only": True}})
     assert refused(rc.https_port, TLS10)
     assert refused(rc.https_port, TLS11)
     assert handshake(ADDRESS, rc.https_port, TLS12).version == "TLSv1.2"
 
 
 def test_only_configured_ciphers_negotiate(rc):
-    assert handshake(ADDRESS, rc.https_port, TLS12, "AES128-SHA").cipher == "AES128-SHA"
+    assert refused(rc.https_port, TLS12, "AES128-SHA")  # not among the factory eight
     api = admin(rc)
-    guideline = api.ok("GET", SSM)["fields"]["https_cipher_suites"][:8]
-    api.ok("PATCH", SSM, {"fields": {"https_cipher_suites": guideline}})
+    api.ok("PATCH", SSM, {"fields": {"https_cipher_suites": [*GUIDELINE_SUITES, "AES128-SHA"]}})
+    assert handshake(ADDRESS, rc.https_port, TLS12, "AES128-SHA").cipher == "AES128-SHA"
+    api.ok("PATCH", SSM, {"fields": {"https_cipher_suites": GUIDELINE_SUITES[:2]}})
     assert refused(rc.https_port, TLS12, "AES128-SHA")
     assert refused(rc.https_port, TLS12, "ECDHE-RSA-AES256-SHA")
-    assert handshake(ADDRESS, rc.https_port, TLS12, "AES128-GCM-SHA256").cipher == "AES128-GCM-SHA256"
-    # The eight suites are TLS 1.2 only: nothing is left for TLS 1.0 even with 1.2-only off.
+    assert refused(rc.https_port, TLS12, "AES128-GCM-SHA256")  # removed from the list
+    assert handshake(ADDRESS, rc.https_port, TLS12, "ECDHE-RSA-AES256-SHA384").cipher == "ECDHE-RSA-AES256-SHA384"
     assert refused(rc.https_port, TLS10)
 
 
@@ -151,16 +160,17 @@ def test_certificate_install_validation(rc):
 
 
 def test_sip_and_ip_sets_follow_their_levels(rc):
+    # factory High ("the default settings for all applications is High, which enables TLS 1.2")
     for port in (rc.sip_tls_port, rc.ip_sets_tls_port):
-        assert handshake(ADDRESS, port, TLS10).version == "TLSv1"
+        assert refused(port, TLS10) and refused(port, TLS11)
+        assert handshake(ADDRESS, port, TLS12).version == "TLSv1.2"
     api = admin(rc)
-    api.ok("PATCH", SSM, {"fields": {"tls_security_levels": {"sip": "High", "ip_sets": "Low"}}})
-    assert refused(rc.sip_tls_port, TLS10) and refused(rc.sip_tls_port, TLS11)
-    assert handshake(ADDRESS, rc.sip_tls_port, TLS12).version == "TLSv1.2"
+    api.ok("PATCH", SSM, {"fields": {"tls_security_levels": {"sip": "Legacy", "ip_sets": "Low"}}})
+    assert handshake(ADDRESS, rc.sip_tls_port, TLS10).version == "TLSv1"
     assert refused(rc.ip_sets_tls_port, TLS10)
     assert handshake(ADDRESS, rc.ip_sets_tls_port, TLS11).version == "TLSv1.1"
     levels = api.ok("GET", SSM)["fields"]["tls_security_levels"]
-    assert levels["sip"] == "High" and levels["ip_sets"] == "Low" and levels["mitai"] == "Legacy"
+    assert levels["sip"] == "Legacy" and levels["ip_sets"] == "Low" and levels["mitai"] == "High"
     status, data = api.call("PATCH", SSM, {"fields": {"tls_security_levels": {"sip": "Maximum"}}})
     assert (status, data["field"], data["allowed"]) == (400, "tls_security_levels.sip", ["High", "Low", "Legacy"])
 

@@ -198,6 +198,9 @@ def test_shared_key_is_one_per_label_across_threads():
 
 # -- one builder in the repository ----------------------------------------------------------
 BUILDER = REPO / "emulators" / "x509_builder.py"
+# The toolkit's side (the collection ships without emulators/): one home too, which signs a CSR
+# generated on the controller with the inventory's CA (CERT-03, mivb_certs.sign_csr).
+TOOLKIT_BUILDER = REPO / "plugins" / "module_utils" / "mivb_certs.py"
 PY_BUILDER = re.compile(r"CertificateBuilder\(|CertificateSigningRequestBuilder\(|\b(?:rsa|ec)\.generate_private_key\(")
 # Ansible builds certificates with community.crypto, never with the openssl CLI. (The
 # cert_renewal molecule scenario's openssl call plays the external CA and stays.)
@@ -212,8 +215,11 @@ def _files(pattern: str, *tops: str) -> list[Path]:
 def test_no_second_certificate_builder():
     python = _files("*.py", "emulators", "plugins", "tests", "scripts", "molecule")
     assert BUILDER in python and len(python) > 50
-    offenders = [str(p.relative_to(REPO)) for p in python if p != BUILDER and PY_BUILDER.search(p.read_text())]
-    assert offenders == [], "certificates and keys are built by emulators/x509_builder.py only"
+    offenders = [str(p.relative_to(REPO)) for p in python
+                 if p not in (BUILDER, TOOLKIT_BUILDER) and PY_BUILDER.search(p.read_text())]
+    assert offenders == [], ("certificates and keys are built by emulators/x509_builder.py only (the toolkit: "
+                             "plugins/module_utils/mivb_certs.py)")
+    assert "generate_private_key" not in TOOLKIT_BUILDER.read_text()  # the toolkit signs, never makes keys
     yaml = _files("*.yml", "roles", "playbooks")
     assert yaml
     shell = [str(p.relative_to(REPO)) for p in yaml if YAML_BUILDER.search(p.read_text())]

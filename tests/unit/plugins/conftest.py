@@ -92,7 +92,8 @@ class Controller:
                                factory_password=factory, **kw)
 
 
-def start_controller(tmp_path: Path) -> Controller:
+def start_controller(tmp_path: Path, **spec: Any) -> Controller:
+    """spec: extra ControllerSpec keys (model, c2c_tls_port, ...)."""
     from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import fetch_served_certificate
 
     from emulators.mivb.server import ControllerSpec, start_controllers
@@ -101,7 +102,7 @@ def start_controller(tmp_path: Path) -> Controller:
     address = f"127.0.5.{next(_ADDRESSES) % 250 + 1}"
     handle = start_controllers([ControllerSpec("t1", address, str(tmp_path / "state"), https_port=0,
                                                sip_tls_port=0, ip_sets_tls_port=0, test_hooks=True,
-                                               maintenance_ssh_port=0, ftp_port=0)])
+                                               **{"maintenance_ssh_port": 0, "ftp_port": 0, **spec})])
     rc = handle["t1"]
     # The maintenance SSH host key, as the lab writes it (host-key checking stays on).
     key = rc.controller.store.read_pem("ssh_host_key")
@@ -139,3 +140,49 @@ def commission(controller: Controller) -> None:
                             {"current_password": FACTORY_PASSWORD, "new_password": MANAGED_PASSWORD})
     assert status == 200, data
     controller.raw.reset_stats()
+
+
+READER_PASSWORD = "Rd-Only-Audit-2026"
+
+
+def reader(controller: Controller) -> RawApi:
+    """A second account (REMOTE policy: read only) on a commissioned controller, logged in on its
+    own session: reads through it are independent of the toolkit's session and account."""
+    assert controller.raw.login(MANAGED_PASSWORD) == 200
+    status, data = controller.raw.call("PUT", "/api/v1/user_profiles/auditor",
+                                       {"policy": "REMOTE", "password": READER_PASSWORD})
+    assert status == 200, data
+    other = RawApi(controller.address, controller.port)
+    status, data = other.call("POST", "/api/v1/login", {"username": "auditor", "password": READER_PASSWORD})
+    assert status == 200, data
+    other.token = data["token"]
+    return other
+
+
+def run_plan(controller: Controller, values: dict[str, Any], ids: tuple[str, ...], check: bool = False) -> Any:
+    """One ControllerPlan run of `ids` against the controller, as the action plugin runs it."""
+    from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_plan
+
+    t = controller.transport(factory=None)
+    target = mivb_plan.Target(controller.address, controller.port, controller.ca_path)
+    try:
+        return mivb_plan.ControllerPlan(t, target, values, ids, check).run()
+    finally:
+        t.logout()
+
+
+class NoController:
+    """A transport that fails the test on any request: proves input is refused before any."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the controller was contacted ({name}) before the input was validated")
+
+
+def refused(values: dict[str, Any], ids: tuple[str, ...], cid: str) -> str:
+    """The error detail of `cid` when the plan's input is refused; no request can be made."""
+    from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_plan
+
+    out = mivb_plan.ControllerPlan(NoController(), mivb_plan.Target("127.0.0.1", 1, None), values, ids, False).run()
+    assert out.controls[cid]["status"] == "error", out.controls[cid]
+    assert all(r["status"] == "not_evaluated" for c, r in out.controls.items() if c != cid)
+    return out.controls[cid]["detail"]

@@ -18,6 +18,8 @@ import yaml
 from conftest import FACTORY_PASSWORD, MANAGED_PASSWORD, ROOT, commission, start_controller
 from mivb_certgen import issue
 
+from emulators.lab_ca import LabCA
+
 PASSCODE = "8302719465"
 ACCESS_CODE = "49275813"
 ROLE_TASK = re.compile(r"^AUTH-01 .* \| PATCH \| Controller matches")
@@ -34,7 +36,7 @@ PLAYBOOK = """\
 CONTROL_IDS = ("AUTH-01", "AUTH-02", "AUTH-03", "AUTH-04", "AUTH-05", "AUTH-06", "TLS-01", "TLS-02", "CERT-01",
                "CERT-02", "EP-02", "EP-03", "EP-04", "TOLL-02", "SYS-01", "EP-01", "TOLL-01", "TOLL-03", "TOLL-04",
                "TOLL-05", "ACC-01", "ACC-02", "ACC-03", "AUTH-07", "LOG-01", "LOG-02",
-               "LOG-05", "MSL-01", "MSL-02", "ACC-04")
+               "LOG-05", "MSL-01", "MSL-02", "ACC-04", "CERT-03", "VM-01", "VM-02")
 # EP-01, TOLL-01/03/04 need the inventory's call-control policy (the lab's values).
 CALL_CONTROL = {
     "mivb_hardening_pc_port_disabled_cos": [1, 2],
@@ -44,6 +46,8 @@ CALL_CONTROL = {
     "mivb_hardening_interconnect_restrictions": [{"from": 2, "to": 3}],
 }
 AUDITOR_PASSWORD = "Aud1t!!Reader-2026x"
+# The emulated controller is a Virtual (vMiVB): no WAN port, so the guideline's WAN controls do not apply.
+NOT_APPLICABLE = ("WAN-01", "WAN-02", "WAN-03")
 
 
 def _host(ctl, tmp: Path, name: str, **extra):
@@ -64,6 +68,8 @@ def _host(ctl, tmp: Path, name: str, **extra):
 
 
 def _inventory(tmp: Path, hosts: dict, **group) -> Path:
+    device_ca = LabCA(tmp / "device-ca")
+    device_ca.ensure()
     group_vars = {
         "ansible_connection": "ansible.netcommon.httpapi", "ansible_network_os": "voicesec.mivb.mivb",
         "ansible_httpapi_use_ssl": True, "ansible_httpapi_validate_certs": True,
@@ -78,6 +84,11 @@ def _inventory(tmp: Path, hosts: dict, **group) -> Path:
         # LOG-05 / MSL-02 policy, as the lab's group_vars set it
         "mivb_hardening_pms_log_retention": {"days": 30, "max_entries": 10},
         "mivb_hardening_approved_release": {"mivb": "9.4.1.24", "msl": "11.0.98.0"},
+        "mivb_controller_model": "Virtual (vMiVB)",
+        # CERT-03: the device certificate signed by a test issuing CA (a CSR made on the controller)
+        "mivb_device_cert_common_name": "{{ inventory_hostname }}.c2c.example",
+        "mivb_device_ca_certificate_path": str(device_ca.int_cert_path),
+        "mivb_device_ca_private_key_path": str(device_ca.int_key_path),
     }
     group_vars.update(group)
     inv = tmp / "hosts.yml"
@@ -156,10 +167,12 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert second.returncode == 0, second.stdout[-3000:]
     res = result(second, "mivb1")
     assert res["changed"] is False
-    assert statuses(res) == dict.fromkeys(CONTROL_IDS, "compliant")
+    assert statuses(res) == {**dict.fromkeys(CONTROL_IDS, "compliant"), **dict.fromkeys(NOT_APPLICABLE,
+                                                                                         "not_applicable")}
+    assert res["controls"]["WAN-01"]["detail"].startswith("mivb_controller_model is Virtual (vMiVB)")
     steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options",
              "class_of_service_options", "class_of_restriction", "interconnect_restriction", "sip_accounts",
-             "access", "smdr_options",
+             "access", "smdr_options", "device_certificate", "vm_options",
              "pms_logs", "msl_platform", "ftp_access", "audit_trail"]
     assert [s["step"] for s in res["plan"]] == steps
     assert PASSCODE not in second.stdout and MANAGED_PASSWORD not in second.stdout
@@ -170,7 +183,7 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert set(form_gets) == {f"GET /api/v1/forms/{f}" for f in
                               ("system_security_management", "web_server_certificate", "system_options",
                                "class_of_service_options", "class_of_restriction", "interconnect_restriction",
-                               "smdr_options")}
+                               "smdr_options", "device_certificate", "vm_options")}
     assert max(form_gets.values()) == 1 and stats["requests"]["GET /api/v1/session"] == 1
     # LOG-01: the export in the report store continues without a gap up to this run's newest entry
     exported = [json.loads(line)["id"] for line in (tmp / "reports" / "audit_trail" / "mivb1.jsonl").open()]
@@ -203,13 +216,16 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
         "Strong"
 
     # 5. CERT-02 inside the renewal window: drift with the expiry, the other controls still evaluated
-    audit = play(tmp, "--check", "-e", "mivb_hardening_cert_renew_days=3000")
+    # (the window is CERT-03's too: its new certificates must outlive it, hence the validity)
+    audit = play(tmp, "--check", "-e", "mivb_hardening_cert_renew_days=3000",
+                 "-e", "mivb_hardening_device_cert_validity_days=3650")
     assert audit.returncode == 0, audit.stdout[-2000:]
     res = result(audit, "mivb1")
     assert res["controls"]["CERT-02"]["status"] == "drift"
     assert re.search(r"expires \d{4}-\d\d-\d\dT.* \(\d+ day\(s\) left, renewal window 3000 day",
                      res["controls"]["CERT-02"]["detail"])
-    assert {c for c, s in statuses(res).items() if s == "compliant"} == set(CONTROL_IDS) - {"CERT-02"}
+    assert {c for c, s in statuses(res).items() if s == "compliant"} == set(CONTROL_IDS) - {"CERT-02", "CERT-03"}
+    assert "renewal window 3000" in res["controls"]["CERT-03"]["detail"]
 
 
 def test_tags_skip_tags_and_toggles_select_single_controls(lab):
@@ -292,6 +308,17 @@ def test_bad_input_is_refused_before_any_request(tmp_path):
                             "CERT-01 mivb_web_private_key_path: private_key: does not match"),
             "nopasscode": ({"mivb_set_registration_access_code": ""}, "EP-02",
                            "EP-02 mivb_set_registration_access_code: required when EP-02 runs"),
+            "vmport25": ({"mivb_hardening_vm_forward_email_port": 25}, None,
+                         "the role variables do not match the argument_specs"),
+            "vmcleartext": ({"mivb_hardening_vm_forward_email_method": "Cleartext"}, None,
+                            "the role variables do not match the argument_specs"),
+            "vmshortpasscode": ({"mivb_hardening_vm_passcode_min_length": 4}, "VM-01",
+                                "VM-01 mivb_hardening_vm_passcode_min_length: passcode_minimum_length: 4 is outside"),
+            "forwards41": ({"mivb_controller_model": "3300 ICP AX", "mivb_hardening_port_forwards": [
+                {"protocol": "TCP", "external_port": 1000 + i, "internal_ip_address": "10.0.0.9", "internal_port": 80}
+                for i in range(41)]}, "WAN-03", "WAN-03 mivb_hardening_port_forwards: port_forwards: 41 entries"),
+            "nodevicecn": ({"mivb_device_cert_common_name": ""}, "CERT-03",
+                           "CERT-03 mivb_device_cert_common_name: device_cert_common_name: required"),
         }
         hosts = {}
         for name, (extra, _cid, _msg) in cases.items():
@@ -308,10 +335,12 @@ def test_bad_input_is_refused_before_any_request(tmp_path):
                 continue
             assert res["controls"][cid]["status"] == "error", (name, res["controls"][cid])
             assert res["controls"][cid]["detail"].startswith(expected), (name, res["controls"][cid]["detail"])
-            others = {c: s for c, s in statuses(res).items() if c != cid}
+            others = {c: s for c, s in statuses(res).items() if c != cid and c not in NOT_APPLICABLE}
             assert set(others.values()) == {"not_evaluated"}, (name, others)
         assert "mivb_hardening_tls_security_levels" in result(proc, "tlstypo")["msg"]
         assert "High, Low, Legacy" in result(proc, "tlstypo")["msg"]
+        assert "mivb_hardening_vm_forward_email_port" in result(proc, "vmport25")["msg"]
+        assert "587, 465" in result(proc, "vmport25")["msg"]
         # the rule's own example is not garbled by masking the (secret) passcode 1234
         assert "(like 1234 or 4321)" in result(proc, "passrun")["controls"]["AUTH-06"]["detail"]
         # Nothing reached the controller: no login, no request at all.
@@ -334,7 +363,7 @@ def test_wrong_passwords_never_lock_the_account_across_runs(tmp_path):
                    mivb_hardening_commission=False)
         first = play(tmp_path, "--check")
         res = result(first, "mivb1")
-        assert set(statuses(res).values()) == {"error"}
+        assert {s for c, s in statuses(res).items() if c not in NOT_APPLICABLE} == {"error"}
         assert "2 attempt(s) remaining" in res["msg"] and "Wrong#Pass1!Wrong2" not in first.stdout
         assert _failed_logins_now(ctl) == 1
         # the same wrong password is never sent again, however many scheduled runs follow
@@ -432,7 +461,7 @@ def test_two_runs_against_one_controller_do_not_both_write(tmp_path):
             os.environ.pop("VOICESEC_LOCK_DIR", None)
         res = result(second, "mivb1")
         assert res["failed"] and "controller_config" in res["msg"] and "pid" in res["msg"], res["msg"]
-        assert set(statuses(res).values()) == {"error"}
+        assert {s for c, s in statuses(res).items() if c not in NOT_APPLICABLE} == {"error"}
         # only the first run wrote: one PATCH per drifted form, one certificate upload
         writes = {k: v for k, v in ctl.raw.stats()["requests"].items() if k.split()[0] in ("PATCH", "PUT")}
         assert writes and max(writes.values()) == 1, writes

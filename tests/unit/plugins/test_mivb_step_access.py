@@ -209,3 +209,12 @@ def test_acc03_reports_an_application_profile_without_certificate(commissioned):
     out = run(commissioned, values())
     assert out.controls["ACC-02"]["status"] == "drift" and "removed rogue-app" in out.controls["ACC-02"]["detail"]
     assert "rogue-app" not in profiles_of(commissioned)
+
+
+def test_policy_areas_are_the_contracts_areas():
+    """ACC-01 refuses a form an admin policy cannot name: the toolkit's list is the emulator's (the contract)."""
+    from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_access import POLICY_AREAS
+
+    from emulators.mivb.access import AREAS
+
+    assert sorted(POLICY_AREAS) == sorted(AREAS)
