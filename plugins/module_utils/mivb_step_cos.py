@@ -72,14 +72,14 @@ class CosOptionsBackend:
 
 def write_rows(plan: PlanContext, backend: Any, form: str,
                differs: Callable[[Any, Any], bool]) -> tuple[dict[str, Any], bool, dict[str, Any]]:
-    """A table form's rows (`classes`): read, decide, write unless check mode, verify by a fresh
-    read. Returns the rows before, whether a change is needed, the rows after (as read)."""
+    """A table form's rows (`backend.key`, default `classes`): read, decide, write unless check mode,
+    verify by a fresh read. Returns the rows before, whether a change is needed, the rows after."""
     before = backend.read()
     change = backend.needs_change()
     after = before
     if change and not plan.check:
         backend.apply()
-        after = plan.transport.reread_form(form).get("classes") or {}
+        after = plan.transport.reread_form(form).get(getattr(backend, "key", "classes")) or {}
         left = [n for n, row in backend.changes.items() if differs(after.get(n), row)]
         if left:
             raise MivbError(f"{form}: after the write a fresh read still differs for {', '.join(left)}")

@@ -39,7 +39,7 @@ CALL_CONTROL = {
     "mivb_hardening_pc_port_disabled_cos": [1, 2],
     "mivb_hardening_cor_table": [{"number": 1, "comment": "Executive", "barred_digits": []},
                                  {"number": 10, "comment": "Lobby", "barred_digits": ["0", "1900"]}],
-    "mivb_hardening_public_phone_cors": [10],
+    "mivb_hardening_public_phones": [{"extension": "2000", "cor": 10}],
     "mivb_hardening_interconnect_restrictions": [{"from": 2, "to": 3}],
 }
 
@@ -150,7 +150,8 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert res["changed"] is False
     assert statuses(res) == dict.fromkeys(CONTROL_IDS, "compliant")
     steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options",
-             "class_of_service_options", "class_of_restriction", "interconnect_restriction", "sip_accounts"]
+             "class_of_service_options", "class_of_restriction", "user_and_services_configuration",
+             "interconnect_restriction", "sip_accounts"]
     assert [s["step"] for s in res["plan"]] == steps
     assert PASSCODE not in second.stdout and MANAGED_PASSWORD not in second.stdout
     stats = ctl.raw.stats()
@@ -158,7 +159,8 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     form_gets = {k: v for k, v in stats["requests"].items() if k.startswith("GET /api/v1/forms/")}
     assert set(form_gets) == {f"GET /api/v1/forms/{f}" for f in
                               ("system_security_management", "web_server_certificate", "system_options",
-                               "class_of_service_options", "class_of_restriction", "interconnect_restriction")}
+                               "class_of_service_options", "class_of_restriction", "interconnect_restriction",
+                               "user_and_services_configuration")}
     assert max(form_gets.values()) == 1 and stats["requests"]["GET /api/v1/session"] == 1
     # one kept-alive API connection plus one handshake that reads the served certificate
     assert stats["handshakes"]["https"] == 2 + 1  # + the stats read above
