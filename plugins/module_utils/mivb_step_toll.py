@@ -32,7 +32,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base impor
     StepDef,
     result,
 )
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_cos import write_rows
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_cos import RowsBackend, write_rows
 
 COR_FORM = "class_of_restriction"
 ICR_FORM = "interconnect_restriction"
@@ -85,13 +85,13 @@ def check_emergency(rows: dict[str, dict[str, Any]], emergency: list[str], var: 
                     "dialable from every CoR; nothing was changed", field=var, allowed=f"no prefix of {number}")
 
 
-class CorBackend:
+class CorBackend(RowsBackend):
     """Desired rows (TOLL-01 table and/or TOLL-04 public CoRs) against the controller's table."""
 
     form = COR_FORM
 
     def __init__(self, transport: Any, params: dict[str, Any]) -> None:
-        self.transport = transport
+        super().__init__(transport)
         self.emergency = _digits(EMERGENCY_VAR, "emergency numbers", params.get("emergency_numbers") or [],
                                  keep_order=True)
         self.table: dict[str, dict[str, Any]] | None = None
@@ -123,9 +123,6 @@ class CorBackend:
                             f"{'does not list it' if str(num) not in table else 'does not bar ' + ', '.join(missing)}"
                             "; a public phone must be denied toll access (TOLL-04); nothing was changed",
                             field=TABLE_VAR, allowed=f"barred_digits covering {', '.join(self.toll)}")
-        self.have: dict[str, Any] = {}
-        self.changes: dict[str, Any] = {}
-        self.applied = False
 
     @staticmethod
     def _table(rows: Any) -> dict[str, dict[str, Any]]:
@@ -151,11 +148,6 @@ class CorBackend:
         barred = (row or {}).get("barred_digits") or []
         return [t for t in self.toll if bars(barred, t) is None]
 
-    def read(self) -> dict[str, Any]:
-        if not self.have:
-            self.have = self.transport.get_form(COR_FORM)
-        return self.have.get("classes") or {}
-
     def desired(self) -> dict[str, Any]:
         """The table after this plan's write (rows not managed keep their current value)."""
         have = self.read()
@@ -173,11 +165,6 @@ class CorBackend:
         check_emergency(written, self.emergency, TABLE_VAR if self.table is not None else PUBLIC_VAR)
         return bool(self.changes)
 
-    def apply(self) -> None:
-        if self.changes:
-            self.transport.patch_form(COR_FORM, {"classes": self.changes})
-            self.applied = True
-
     def public_state(self, classes: dict[str, Any]) -> tuple[bool, str]:
         problems, parts = [], []
         for num in self.public or []:
@@ -190,14 +177,14 @@ class CorBackend:
         return not problems, "; ".join(problems or parts)
 
 
-class PublicSets:
+class PublicSets(RowsBackend):
     """TOLL-04's phones: extension -> the CoR they must have for day and both night services."""
 
     form = USERS_FORM
     key = "sets"
 
     def __init__(self, transport: Any, phones: Any) -> None:
-        self.transport = transport
+        super().__init__(transport)
         self.phones: dict[str, int] = {}
         if not isinstance(phones, list):
             raise InputError(f"{PUBLIC_VAR}: must be a list of {{extension, cor}}", field=PUBLIC_VAR)
@@ -209,14 +196,6 @@ class PublicSets:
             if ext in self.phones:
                 raise InputError(f"{PUBLIC_VAR}: extension {ext} is listed twice", field=PUBLIC_VAR)
             self.phones[ext] = _cor_number(PUBLIC_VAR, phone.get("cor"))
-        self.have: dict[str, Any] = {}
-        self.changes: dict[str, Any] = {}
-        self.applied = False
-
-    def read(self) -> dict[str, Any]:
-        if not self.have:
-            self.have = self.transport.get_form(USERS_FORM)
-        return self.have.get("sets") or {}
 
     def check_exist(self) -> None:
         sets = self.read()
@@ -231,11 +210,6 @@ class PublicSets:
         self.changes = {e: dict.fromkeys(COR_FIELDS, cor) for e, cor in self.phones.items()
                         if any(sets[e].get(f) != cor for f in COR_FIELDS)}
         return bool(self.changes)
-
-    def apply(self) -> None:
-        if self.changes:
-            self.transport.patch_form(USERS_FORM, {"sets": self.changes})
-            self.applied = True
 
     def state(self, sets: dict[str, Any]) -> tuple[bool, str]:
         wrong, right = [], []
