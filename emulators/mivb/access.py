@@ -20,6 +20,7 @@ AREAS = (
     "device_certificate",
     "class_of_service_options",
     "class_of_restriction",
+    "user_and_services_configuration",
     "interconnect_restriction",
     "sip_accounts",
     "vm_options",

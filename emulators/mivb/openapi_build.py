@@ -23,7 +23,7 @@ from .forms import (
 )
 from .passwords import STRENGTHS
 from .sip_accounts import KINDS, MAX_CANDIDATES
-from .toll_forms import MAX_COR, MAX_COS, MAX_INTERCONNECT, PC_PORT
+from .toll_forms import MAX_COR, MAX_COS, MAX_INTERCONNECT, PC_PORT, SET_FIELDS
 
 V1 = "/api/v1"
 
@@ -142,6 +142,9 @@ def schemas() -> dict[str, Any]:
     cor = _obj({"classes": {"type": "object", "propertyNames": number, "maxProperties": MAX_COR,
                             "additionalProperties": {"oneOf": [cor_row, {"type": "null"}]},
                             "description": f"CoR number (1-{MAX_COR}) -> row; null removes it (PATCH)"}})
+    user_set = _obj({"description": STR, **{k: _int(1, high) for k, high in SET_FIELDS.items()}})
+    sets = _obj({"sets": {"type": "object", "additionalProperties": user_set,
+                          "description": "extension -> set (PATCH: existing extensions only, description read-only)"}})
     interconnect = _obj({"restrictions": {"type": "array", "items": pair, "description": "[from, to]: whole list"}})
     sip_account = _obj({"name": STR, "kind": {"type": "string", "enum": list(KINDS)}, "user_name": STR,
                         "extension": {"type": ["string", "null"]}, "password_set": BOOL})
@@ -218,6 +221,7 @@ def schemas() -> dict[str, Any]:
         "ClassOfServiceOptionsFields": cos,
         "ClassOfRestrictionFields": cor,
         "InterconnectRestrictionFields": interconnect,
+        "UserAndServicesConfigurationFields": sets,
         "SipAccount": sip_account,
         "SipAccountList": _obj({"accounts": {"type": "array", "items": ref("SipAccount")}}),
         "SipAccountPut": _obj({"kind": {"type": "string", "enum": list(KINDS)}, "user_name": STR,
@@ -278,6 +282,7 @@ def schemas() -> dict[str, Any]:
                         ref("WanSettingsFields"),
                         ref("PptpFields"),
                         ref("PortForwardTableFields"),
+                        ref("UserAndServicesConfigurationFields"),
                     ]
                 },
             },
@@ -292,6 +297,7 @@ def schemas() -> dict[str, Any]:
                         ref("ClassOfServiceOptionsFields"),
                         ref("ClassOfRestrictionFields"),
                         ref("InterconnectRestrictionFields"),
+                        ref("UserAndServicesConfigurationFields"),
                         ref("SmdrOptionsFields"),
                         ref("VmOptionsFields"),
                         ref("WanSettingsFields"),
@@ -429,7 +435,8 @@ def paths() -> dict[str, Any]:
     form = _path_param(
         "form",
         "system_security_management | system_options | web_server_certificate | device_certificate | "
-        "class_of_service_options | class_of_restriction | interconnect_restriction | smdr_options | vm_options"
+        "class_of_service_options | class_of_restriction | user_and_services_configuration | interconnect_restriction"
+        " | smdr_options | vm_options"
         " | wan_settings | pptp | port_forward_table (the last three only on a model with a WAN port: 3300 ICP AX,"
         " CX-II, CXi-II, MxIII)",
     )

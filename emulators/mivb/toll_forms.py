@@ -12,6 +12,10 @@ Names follow the MiVB 9.4 Security Guidelines (seed/mivb-9.4-security-guidelines
   "providing specific barring plans" (the guideline's words). A CoR row here is a number 1-64
   with a comment and the leading digits it bars; a dialled number is barred when one of them is
   its prefix. A row set to null is removed (the number no longer bars anything). Factory: none.
+- *User and Services Configuration*: each user's set (extension) with its Class of Service and
+  its Class of Restriction for day and the two night services ("CoR can be set at a time of day
+  ... granularity level per user"). Sample sets below (the emulator's); a PATCH changes existing
+  sets only (adding a user is not part of this contract).
 - *Interconnect Restriction*: "the ability to stop devices and users from being able to call
   other devices and users"; interconnect numbers 1-64, a restriction is an ordered pair
   [from, to] (from may not call to). The PATCH value is the whole list. Factory: none.
@@ -42,9 +46,20 @@ FACTORY_COS = {
     "4": {"comment": "Voice Mail Ports", PC_PORT: False},
 }
 
+SET_FIELDS = {"cos_day": MAX_COS, "cor_day": MAX_COR, "cor_night1": MAX_COR, "cor_night2": MAX_COR}
+
+
+def _sample_set(description: str) -> dict[str, Any]:
+    return {"description": description, **dict.fromkeys(SET_FIELDS, 1)}
+
+
 FACTORY: dict[str, dict[str, Any]] = {
     "class_of_service_options": {"classes": FACTORY_COS},
     "class_of_restriction": {"classes": {}},
+    "user_and_services_configuration": {"sets": {
+        "2000": _sample_set("Lobby"), "2001": _sample_set("Reception"),
+        "2002": _sample_set("Conference Room"), "2100": _sample_set("Executive"),
+    }},
     "interconnect_restriction": {"restrictions": []},
 }
 
@@ -121,6 +136,24 @@ def _cor_classes(field: str, value: Any, current: dict[str, Any]) -> dict[str, A
     return merged
 
 
+def _sets(field: str, value: Any, current: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(current[field])
+    for ext, row in _rows(field, value).items():
+        where = f"{field}.{ext}"
+        if ext not in merged:
+            raise invalid(where, f"no user with extension {ext!r} (programmed: {', '.join(sorted(merged))})",
+                          sorted(merged))
+        if not isinstance(row, dict) or not row or set(row) - set(SET_FIELDS):
+            raise invalid(where, f"{where} must be an object of {', '.join(SET_FIELDS)}", list(SET_FIELDS))
+        for name, number in row.items():
+            high = SET_FIELDS[name]
+            if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= high:
+                raise invalid(f"{where}.{name}", f"{where}.{name} must be an integer from 1 to {high}",
+                              {"min": 1, "max": high})
+            merged[ext][name] = number
+    return merged
+
+
 def _restrictions(field: str, value: Any, _: dict[str, Any]) -> list[list[int]]:
     if not isinstance(value, list):
         raise invalid(field, f"{field} must be a list of [from, to] interconnect numbers",
@@ -139,6 +172,7 @@ def _restrictions(field: str, value: Any, _: dict[str, Any]) -> list[list[int]]:
 VALIDATORS: dict[str, dict[str, Callable[[str, Any, dict[str, Any]], Any]]] = {
     "class_of_service_options": {"classes": _cos_classes},
     "class_of_restriction": {"classes": _cor_classes},
+    "user_and_services_configuration": {"sets": _sets},
     "interconnect_restriction": {"restrictions": _restrictions},
 }
 
@@ -147,5 +181,5 @@ def table_changes(field: str, old: Any, new: Any) -> list[dict[str, Any]]:
     """Audit entries per changed row (a whole 96-row table per entry would bury the change)."""
     if not isinstance(old, dict) or not isinstance(new, dict):
         return [{"field": field, "old": old, "new": new}]
-    keys = sorted(set(old) | set(new), key=lambda k: int(k) if str(k).isdigit() else 0)
+    keys = sorted(set(old) | set(new), key=lambda k: (len(str(k)), str(k)))
     return [{"field": f"{field}.{k}", "old": old.get(k), "new": new.get(k)} for k in keys if old.get(k) != new.get(k)]

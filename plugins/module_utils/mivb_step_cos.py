@@ -28,22 +28,38 @@ OPTION = "pc_port_on_ip_device_disable"
 MAX_COS = 96
 
 
-class CosOptionsBackend:
-    """The listed CoS numbers and what the form shows for them."""
+class RowsBackend:
+    """A table form (rows under `key`): one cached read, a PATCH of the changed rows only.
+    Subclasses decide `changes` in needs_change()."""
 
-    form = FORM
+    form = ""
+    key = "classes"
 
-    def __init__(self, transport: Any, numbers: list[int]) -> None:
+    def __init__(self, transport: Any) -> None:
         self.transport = transport
-        self.numbers = numbers
         self.have: dict[str, Any] = {}
         self.changes: dict[str, Any] = {}
         self.applied = False
 
     def read(self) -> dict[str, Any]:
         if not self.have:
-            self.have = self.transport.get_form(FORM)
-        return self.have.get("classes") or {}
+            self.have = self.transport.get_form(self.form)
+        return self.have.get(self.key) or {}
+
+    def apply(self) -> None:
+        if self.changes:
+            self.transport.patch_form(self.form, {self.key: self.changes})
+            self.applied = True
+
+
+class CosOptionsBackend(RowsBackend):
+    """The listed CoS numbers and what the form shows for them."""
+
+    form = FORM
+
+    def __init__(self, transport: Any, numbers: list[int]) -> None:
+        super().__init__(transport)
+        self.numbers = numbers
 
     def check_exist(self) -> None:
         classes = self.read()
@@ -60,26 +76,21 @@ class CosOptionsBackend:
         self.changes = {str(n): {OPTION: True} for n in self.numbers if classes[str(n)].get(OPTION) is not True}
         return bool(self.changes)
 
-    def apply(self) -> None:
-        if self.changes:
-            self.transport.patch_form(FORM, {"classes": self.changes})
-            self.applied = True
-
     def describe(self, classes: dict[str, Any]) -> str:
         return "; ".join(f"CoS {n} ({classes[str(n)].get('comment') or 'no comment'}): PC-Port on IP Device - Disable "
                          f"{'Yes' if classes[str(n)].get(OPTION) else 'No'}" for n in self.numbers)
 
 
-def write_rows(plan: PlanContext, backend: Any, form: str,
+def write_rows(plan: PlanContext, backend: RowsBackend, form: str,
                differs: Callable[[Any, Any], bool]) -> tuple[dict[str, Any], bool, dict[str, Any]]:
-    """A table form's rows (`classes`): read, decide, write unless check mode, verify by a fresh
-    read. Returns the rows before, whether a change is needed, the rows after (as read)."""
+    """A RowsBackend's rows: read, decide, write unless check mode, verify by a fresh read.
+    Returns the rows before, whether a change is needed, the rows after."""
     before = backend.read()
     change = backend.needs_change()
     after = before
     if change and not plan.check:
         backend.apply()
-        after = plan.transport.reread_form(form).get("classes") or {}
+        after = plan.transport.reread_form(form).get(backend.key) or {}
         left = [n for n, row in backend.changes.items() if differs(after.get(n), row)]
         if left:
             raise MivbError(f"{form}: after the write a fresh read still differs for {', '.join(left)}")

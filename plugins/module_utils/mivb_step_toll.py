@@ -9,9 +9,11 @@ devices and users from calling each other.
 
 - TOLL-01: `mivb_hardening_cor_table` is the whole table (inventory = truth: a CoR the inventory
   does not list is removed from the barring table).
-- TOLL-04: each CoR of `mivb_hardening_public_phone_cors` bars every toll prefix
-  (`mivb_hardening_toll_prefixes`). With TOLL-01 the table must already say so (else refused);
-  without it the missing prefixes are added to that CoR.
+- TOLL-04: each publicly accessible phone of `mivb_hardening_public_phones` ({extension, cor})
+  has that CoR for day and both night services (SAT *User and Services Configuration*; an
+  extension that is not programmed is refused before the plan's first write), and that CoR bars
+  every toll prefix (`mivb_hardening_toll_prefixes`). With TOLL-01 the table must already say so
+  (else refused); without it the missing prefixes are added to that CoR.
 - Guard: a plan that would write a CoR barring an emergency number (`mivb_hardening_emergency_numbers`)
   is refused before the first write, naming the CoR and the number. A dialled number is barred
   when one of the CoR's barred digit strings is its prefix.
@@ -30,12 +32,14 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base impor
     StepDef,
     result,
 )
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_cos import write_rows
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_step_cos import RowsBackend, write_rows
 
 COR_FORM = "class_of_restriction"
 ICR_FORM = "interconnect_restriction"
 TABLE_VAR = "mivb_hardening_cor_table"
-PUBLIC_VAR = "mivb_hardening_public_phone_cors"
+PUBLIC_VAR = "mivb_hardening_public_phones"
+USERS_FORM = "user_and_services_configuration"
+COR_FIELDS = ("cor_day", "cor_night1", "cor_night2")
 TOLL_VAR = "mivb_hardening_toll_prefixes"
 EMERGENCY_VAR = "mivb_hardening_emergency_numbers"
 ICR_VAR = "mivb_hardening_interconnect_restrictions"
@@ -81,13 +85,13 @@ def check_emergency(rows: dict[str, dict[str, Any]], emergency: list[str], var: 
                     "dialable from every CoR; nothing was changed", field=var, allowed=f"no prefix of {number}")
 
 
-class CorBackend:
+class CorBackend(RowsBackend):
     """Desired rows (TOLL-01 table and/or TOLL-04 public CoRs) against the controller's table."""
 
     form = COR_FORM
 
     def __init__(self, transport: Any, params: dict[str, Any]) -> None:
-        self.transport = transport
+        super().__init__(transport)
         self.emergency = _digits(EMERGENCY_VAR, "emergency numbers", params.get("emergency_numbers") or [],
                                  keep_order=True)
         self.table: dict[str, dict[str, Any]] | None = None
@@ -96,8 +100,9 @@ class CorBackend:
             check_emergency(self.table, self.emergency, TABLE_VAR)
         self.public: list[int] | None = None
         self.toll: list[str] = []
-        if "public_phone_cors" in params:
-            self.public = sorted({_cor_number(PUBLIC_VAR, n) for n in params.get("public_phone_cors") or []})
+        self.sets = PublicSets(transport, params.get("public_phones") or [])
+        if "public_phones" in params:
+            self.public = sorted(set(self.sets.phones.values()))
             self.toll = _digits(TOLL_VAR, "toll prefixes", params.get("toll_prefixes") or [], keep_order=True)
             if self.public and not self.toll:
                 raise InputError(f"{TOLL_VAR}: needed to deny toll access to the CoRs of {PUBLIC_VAR}", field=TOLL_VAR)
@@ -118,9 +123,6 @@ class CorBackend:
                             f"{'does not list it' if str(num) not in table else 'does not bar ' + ', '.join(missing)}"
                             "; a public phone must be denied toll access (TOLL-04); nothing was changed",
                             field=TABLE_VAR, allowed=f"barred_digits covering {', '.join(self.toll)}")
-        self.have: dict[str, Any] = {}
-        self.changes: dict[str, Any] = {}
-        self.applied = False
 
     @staticmethod
     def _table(rows: Any) -> dict[str, dict[str, Any]]:
@@ -146,11 +148,6 @@ class CorBackend:
         barred = (row or {}).get("barred_digits") or []
         return [t for t in self.toll if bars(barred, t) is None]
 
-    def read(self) -> dict[str, Any]:
-        if not self.have:
-            self.have = self.transport.get_form(COR_FORM)
-        return self.have.get("classes") or {}
-
     def desired(self) -> dict[str, Any]:
         """The table after this plan's write (rows not managed keep their current value)."""
         have = self.read()
@@ -168,11 +165,6 @@ class CorBackend:
         check_emergency(written, self.emergency, TABLE_VAR if self.table is not None else PUBLIC_VAR)
         return bool(self.changes)
 
-    def apply(self) -> None:
-        if self.changes:
-            self.transport.patch_form(COR_FORM, {"classes": self.changes})
-            self.applied = True
-
     def public_state(self, classes: dict[str, Any]) -> tuple[bool, str]:
         problems, parts = [], []
         for num in self.public or []:
@@ -185,12 +177,61 @@ class CorBackend:
         return not problems, "; ".join(problems or parts)
 
 
+class PublicSets(RowsBackend):
+    """TOLL-04's phones: extension -> the CoR they must have for day and both night services."""
+
+    form = USERS_FORM
+    key = "sets"
+
+    def __init__(self, transport: Any, phones: Any) -> None:
+        super().__init__(transport)
+        self.phones: dict[str, int] = {}
+        if not isinstance(phones, list):
+            raise InputError(f"{PUBLIC_VAR}: must be a list of {{extension, cor}}", field=PUBLIC_VAR)
+        for phone in phones:
+            ext = str(phone.get("extension") or "") if isinstance(phone, dict) else ""
+            if not ext.isascii() or not ext.isdigit() or len(ext) > 10:
+                raise InputError(f"{PUBLIC_VAR}: {phone!r} needs an extension of 1-10 digits; nothing was changed",
+                                 field=PUBLIC_VAR, allowed="extension: 1-10 digits, cor: 1-64")
+            if ext in self.phones:
+                raise InputError(f"{PUBLIC_VAR}: extension {ext} is listed twice", field=PUBLIC_VAR)
+            self.phones[ext] = _cor_number(PUBLIC_VAR, phone.get("cor"))
+
+    def check_exist(self) -> None:
+        sets = self.read()
+        missing = [e for e in self.phones if e not in sets]
+        if missing:
+            raise InputError(f"{PUBLIC_VAR}: extension {', '.join(missing)} is not programmed on the controller "
+                             f"(User and Services Configuration has {', '.join(sorted(sets))}); nothing was changed",
+                             field=PUBLIC_VAR, allowed=sorted(sets))
+
+    def needs_change(self) -> bool:
+        sets = self.read()
+        self.changes = {e: dict.fromkeys(COR_FIELDS, cor) for e, cor in self.phones.items()
+                        if any(sets[e].get(f) != cor for f in COR_FIELDS)}
+        return bool(self.changes)
+
+    def state(self, sets: dict[str, Any]) -> tuple[bool, str]:
+        wrong, right = [], []
+        for ext, cor in self.phones.items():
+            row = sets.get(ext) or {}
+            name = f"{ext} ({row.get('description') or 'no description'})"
+            have = [row.get(f) for f in COR_FIELDS]
+            if have != [cor] * 3:
+                wrong.append(f"{name} has CoR day/night1/night2 {'/'.join(map(str, have))}, not {cor}")
+            else:
+                right.append(f"{name} CoR {cor} day and night")
+        return not wrong, "; ".join(wrong or right)
+
+
 def build_cor(plan: PlanContext, params: dict[str, Any]) -> CorBackend:
     return CorBackend(plan.transport, params)
 
 
 def preflight_cor(plan: PlanContext, backend: CorBackend, ids: list[str]) -> None:
     backend.needs_change()
+    if backend.sets.phones:
+        backend.sets.check_exist()
 
 
 def run_cor(plan: PlanContext, backend: CorBackend, ids: list[str]) -> None:
@@ -208,24 +249,46 @@ def run_cor(plan: PlanContext, backend: CorBackend, ids: list[str]) -> None:
         else:
             plan.out.controls["TOLL-01"] = result(
                 "compliant", f"{COR_FORM}: {len(table)} CoR(s) as {TABLE_VAR}; {emergency}")
-    if "TOLL-04" in ids:
-        ok_before, text_before = backend.public_state(before)
-        ok_after, text_after = backend.public_state(after if backend.applied else backend.desired())
-        if not backend.public:
-            plan.out.controls["TOLL-04"] = result("compliant", f"{COR_FORM}: no public phones' CoR listed in "
-                                                  f"{PUBLIC_VAR}; nothing to restrict")
-        elif ok_before:
-            plan.out.controls["TOLL-04"] = result("compliant", f"{COR_FORM}: {text_before}; {emergency}")
-        else:
-            plan.out.controls["TOLL-04"] = result(
-                "drift", f"{COR_FORM}: {text_before}; {'now' if backend.applied else 'would be'}: {text_after}",
-                remediated=backend.applied and ok_after,
-                diff={"before": text_before, "after": text_after})
     if change:
         plan.out.changed = True
         plan.out.diffs.append({"before_header": COR_FORM, "after_header": COR_FORM,
                                "before": {n: before.get(n) for n in backend.changes}, "after": backend.changes})
     plan.out.steps.append({"step": COR_FORM, "outcome": ("changed" if backend.applied else "would change")
+                           if change else "ok"})
+    if "TOLL-04" in ids:
+        _public_phones(plan, backend, before, after, emergency)
+
+
+def _public_phones(plan: PlanContext, backend: CorBackend, before: dict[str, Any], after: dict[str, Any],
+                   emergency: str) -> None:
+    """TOLL-04: the phones' CoR assignment (one more form) and what their CoRs bar."""
+    sets = backend.sets
+    if not sets.phones:
+        plan.out.controls["TOLL-04"] = result("compliant", f"no publicly accessible phones listed in {PUBLIC_VAR}; "
+                                              "nothing to restrict")
+        return
+    sets_before, change, sets_after = write_rows(plan, sets, USERS_FORM,
+                                                 lambda have, want: any((have or {}).get(f) != v
+                                                                        for f, v in want.items()))
+    cor_ok, cor_before = backend.public_state(before)
+    set_ok, set_before = sets.state(sets_before)
+    text_before = f"{set_before}; {cor_before}"
+    if cor_ok and set_ok:
+        plan.out.controls["TOLL-04"] = result("compliant", f"{USERS_FORM}, {COR_FORM}: {text_before}; {emergency}")
+    else:
+        applied = sets.applied or backend.applied
+        cor_after = backend.public_state(after if backend.applied else backend.desired())
+        set_after = sets.state(sets_after if sets.applied else {**sets_before, **{
+            e: {**sets_before[e], **row} for e, row in sets.changes.items()}})
+        text_after = f"{set_after[1]}; {cor_after[1]}"
+        plan.out.controls["TOLL-04"] = result(
+            "drift", f"{USERS_FORM}, {COR_FORM}: {text_before}; {'now' if applied else 'would be'}: {text_after}",
+            remediated=applied and cor_after[0] and set_after[0], diff={"before": text_before, "after": text_after})
+    if change:
+        plan.out.changed = True
+        plan.out.diffs.append({"before_header": USERS_FORM, "after_header": USERS_FORM,
+                               "before": {e: sets_before[e] for e in sets.changes}, "after": sets.changes})
+    plan.out.steps.append({"step": USERS_FORM, "outcome": ("changed" if sets.applied else "would change")
                            if change else "ok"})
 
 
@@ -253,7 +316,7 @@ STEPS = (
         controls=(
             ControlDef("TOLL-01", COR_FORM, {"cor_table": TABLE_VAR, "emergency_numbers": EMERGENCY_VAR},
                        (TABLE_VAR,)),
-            ControlDef("TOLL-04", COR_FORM, {"public_phone_cors": PUBLIC_VAR, "toll_prefixes": TOLL_VAR,
+            ControlDef("TOLL-04", COR_FORM, {"public_phones": PUBLIC_VAR, "toll_prefixes": TOLL_VAR,
                                              "emergency_numbers": EMERGENCY_VAR, "public_table": TABLE_VAR}),
         ),
         build=build_cor,

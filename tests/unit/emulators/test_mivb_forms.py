@@ -48,6 +48,7 @@ def test_factory_values(rc):
         "device_certificate",
         "class_of_service_options",
         "class_of_restriction",
+        "user_and_services_configuration",
         "interconnect_restriction",
         "smdr_options",
         "vm_options",

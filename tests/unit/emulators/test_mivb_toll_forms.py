@@ -10,6 +10,7 @@ from mivb_fixtures import Api, add_user, admin, start
 COS = "/forms/class_of_service_options"
 COR = "/forms/class_of_restriction"
 ICR = "/forms/interconnect_restriction"
+USERS = "/forms/user_and_services_configuration"
 OPTS = "/forms/system_options"
 
 
@@ -28,6 +29,8 @@ def test_factory_rows(rc):
     assert api.ok("GET", COR)["fields"] == {"classes": {}}
     assert api.ok("GET", ICR)["fields"] == {"restrictions": []}
     assert api.ok("GET", "/sip_accounts") == {"accounts": []}
+    sets = api.ok("GET", USERS)["fields"]["sets"]
+    assert sets["2000"] == {"description": "Lobby", "cos_day": 1, "cor_day": 1, "cor_night1": 1, "cor_night2": 1}
 
 
 @pytest.mark.parametrize(
@@ -41,6 +44,10 @@ def test_factory_rows(rc):
         (COR, {"classes": {"3": {"comment": "x", "barred_digits": ["00a"]}}}, "classes.3.barred_digits",
          {"pattern": "^[0-9*#]{1,20}$"}),
         (ICR, {"restrictions": [[1, 65]]}, "restrictions", {"items": "[from, to]", "min": 1, "max": 64}),
+        (USERS, {"sets": {"3999": {"cor_day": 2}}}, "sets.3999", ["2000", "2001", "2002", "2100"]),
+        (USERS, {"sets": {"2000": {"cor_night1": 65}}}, "sets.2000.cor_night1", {"min": 1, "max": 64}),
+        (USERS, {"sets": {"2000": {"description": "x"}}}, "sets.2000", ["cos_day", "cor_day", "cor_night1",
+                                                                       "cor_night2"]),
         (OPTS, {"call_history_default_records": 101}, "call_history_default_records", {"min": 0, "max": 100}),
         (OPTS, {"send_welcome_email": "No"}, "send_welcome_email", [True, False]),
     ],

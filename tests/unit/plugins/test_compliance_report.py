@@ -230,7 +230,6 @@ def _entry(report, host, control):
 
 
 def _catalog():
-    import yaml
     return yaml.safe_load((ROOT / "meta" / "controls.yml").read_text(encoding="utf-8"))["controls"]
 
 

@@ -42,7 +42,7 @@ CALL_CONTROL = {
     "mivb_hardening_pc_port_disabled_cos": [1, 2],
     "mivb_hardening_cor_table": [{"number": 1, "comment": "Executive", "barred_digits": []},
                                  {"number": 10, "comment": "Lobby", "barred_digits": ["0", "1900"]}],
-    "mivb_hardening_public_phone_cors": [10],
+    "mivb_hardening_public_phones": [{"extension": "2000", "cor": 10}],
     "mivb_hardening_interconnect_restrictions": [{"from": 2, "to": 3}],
 }
 AUDITOR_PASSWORD = "Aud1t!!Reader-2026x"
@@ -171,7 +171,8 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
                                                                                          "not_applicable")}
     assert res["controls"]["WAN-01"]["detail"].startswith("mivb_controller_model is Virtual (vMiVB)")
     steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options",
-             "class_of_service_options", "class_of_restriction", "interconnect_restriction", "sip_accounts",
+             "class_of_service_options", "class_of_restriction", "user_and_services_configuration",
+             "interconnect_restriction", "sip_accounts",
              "access", "smdr_options", "device_certificate", "vm_options",
              "pms_logs", "msl_platform", "ftp_access", "audit_trail"]
     assert [s["step"] for s in res["plan"]] == steps
@@ -183,7 +184,7 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     assert set(form_gets) == {f"GET /api/v1/forms/{f}" for f in
                               ("system_security_management", "web_server_certificate", "system_options",
                                "class_of_service_options", "class_of_restriction", "interconnect_restriction",
-                               "smdr_options", "device_certificate", "vm_options")}
+                               "user_and_services_configuration", "smdr_options", "device_certificate", "vm_options")}
     assert max(form_gets.values()) == 1 and stats["requests"]["GET /api/v1/session"] == 1
     # LOG-01: the export in the report store continues without a gap up to this run's newest entry
     exported = [json.loads(line)["id"] for line in (tmp / "reports" / "audit_trail" / "mivb1.jsonl").open()]

@@ -7,12 +7,14 @@ from __future__ import annotations
 from mivb_second_account import auditor, read_form, refused_offline, run_plan
 
 COR = "class_of_restriction"
+USERS = "user_and_services_configuration"
 TABLE = [{"number": 1, "comment": "Executive", "barred_digits": []},
          {"number": 2, "comment": "Staff", "barred_digits": ["011", "00", "0900", "1900"]},
          {"number": 10, "comment": "Lobby", "barred_digits": ["0", "1900"]}]
 VALUES = {
     "mivb_hardening_cor_table": TABLE, "mivb_hardening_emergency_numbers": ["911", "112", "999"],
-    "mivb_hardening_public_phone_cors": [10], "mivb_hardening_toll_prefixes": ["00", "011", "0900", "1900"],
+    "mivb_hardening_public_phones": [{"extension": "2000", "cor": 10}],
+    "mivb_hardening_toll_prefixes": ["00", "011", "0900", "1900"],
     "mivb_hardening_interconnect_restrictions": [{"from": 3, "to": 2}, {"from": 2, "to": 3}],
 }
 ALL = ("TOLL-01", "TOLL-03", "TOLL-04")
@@ -34,17 +36,22 @@ def test_converge_then_compliant_proven_by_a_second_account(commissioned):
         assert out.controls[cid]["status"] == "drift" and out.controls[cid]["remediated"] is True, (cid, out.controls)
     assert "CoR 1, 2, 5, 10 changed" in out.controls["TOLL-01"]["detail"]
     assert "no CoR bars 911, 112, 999" in out.controls["TOLL-01"]["detail"]
-    assert ctl.raw.stats()["writes"] == 2  # one PATCH per form
+    assert ctl.raw.stats()["writes"] == 3  # one PATCH per form
     reader = auditor(ctl)
     assert read_form(reader, COR)["classes"] == {
         "1": {"comment": "Executive", "barred_digits": []},
         "2": {"comment": "Staff", "barred_digits": ["00", "011", "0900", "1900"]},
         "10": {"comment": "Lobby", "barred_digits": ["0", "1900"]}}
     assert read_form(reader, "interconnect_restriction")["restrictions"] == [[2, 3], [3, 2]]
+    lobby = read_form(reader, USERS)["sets"]["2000"]
+    assert (lobby["cor_day"], lobby["cor_night1"], lobby["cor_night2"]) == (10, 10, 10)
+    assert read_form(reader, USERS)["sets"]["2001"]["cor_day"] == 1  # not a public phone: untouched
+    assert "2000 (Lobby) has CoR day/night1/night2 1/1/1, not 10" in out.controls["TOLL-04"]["detail"]
     ctl.raw.reset_stats()
     again = run_plan(ctl, VALUES, ALL)
     assert {c: again.controls[c]["status"] for c in ALL} == dict.fromkeys(ALL, "compliant")
-    assert "CoR 10 (Lobby) bars 00, 011, 0900, 1900" in again.controls["TOLL-04"]["detail"]
+    assert "2000 (Lobby) CoR 10 day and night; CoR 10 (Lobby) bars 00, 011, 0900, 1900" in \
+        again.controls["TOLL-04"]["detail"]
     assert ctl.raw.stats()["writes"] == 0
 
 
@@ -65,7 +72,7 @@ def test_inconsistent_toll_input_is_refused_before_any_request():
     table = [TABLE[0], {"number": 10, "comment": "Lobby", "barred_digits": ["00"]}]
     out = refused_offline({**VALUES, "mivb_hardening_cor_table": table}, ALL)
     assert out.controls["TOLL-04"]["detail"].startswith(
-        "TOLL-04 mivb_hardening_cor_table: CoR 10 is a public phones' CoR (mivb_hardening_public_phone_cors) but the "
+        "TOLL-04 mivb_hardening_cor_table: CoR 10 is a public phones' CoR (mivb_hardening_public_phones) but the "
         "table does not bar 011, 0900, 1900")
     for bad, text in (([{"number": 65, "barred_digits": []}], "CoR 65 is outside 1-64"),
                       ([{"number": 3, "barred_digits": ["0x"]}], "is not 1-20 dialled digits"),
@@ -75,6 +82,23 @@ def test_inconsistent_toll_input_is_refused_before_any_request():
     out = refused_offline({**VALUES, "mivb_hardening_interconnect_restrictions": [{"from": 0, "to": 3}]},
                           ("TOLL-03",))
     assert "mivb_hardening_interconnect_restrictions" in out.controls["TOLL-03"]["detail"]
+    for phones, text in (([{"extension": "20a0", "cor": 10}], "needs an extension of 1-10 digits"),
+                         ([{"extension": "2000", "cor": 65}], "CoR 65 is outside 1-64"),
+                         ([{"extension": "2000", "cor": 10}] * 2, "extension 2000 is listed twice")):
+        out = refused_offline({**VALUES, "mivb_hardening_public_phones": phones}, ("TOLL-04",))
+        assert out.controls["TOLL-04"]["status"] == "error" and text in out.controls["TOLL-04"]["detail"], phones
+
+
+def test_an_unknown_public_extension_is_refused_before_any_write(commissioned):
+    values = {**VALUES, "mivb_hardening_public_phones": [{"extension": "2000", "cor": 10},
+                                                         {"extension": "2999", "cor": 10}]}
+    out = run_plan(commissioned, values, ALL)
+    assert out.controls["TOLL-04"]["status"] == "error"
+    assert out.controls["TOLL-04"]["detail"].startswith(
+        "TOLL-04 mivb_hardening_public_phones: extension 2999 is not programmed on the controller (User and Services "
+        "Configuration has 2000, 2001, 2002, 2100)")
+    assert {out.controls[c]["status"] for c in ("TOLL-01", "TOLL-03")} == {"not_evaluated"}
+    assert commissioned.raw.stats()["writes"] == 0
 
 
 def test_public_cor_alone_bars_toll_and_the_guard_reads_the_controller_first(commissioned):
