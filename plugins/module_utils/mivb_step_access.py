@@ -226,8 +226,8 @@ class AccessBackend:
             self.check_own_account(self.me)
         # ACC-02 is validated alone too: it carries the policy list to check its references
         known = check_policies(params["known_policies"] or []) if "known_policies" in params else self.policies
-        if known is not None and self.profiles is not None and params.get("known_policies_purge",
-                                                                        self.purge_policies):
+        purge_known = params.get("known_policies_purge", self.purge_policies)
+        if known is not None and self.profiles is not None and purge_known:
             for p in self.profiles.values():
                 if p.policy not in known and p.policy not in FACTORY_POLICIES:
                     raise InputError(f"{PROFILES_VAR}: profile {p.username} uses policy {p.policy}, which is neither "
@@ -236,8 +236,8 @@ class AccessBackend:
 
     def check_own_account(self, me: str) -> None:
         """Guards on the toolkit's own account and on ROOT; raise before any write."""
-        assert self.profiles is not None
-        mine = self.profiles.get(me) if me else None
+        profiles = self.profiles or {}
+        mine = profiles.get(me) if me else None
         if me and mine is None and self.purge_profiles:
             raise InputError(f"{PROFILES_VAR}: the toolkit's own account {me!r} is not listed, so ACC-02 would delete "
                              f"the account this run is logged in with; list it with policy ROOT (or set "
@@ -252,7 +252,7 @@ class AccessBackend:
             if problem:
                 raise InputError(f"{PROFILES_VAR}: the toolkit's own account {me!r} must keep {problem}; nothing was "
                                  "changed", field=PROFILES_VAR)
-        if self.purge_profiles and not any(p.policy == "ROOT" and not p.expires for p in self.profiles.values()):
+        if self.purge_profiles and not any(p.policy == "ROOT" and not p.expires for p in profiles.values()):
             raise InputError(f"{PROFILES_VAR}: no listed profile keeps the ROOT policy without an expiry: ACC-02 "
                              "would delete the last ROOT profile; nothing was changed", field=PROFILES_VAR)
 

@@ -155,8 +155,9 @@ def _auth07(plan: PlanContext, export: AuditExport) -> dict[str, Any]:
             f"{lockouts} lockout(s)")
     bad = lockout_violations(export.entries)
     if limit != LOCKOUT_AFTER or bad:
-        why = [f"the controller reports lockout after {limit} failed logins (guideline: 3)"] if limit != LOCKOUT_AFTER \
-            else []
+        why = [] if limit == LOCKOUT_AFTER else [
+            "System Security Management does not show the lockout limit" if limit is None
+            else f"the controller reports lockout after {limit} failed logins (guideline: 3)"]
         why += [f"no lockout for {b}" for b in bad]
         return result("drift", f"lockout rule not in force: {'; '.join(why)} ({seen}); the limit is hard-coded: "
                       "contact Mitel support", remediated=False)

@@ -17,8 +17,11 @@ description:
   - "Order of the plan (docs/controller-plan.md): input validation of every selected control and the
     guards; login and AUTH-01; System Security Management (AUTH-02..06, TLS-01, TLS-02) in one PATCH;
     web server certificate (CERT-01); served certificate (CERT-02, audit only); System Options
-    (EP-02..04, TOLL-02) in one PATCH. A failing step makes its own controls C(error); later
-    independent steps still run. Every write is verified by a fresh read."
+    (EP-02..04, TOLL-02) in one PATCH; then the registered steps (plugins/module_utils/mivb_steps.py),
+    e.g. Admin Policies and User Authorization Profiles (ACC-01..03), SMDR Options (LOG-02) and the
+    audit-trail export into the report store (LOG-01, with the AUTH-07 lockout audit). A failing step
+    makes its own controls C(error); later independent steps still run. Every write is verified by a
+    fresh read."
   - "Selection per control: C(--tags ID), C(--skip-tags ID) and the toggles C(mivb_hardening_<id>: false).
     Controls left out are returned as C(not_evaluated) with the reason (the role task is tagged
     C(always) and C(controller) so that skipping one control does not skip the others)."

@@ -3,6 +3,8 @@ across a restart, and a profile's password checked without a login."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from mivb_fixtures import NEW_PASSWORD, Api, admin, start
 
@@ -64,3 +66,19 @@ def test_profile_password_checked_without_a_login(rc):
     assert "Ops-Pass-2026" not in str(entries) and "wrong" not in str(entries)
     status, data = api.call("POST", "/user_profiles/ops/verify-secret", {"field": "policy", "value": "x"})
     assert (status, data["field"]) == (400, "field")
+
+
+def test_an_older_state_file_gets_the_new_form_and_profile_key(tmp_path):
+    state = tmp_path / "m1"
+    with start(state) as handle:
+        admin(handle["m1"])
+    data = json.loads((state / "state.json").read_text())
+    del data["forms"]["smdr_options"]  # written before the SMDR Options form existed
+    for user in data["users"].values():
+        del user["mixml_certificate_sha256"]
+    (state / "state.json").write_text(json.dumps(data))
+    with start(state) as handle:
+        api = Api(handle["m1"])
+        assert api.login("system", NEW_PASSWORD)[0] == 200  # kept: the commissioned password
+        assert set(api.ok("GET", SMDR)["fields"].values()) == {"No"}
+        assert api.ok("GET", "/user_profiles")["profiles"][0]["mixml_certificate_sha256"] is None

@@ -69,8 +69,8 @@ def with_profiles(*extra, drop=()):
      ["ACC-01 mivb_hardening_admin_policies", "ROOT policy cannot be changed"]),
     (values(mivb_hardening_admin_policies=[{"name": "X", "default_access": "Everything"}]),
      ["default_access", "allowed: Read/Write, Read Only, No Access"]),
-    (values(mivb_hardening_admin_policies=[{"name": "X", "default_access": "No Access",
-                                             "forms": {"nope": "Read Only"}}]),
+    (values(mivb_hardening_admin_policies=[
+        {"name": "X", "default_access": "No Access", "forms": {"nope": "Read Only"}}]),
      ["unknown form 'nope'", "allowed: system_security_management"]),
     (with_profiles(drop=("system",)), ["toolkit's own account 'system' is not listed"]),
     (with_profiles({"username": "system", "policy": "SYSTEM"}, drop=("system",)),
@@ -108,8 +108,8 @@ def test_inventory_is_truth_check_mode_writes_nothing_apply_is_proven_by_a_secon
     # out of band: a leaver and an expired maintenance profile (and a policy nobody lists)
     raw.call("PUT", "/api/v1/admin_policies/Old-Vendor", {"default_access": "Read Only"})
     raw.call("PUT", "/api/v1/user_profiles/leaver", {"policy": "Old-Vendor", "password": "Le4ver!!Gone-2026"})
-    raw.call("PUT", "/api/v1/user_profiles/maint", {"policy": "SYSTEM", "password": "Ma1nt!!Temp-2026xy",
-                                                      "expires": "2020-01-01T00:00:00Z"})
+    maint = {"policy": "SYSTEM", "password": "Ma1nt!!Temp-2026xy", "expires": "2020-01-01T00:00:00Z"}
+    raw.call("PUT", "/api/v1/user_profiles/maint", maint)
     raw.reset_stats()
 
     audit = run(commissioned, values(), check=True)
@@ -160,9 +160,9 @@ def test_password_drift_is_reset_without_a_login_and_never_shown(commissioned):
     # compared by verify-secret: no failed login, no lockout
     assert not [e for e in new if e["action"] in ("Login Failed", "Lockout")]
     assert [e for e in new if e["action"] == "Verify Secret" and "auditor" in e["message"]]
-    status, _ = RawApi(commissioned.address, commissioned.port).call(
+    login = RawApi(commissioned.address, commissioned.port).call(
         "POST", "/api/v1/login", {"username": "auditor", "password": AUDITOR_PW})
-    assert status == 200
+    assert login[0] == 200
 
 
 def test_temporary_profile_removed_after_its_expiry(commissioned):

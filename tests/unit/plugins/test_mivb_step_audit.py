@@ -75,8 +75,9 @@ def test_lost_entries_are_drift_naming_the_ids(commissioned, tmp_path):
 def test_auth07_audits_the_lockout_without_causing_one(commissioned, tmp_path):
     raw = commissioned.raw
     # someone else fails three times: the controller locks that name (never the toolkit's own account)
-    for _ in range(3):
-        raw.call("POST", "/api/v1/login", {"username": "operator", "password": "Wrong-Guess-123!"})
+    for attempt in range(3):
+        status, _body = raw.call("POST", "/api/v1/login", {"username": "operator", "password": "Wrong-Guess-123!"})
+        assert status == (423 if attempt == 2 else 401)
     out = run(commissioned, tmp_path / "x")
     auth07 = out.controls["AUTH-07"]
     assert auth07["status"] == "compliant" and "1 lockout(s)" in auth07["detail"], auth07
