@@ -76,11 +76,17 @@ def test_ansible_doc_shows_the_declared_options_and_the_module_spec_agrees(ansib
     assert _spec_view(spec, "options") == _spec_view(doc.get("options") or {}, "suboptions")
 
 
+def _step_rows() -> list[Option]:
+    """Rows of the plan steps without a module: a mivb_step_* module that declares OPTIONS."""
+    return [row for step in mivb_plan.STEP_DEFS.values()
+            for row in getattr(sys.modules[step.build.__module__], "OPTIONS", ())]
+
+
 def _role_pairs() -> list[tuple[Option, str]]:
-    """(row, role variable) for every module option the role sets (mivb_plan's ControlDef map)."""
-    pairs = {(row, mivb_plan.PARAM_VAR[row.name]) for rows in MODULES.values() for row in rows
-             if row.name in mivb_plan.PARAM_VAR}
-    return sorted(pairs, key=lambda pair: pair[1])
+    """(row, role variable) for every declared option the role sets (mivb_plan's ControlDef map)."""
+    rows = [row for rows in MODULES.values() for row in rows] + _step_rows()
+    return sorted(((row, mivb_plan.PARAM_VAR[row.name]) for row in rows if row.name in mivb_plan.PARAM_VAR),
+                  key=lambda pair: pair[1])
 
 
 def _row_view(row: Option, path_type: bool = False, top: bool = True) -> dict[str, Any]:
@@ -96,6 +102,14 @@ def _role_view(spec: dict[str, Any], top: bool = True) -> dict[str, Any]:
     return {"type": spec.get("type", "str"), "choices": spec.get("choices"), "elements": spec.get("elements"),
             "no_log": bool(spec.get("no_log")), "required": None if top else bool(spec.get("required")),
             "sub": {k: _role_view(v, top=False) for k, v in spec["options"].items()} if spec.get("options") else None}
+
+
+def test_every_parameter_of_the_core_steps_is_declared():
+    """A control of the plan's core steps (those the modules share) takes only declared options."""
+    declared = {row.name for rows in MODULES.values() for row in rows}
+    undeclared = [f"{c.id}: {param}" for c in mivb_plan.CONTROLS if c.step not in mivb_plan.STEP_DEFS
+                  for param in c.params if param not in declared]
+    assert undeclared == []
 
 
 @pytest.mark.parametrize(("row", "var"), _role_pairs(), ids=lambda value: getattr(value, "name", value))
