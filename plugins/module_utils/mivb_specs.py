@@ -99,8 +99,8 @@ WEB_CERTIFICATE_OPTIONS = (
            control="CERT-01", kind=None),
     Option("allow_self_signed", "bool", ("Accept a self-signed leaf (not CERT-01 compliant; for labs only).",),
            control="CERT-01", kind=None, default=False),
-    Option("renew_within_days", "int", (
-        "renewal window; RV(renewal_due) is true when fewer days remain on the served certificate.",),
+    Option("renew_within_days", "int",
+           ("renewal window; RV(renewal_due) is true when fewer days remain on the served certificate.",),
            control="CERT-02", kind=None, low=1, high=3650, default=30),
 )
 
