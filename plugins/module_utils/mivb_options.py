@@ -60,19 +60,25 @@ class Option:
         return None
 
 
+def _stated(opt: Option) -> dict[str, Any]:
+    """What an argument spec and DOCUMENTATION state alike."""
+    entry: dict[str, Any] = {"type": opt.type}
+    if opt.required:
+        entry["required"] = True
+    if opt.default is not None:
+        entry["default"] = opt.default
+    if opt.choices:
+        entry["choices"] = list(opt.choices)
+    if opt.elements:
+        entry["elements"] = opt.elements
+    return entry
+
+
 def argument_spec(options: Iterable[Option]) -> dict[str, dict[str, Any]]:
     """The AnsibleModule argument_spec of the rows (sub-options become `options`)."""
     spec: dict[str, dict[str, Any]] = {}
     for opt in options:
-        entry: dict[str, Any] = {"type": opt.type}
-        if opt.required:
-            entry["required"] = True
-        if opt.default is not None:
-            entry["default"] = opt.default
-        if opt.choices:
-            entry["choices"] = list(opt.choices)
-        if opt.elements:
-            entry["elements"] = opt.elements
+        entry = _stated(opt)
         if opt.no_log is not None:
             entry["no_log"] = opt.no_log
         if opt.suboptions:
@@ -92,15 +98,7 @@ def documentation(options: Iterable[Option]) -> dict[str, dict[str, Any]]:
             lines.append(f"Range {opt.limits()}, checked before any request.")
         elif opt.max_length is not None:
             lines.append(f"At most {opt.max_length} characters, checked before any request.")
-        entry: dict[str, Any] = {"description": lines, "type": opt.type}
-        if opt.required:
-            entry["required"] = True
-        if opt.default is not None:
-            entry["default"] = opt.default
-        if opt.choices:
-            entry["choices"] = list(opt.choices)
-        if opt.elements:
-            entry["elements"] = opt.elements
+        entry = {"description": lines, **_stated(opt)}
         if opt.suboptions:
             entry["suboptions"] = documentation(opt.suboptions)
         doc[opt.name] = entry
@@ -129,7 +127,11 @@ def _check(field: str, opt: Option, value: Any) -> Any:
     if opt.type == "list" and opt.choices:
         if not isinstance(value, list):
             raise InputError(f"{field}: must be a list", field=field)
-        return [check_choice(f"{field}[{i}]", item, opt.choices) for i, item in enumerate(value)]
+        unknown = [str(item) for item in value if item not in opt.choices]
+        if unknown:
+            raise InputError(f"{field}: {', '.join(unknown)} not allowed (allowed: {', '.join(opt.choices)}); "
+                             "nothing was changed", field=field, allowed=list(opt.choices))
+        return list(value)
     if opt.type == "dict" and opt.suboptions:
         return _check_dict(field, opt, value)
     return value
