@@ -34,6 +34,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ansible-lint --profile production
 	$(BIN)/python scripts/gen_controls_doc.py --check
+	$(BIN)/python scripts/gen_module_docs.py --check
 
 sanity: setup
 	@./scripts/sanity.sh
@@ -49,6 +50,7 @@ bench: setup
 
 docs: setup
 	$(BIN)/python scripts/gen_controls_doc.py
+	$(BIN)/python scripts/gen_module_docs.py
 
 clean: lab-down
 	rm -rf reports build .pytest_cache .ruff_cache

@@ -59,26 +59,27 @@ class ActionModule(ActionBase):
         if missing:
             raise AnsibleError(missing)
         scope = sd.Scope.from_dict(args["managed"] or {"controls": list(CONTROL_IDS)})
-        given = [k for k in ("intent", "intended") if args[k] is not None] + (
-            ["intent_from_vars"] if args["intent_from_vars"] else [])
+        given = (["intent_from_vars=true"] if args["intent_from_vars"] else []) + (
+            ["intended"] if args["intended"] is not None else [])
         if len(given) != 1:
-            return self._fail(result, scope, "switch_config needs exactly one of intent, intended or "
-                              f"intent_from_vars=true (got: {', '.join(given) or 'none'})", kind="arguments")
+            return self._fail(result, scope, "switch_config needs exactly one of intent_from_vars=true or "
+                              f"intended with managed (got: {' and '.join(given) or 'neither'})", kind="arguments")
         try:
+            intent = None
             if args["intent_from_vars"]:
-                args["intent"] = _ROLE_VARS.read(task_vars or {}, self._templar.template)
+                intent = _ROLE_VARS.read(task_vars or {}, self._templar.template)
                 for option, var in _OPTION_FROM_ROLE_VAR.items():
                     if args[option] is None:
-                        args[option] = args["intent"][var]
+                        args[option] = intent[var]
             platform, target = target_from_vars(task_vars or {}, self._templar.template, self._play_context)
             self._norm = None
-            if args["intent"] is not None:
+            if intent is not None:
                 # Validate and render here: no connection is made for invalid intent.
-                norm = normalize_intent(args["intent"], platform.name)
+                norm = normalize_intent(intent, platform.name)
                 args["intended"] = switch_render.render_config(norm)
                 scope = sd.Scope.from_dict(norm["managed"])
                 self._norm = norm
-                self._expect = _expected_identity(args["intent"], task_vars or {})
+                self._expect = _expected_identity(intent, task_vars or {})
                 if not norm["controls"]:  # --tags / --skip-tags / toggles left nothing: no SSH session
                     result.update(changed=False, platform=platform.name, family=norm["family"],
                                   controls=norm["not_evaluated"], msg="no switch control selected in this run")

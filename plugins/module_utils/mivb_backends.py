@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_options, mivb_specs
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError, MivbError
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import MASK_NEW, Field, FormBackend
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import MASK_NEW, FormBackend
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation import (
-    PASSWORD_STRENGTHS,
-    check_choice,
-    check_int_range,
     check_passcode,
-    check_tls_exceptions,
-    check_tls_levels,
+    check_tls_justifications,
     strong_password_problem,
 )
 
@@ -22,17 +19,8 @@ class SecuritySettingsBackend(FormBackend):
     """System Security Management form: AUTH-02..06, TLS-01, TLS-02."""
 
     form = "system_security_management"
-    fields = (
-        Field("password_strength", "AUTH-02"),
-        Field("session_inactivity_minutes", "AUTH-03"),
-        Field("password_expiry_days", "AUTH-04"),
-        Field("login_banner_enabled", "AUTH-05"),
-        Field("login_banner_text", "AUTH-05"),
-        Field("phone_admin_passcode", "AUTH-06", "secret"),
-        Field("tls_security_levels", "TLS-01", "partial_dict"),
-        Field("https_tls_1_2_only", "TLS-02"),
-        Field("https_cipher_suites", "TLS-02", "unordered_list"),
-    )
+    options = mivb_specs.SECURITY_SETTINGS_OPTIONS
+    fields = mivb_options.fields(options)
 
     def __init__(self, transport: Any, params: dict[str, Any]) -> None:
         self.tls_exceptions: dict[str, dict[str, str]] = {}
@@ -40,16 +28,10 @@ class SecuritySettingsBackend(FormBackend):
         super().__init__(transport, want)
 
     def validate(self, p: dict[str, Any]) -> dict[str, Any]:
-        want = {f.name: p.get(f.name) for f in self.fields}
-        if want["password_strength"] is not None:
-            check_choice("password_strength", want["password_strength"], PASSWORD_STRENGTHS)
-        if want["session_inactivity_minutes"] is not None:
-            check_int_range("session_inactivity_minutes", want["session_inactivity_minutes"], 1, 1440)
-        if want["password_expiry_days"] is not None:
-            check_int_range("password_expiry_days", want["password_expiry_days"], 0, 365)
+        """The declared limits (mivb_specs rows), then the rules a row cannot state."""
+        checked = mivb_options.check(self.options, p)
+        want = {f.name: checked[f.name] for f in self.fields}
         text = want["login_banner_text"]
-        if text is not None and len(text) > 4000:
-            raise InputError("login_banner_text: longer than 4000 characters", field="login_banner_text")
         if text is not None and not all(ch == "\n" or ch.isprintable() for ch in text):
             # Shown unauthenticated before login: a NUL or terminal escape would reach every client.
             raise InputError("login_banner_text: control characters (NUL, escapes, tabs, carriage returns) are "
@@ -60,14 +42,13 @@ class SecuritySettingsBackend(FormBackend):
                 "login_banner_text: an enabled login banner (AUTH-05) needs the company text",
                 field="login_banner_text",
             )
-        min_length = check_int_range("passcode_min_length", p.get("passcode_min_length") or 10, 4, 10)
         if want["phone_admin_passcode"] is not None:
             want["phone_admin_passcode"] = check_passcode(
-                "phone_admin_passcode", want["phone_admin_passcode"], min_length
+                "phone_admin_passcode", want["phone_admin_passcode"], checked["passcode_min_length"] or 10
             )
-        levels = check_tls_levels("tls_security_levels", want["tls_security_levels"] or {})
-        if p.get("tls_exceptions"):
-            self.tls_exceptions = check_tls_exceptions("tls_exceptions", p["tls_exceptions"])
+        levels = dict(want["tls_security_levels"] or {})
+        if checked["tls_exceptions"]:
+            self.tls_exceptions = check_tls_justifications("tls_exceptions", checked["tls_exceptions"])
             # An exception overrides the baseline level of its application.
             levels.update({app: spec["level"] for app, spec in self.tls_exceptions.items()})
         want["tls_security_levels"] = levels or None
@@ -86,25 +67,10 @@ class SystemOptionsBackend(FormBackend):
     """System Options form: EP-02, EP-03, EP-04, TOLL-02, SYS-01."""
 
     form = "system_options"
-    fields = (
-        Field("voice_encryption_enabled", "EP-03"),
-        Field("srtp_encryption_enabled", "EP-04"),
-        Field("disa_failed_attempts", "TOLL-02"),
-        Field("disa_lockout_minutes", "TOLL-02"),
-        Field("set_registration_access_code", "EP-02", "secret"),
-        Field("set_registration_attempts", "EP-02"),
-        Field("send_welcome_email", "SYS-01"),
-        Field("call_history_disable_record_generation", "SYS-01"),
-        Field("call_history_default_records", "SYS-01"),
-    )
+    fields = mivb_options.fields(mivb_specs.SYSTEM_OPTIONS_OPTIONS)
 
     def __init__(self, transport: Any, params: dict[str, Any]) -> None:
-        want = {f.name: params.get(f.name) for f in self.fields}
-        limits = {"disa_failed_attempts": (1, 10), "disa_lockout_minutes": (0, 60),
-                  "set_registration_attempts": (1, 10), "call_history_default_records": (0, 100)}
-        for name, (low, high) in limits.items():
-            if want[name] is not None:
-                check_int_range(name, want[name], low, high)
+        want = mivb_options.check(mivb_specs.SYSTEM_OPTIONS_OPTIONS, params)
         if want["set_registration_access_code"] is not None:
             want["set_registration_access_code"] = check_passcode(
                 "set_registration_access_code", want["set_registration_access_code"]
@@ -128,10 +94,11 @@ class AdminPasswordBackend:
 
     def __init__(self, transport: Any, params: dict[str, Any]) -> None:
         self.transport = transport
-        self.new_password = params.get("new_password") or ""
+        checked = mivb_options.check(mivb_specs.ADMIN_PASSWORD_OPTIONS, params)
+        self.new_password = checked["new_password"] or ""
         if not self.new_password:
             raise InputError("new_password: must not be empty", field="new_password")
-        strength = params.get("password_strength")
+        strength = checked["password_strength"]
         if strength == "Strong":
             problem = strong_password_problem(self.new_password)
             if problem:

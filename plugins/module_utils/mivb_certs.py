@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_options, mivb_specs
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError, MivbError
 
 FORM = "web_server_certificate"
@@ -236,10 +237,11 @@ class WebCertificateBackend:
         fleet does not pay it for keys it will not upload)."""
         self.transport = transport
         self.key_consistency = key_consistency
-        self.cert_pem = params.get("certificate")
-        self.key_pem = params.get("private_key")
-        self.chain_pem = params.get("intermediate")
-        self.renew_within_days = int(params.get("renew_within_days") or 30)
+        params = mivb_options.check(mivb_specs.WEB_CERTIFICATE_OPTIONS, params)
+        self.cert_pem = params["certificate"]
+        self.key_pem = params["private_key"]
+        self.chain_pem = params["intermediate"]
+        self.renew_within_days = int(params["renew_within_days"] or 30)
         self.leaf: Any = None
         self.chain: list[Any] = []
         if self.cert_pem or self.key_pem:

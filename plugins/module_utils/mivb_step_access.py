@@ -43,13 +43,14 @@ PROFILES_VAR = "mivb_hardening_user_profiles"
 PROFILES_PURGE_VAR = "mivb_hardening_user_profiles_purge"
 FACTORY_POLICIES = ("ROOT", "SYSTEM", "REMOTE", "NO ACCESS")
 ACCESS_LEVELS = ("Read/Write", "Read Only", "No Access")
-# What a policy may name (docs/management-api.md, Admin policies): the forms and two areas.
-# The SAT forms an admin policy can grant (the management API contract's areas; a unit test
-# keeps this equal to the emulator's list).
-POLICY_AREAS = ("system_security_management", "system_options", "smdr_options", "web_server_certificate",
-                "device_certificate", "class_of_service_options", "class_of_restriction", "interconnect_restriction",
-                "sip_accounts", "vm_options", "wan_settings", "pptp", "port_forward_table", "user_profiles",
-                "audit_trail")
+# The SAT forms and areas an admin policy can grant (docs/management-api.md, Admin policies;
+# a unit test keeps this equal to the emulator's list, the contract's).
+POLICY_AREAS = (
+    "system_security_management", "system_options", "smdr_options", "web_server_certificate", "device_certificate",
+    "class_of_service_options", "class_of_restriction", "user_and_services_configuration",
+    "interconnect_restriction", "sip_accounts", "vm_options", "wan_settings", "pptp", "port_forward_table",
+    "user_profiles", "audit_trail",
+)
 _POLICY_NAME = re.compile(r"^[A-Za-z0-9 ._-]{1,32}$")
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _FINGERPRINT = re.compile(r"^[0-9A-F]{2}(:[0-9A-F]{2}){31}$")

@@ -4,20 +4,20 @@ the work) and the module files (which carry the documentation ansible-doc shows)
 
 from __future__ import annotations
 
+# Two input modes: intent_from_vars=true (the lan_* variables, validated against the
+# switch_hardening role's argument_specs) or intended + managed (pre-rendered lines).
 SWITCH_CONFIG_SPEC: dict = {
+    "intent_from_vars": {"type": "bool", "default": False},
     "intended": {"type": "str"},
     "managed": {"type": "dict"},
-    "intent": {"type": "dict"},
-    "intent_from_vars": {"type": "bool", "default": False},
     # None: lan_save_config / lan_update_secrets when intent_from_vars, else true / false.
     "save": {"type": "bool"},
     "update_secrets": {"type": "bool"},
     "gather_facts": {"type": "bool", "default": True},
 }
 SWITCH_CONFIG_RULES: dict = {
-    "mutually_exclusive": [("intent", "intended"), ("intent", "managed")],
-    # intent / intended / intent_from_vars=true: exactly one (checked in the action plugin,
-    # because a bool option with a default always counts as given for these rules).
+    # intended or intent_from_vars=true: exactly one (checked in the action plugin, because a
+    # bool option with a default always counts as given for mutually_exclusive).
     "required_together": [("intended", "managed")],
 }
 SWITCH_FACTS_SPEC: dict = {

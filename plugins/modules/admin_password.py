@@ -17,15 +17,18 @@ description:
   - To commission a controller from factory state set C(ansible_password) to the target password and
     C(mivb_factory_password) to the factory one; the httpapi plugin logs in with the factory password
     only when the target is rejected and at least 2 attempts remain.
+# Generated from plugins/module_utils/mivb_specs.py by scripts/gen_module_docs.py: edit the rows there.
 options:
   new_password:
-    description: The managed administrator password (in the lab equal to C(ansible_password)).
+    description:
+      - AUTH-01 the managed administrator password (in the lab equal to C(ansible_password)).
     type: str
     required: true
   password_strength:
     description:
-      - When C(Strong), O(new_password) is checked locally against the AUTH-02 Strong rule (15-20 characters,
-        at least 2 each of upper-case, lower-case, digits, special characters) before anything is sent.
+      - AUTH-02 password strength in force. When C(Strong), O(new_password) is checked locally against
+        the Strong rule (15-20 characters, at least 2 each of upper-case, lower-case, digits, special
+        characters) before anything is sent.
     type: str
     choices: [Weak, Medium, Strong]
 extends_documentation_fragment:

@@ -12,6 +12,7 @@ description:
     C(audit_trail_newest_id), C(session),
     C(login_banner) (what the login page shows) and C(errors) (what the account's policy could not read).
   - Secrets are never present (the API does not return them; secret keys are also dropped defensively).
+# Generated from plugins/module_utils/mivb_specs.py by scripts/gen_module_docs.py: edit the rows there.
 options: {}
 extends_documentation_fragment:
   - voicesec.mivb.mivb

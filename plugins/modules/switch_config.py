@@ -43,34 +43,30 @@ description:
 version_added: 0.1.0
 author: voicesec maintainers (@voicesec)
 options:
-  intent:
-    description:
-      - The vendor-neutral intent (the role's C(lan_vlans), C(lan_port_roles), C(lan_dot1x),
-        C(lan_smdr_collectors), C(lan_pms_hosts), C(lan_controller_addresses), C(lan_qos_trust_voice),
-        C(lan_controller_acl_name), the C(lan_harden_*) toggles and C(lan_run_tags)).
-      - The action plugin validates it (every problem listed, nothing connects when invalid), renders
-        C(templates/switch/<platform>/config.j2) with templates compiled once in the controller process,
-        and derives O(managed) itself.
-      - Exactly one of O(intent), O(intended) and O(intent_from_vars=true) is given.
-    type: dict
   intent_from_vars:
     description:
-      - Read the intent from this host's variables instead of O(intent) - the C(lan_*) variables
-        the C(voicesec.mivb.switch_hardening) role documents - and validate them against that
-        role's C(meta/argument_specs.yml) (types, choices, required sub-options, defaults) before
-        the value checks of O(intent). C(--tags)/C(--skip-tags) control IDs narrow the run.
+      - "Input mode 1 (what the C(voicesec.mivb.switch_hardening) role uses): the vendor-neutral intent is this
+        host's C(lan_*) variables - C(lan_vlans), C(lan_port_roles), C(lan_dot1x), C(lan_smdr_collectors),
+        C(lan_pms_hosts), C(lan_controller_addresses), C(lan_qos_trust_voice), C(lan_controller_acl_name), the
+        C(lan_harden_*) toggles - from inventory, play or task C(vars)."
+      - They are validated against that role's C(meta/argument_specs.yml) (types, choices, required
+        sub-options, defaults), then by value (every problem listed, nothing connects when invalid);
+        C(templates/switch/<platform>/config.j2) is rendered in the controller process and O(managed) is
+        derived. C(--tags)/C(--skip-tags) control IDs narrow the run; ports without a role are parked (LAN-06).
       - Each variable is templated on its own, so a fleet run pays no Jinja compilation for a
-        large nested argument per switch. This is what the switch_hardening role uses, and why
-        its playbooks can import it with C(rolespec_validate=false) without losing validation.
+        large nested argument per switch, and playbooks may import the role with C(rolespec_validate=false)
+        without losing validation.
       - O(save) and O(update_secrets), when not set on the task, then come from
         C(lan_save_config) and C(lan_update_secrets).
+      - Exactly one of O(intent_from_vars=true) and O(intended) is given.
     type: bool
     default: false
   intended:
     description:
-      - The intended configuration of the managed sections, as the platform shows it in C(show running-config)
-        (for example rendered from C(templates/switch/<platform>/config.j2) with the
-        C(voicesec.mivb.switch_intent) filter output as C(sw)). Requires O(managed).
+      - Input mode 2, for sections the C(lan_*) vocabulary does not describe - the intended configuration of
+        the managed sections, as the platform shows it in C(show running-config) (for example rendered from
+        C(templates/switch/<platform>/config.j2) with the C(voicesec.mivb.switch_intent) filter output as
+        C(sw)). Requires O(managed).
     type: str
   managed:
     description:
@@ -128,25 +124,14 @@ notes:
 """
 
 EXAMPLES = r"""
+# Mode 1: the lan_* variables of inventory (or of the task's vars), as the switch_hardening role does.
 - name: LAN-01 LAN-02 LAN-03 LAN-04 LAN-05 LAN-06 LOG-03 LOG-04 | PATCH | Switch matches the lan_* variables
   voicesec.mivb.switch_config:
     intent_from_vars: true
-    gather_facts: false
   vars:
     ansible_connection: ansible.builtin.local
 
-- name: LAN-01 LAN-02 LAN-03 LAN-04 LAN-05 LAN-06 LOG-03 LOG-04 | PATCH | Switch matches intent
-  voicesec.mivb.switch_config:
-    intent:
-      lan_vlans: "{{ lan_vlans }}"
-      lan_port_roles: "{{ lan_port_roles }}"
-      lan_dot1x: "{{ lan_dot1x }}"
-      lan_smdr_collectors: "{{ lan_smdr_collectors }}"
-      lan_pms_hosts: "{{ lan_pms_hosts }}"
-      lan_controller_addresses: "{{ lan_controller_addresses }}"
-  vars:
-    ansible_connection: ansible.builtin.local
-
+# Mode 2: pre-rendered lines of the owned sections and the scope they own.
 - name: LAN-01 | PATCH | Pre-rendered config and explicit scope
   vars:
     ansible_connection: ansible.builtin.local

@@ -12,18 +12,25 @@ description:
     (TOLL-02), the set registration access code and registration attempts (EP-02), Send Welcome Email
     and the Call History settings (SYS-01).
   - Only the options given are managed.
+# Generated from plugins/module_utils/mivb_specs.py by scripts/gen_module_docs.py: edit the rows there.
 options:
   voice_encryption_enabled:
-    description: EP-03 Voice Encryption Enabled.
+    description:
+      - EP-03 Voice Encryption Enabled.
     type: bool
   srtp_encryption_enabled:
-    description: EP-04 Voice/Video SRTP Encryption Enabled (inactive while voice encryption is off).
+    description:
+      - EP-04 Voice/Video SRTP Encryption Enabled (inactive while voice encryption is off).
     type: bool
   disa_failed_attempts:
-    description: TOLL-02 DISA failed attempts before lock-out, 1-10.
+    description:
+      - TOLL-02 DISA failed attempts before lock-out.
+      - Range 1-10, checked before any request.
     type: int
   disa_lockout_minutes:
-    description: TOLL-02 DISA lock-out timer in minutes, 0-60 (0 = forever).
+    description:
+      - TOLL-02 DISA lock-out timer in minutes (0 = forever).
+      - Range 0-60, checked before any request.
     type: int
   set_registration_access_code:
     description:
@@ -31,16 +38,22 @@ options:
       - Write-only; compared with the verify-secret endpoint, never read back.
     type: str
   set_registration_attempts:
-    description: EP-02 registration attempts, 1-10.
+    description:
+      - EP-02 registration attempts.
+      - Range 1-10, checked before any request.
     type: int
   send_welcome_email:
-    description: SYS-01 Send Welcome Email (true mails newly provisioned users their login credentials).
+    description:
+      - SYS-01 Send Welcome Email (user credentials by email); the guideline's baseline is C(false).
     type: bool
   call_history_disable_record_generation:
-    description: SYS-01 Call History - Disable Record Generation (false = records are stored).
+    description:
+      - 'SYS-01 Call History: disable the generation of call history records.'
     type: bool
   call_history_default_records:
-    description: SYS-01 Call History - Default Call History Records, 0-100.
+    description:
+      - 'SYS-01 Call History: default number of records kept per user.'
+      - Range 0-100, checked before any request.
     type: int
 extends_documentation_fragment:
   - voicesec.mivb.mivb

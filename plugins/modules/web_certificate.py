@@ -15,22 +15,29 @@ description:
   - Without O(certificate) it only reports (CERT-02) the installed and the served certificate and the days
     remaining.
   - The served certificate is read with a TLS handshake to the controller's HTTPS port.
+# Generated from plugins/module_utils/mivb_specs.py by scripts/gen_module_docs.py: edit the rows there.
 options:
   certificate:
-    description: Leaf certificate, PEM content.
+    description:
+      - CERT-01 Leaf certificate, PEM content.
     type: str
   private_key:
-    description: Private key of the leaf, unencrypted PEM content. Required with O(certificate).
+    description:
+      - CERT-01 Private key of the leaf, unencrypted PEM content. Required with O(certificate).
     type: str
   intermediate:
-    description: Intermediate CA certificate(s), PEM content, issuer of the leaf first.
+    description:
+      - CERT-01 Intermediate CA certificate(s), PEM content, issuer of the leaf first.
     type: str
   allow_self_signed:
-    description: Accept a self-signed leaf (not CERT-01 compliant; for labs only).
+    description:
+      - CERT-01 Accept a self-signed leaf (not CERT-01 compliant; for labs only).
     type: bool
     default: false
   renew_within_days:
-    description: CERT-02 renewal window; RV(renewal_due) is true when fewer days remain on the served certificate.
+    description:
+      - CERT-02 renewal window; RV(renewal_due) is true when fewer days remain on the served certificate.
+      - Range 1-3650, checked before any request.
     type: int
     default: 30
 extends_documentation_fragment:

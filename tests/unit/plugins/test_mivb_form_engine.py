@@ -54,7 +54,7 @@ SSM = {
     "phone_admin_passcode_set": False,
     "tls_security_levels": {"sip": "Legacy", "ip_sets": "Legacy", "mitai": "Legacy"},
     "https_tls_1_2_only": False,
-    "https_cipher_suites": ["A", "B", "C"],
+    "https_cipher_suites": ["AES128-SHA256", "AES256-SHA256", "AES128-GCM-SHA256"],
 }
 
 
@@ -108,8 +108,9 @@ def test_tls_levels_partial_merge_and_exception_override():
 
 def test_cipher_list_compared_as_set():
     t = FakeTransport(SSM)
-    assert not execute(_ssm(t, https_cipher_suites=["C", "A", "B"]), check_mode=False)[0]
-    assert execute(_ssm(t, https_cipher_suites=["A", "B"]), check_mode=False)[0]
+    assert not execute(_ssm(t, https_cipher_suites=["AES128-GCM-SHA256", "AES128-SHA256", "AES256-SHA256"]),
+                       check_mode=False)[0]
+    assert execute(_ssm(t, https_cipher_suites=["AES128-SHA256", "AES256-SHA256"]), check_mode=False)[0]
 
 
 @pytest.mark.parametrize(("params", "field"), [

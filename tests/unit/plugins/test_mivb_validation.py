@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_options, mivb_specs
 from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_validation as v
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_certs import check_bundle, fingerprint
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import (
@@ -57,20 +58,26 @@ def test_ranges_and_choices():
     with pytest.raises(InputError):
         v.check_int_range("session_inactivity_minutes", 0, 1, 1440)
     assert v.check_int_range("password_expiry_days", 0, 0, 365) == 0
+    # The TLS-01 applications and levels are declared by the option rows (mivb_specs).
+    rows = mivb_specs.SECURITY_SETTINGS_OPTIONS
     with pytest.raises(InputError) as err:
-        v.check_tls_levels("tls_security_levels", {"sip": "Medium"})
+        mivb_options.check(rows, {"tls_security_levels": {"sip": "Medium"}})
     assert err.value.field == "tls_security_levels.sip"
     assert err.value.allowed == ["High", "Low", "Legacy"]
-    with pytest.raises(InputError, match="application"):
-        v.check_tls_levels("tls_security_levels", {"skype": "High"})
+    with pytest.raises(InputError, match="key 'skype' is not allowed") as err:
+        mivb_options.check(rows, {"tls_security_levels": {"skype": "High"}})
+    assert "system_data_synchronization" in err.value.allowed
+    with pytest.raises(InputError) as err:
+        mivb_options.check(rows, {"tls_exceptions": {"mitai": {"justification": "CHG-1"}}})
+    assert err.value.field == "tls_exceptions.mitai.level"
 
 
 def test_tls_exception_needs_justification():
     with pytest.raises(InputError) as err:
-        v.check_tls_exceptions("tls_exceptions", {"mitai": {"level": "Low", "justification": "  "}})
+        v.check_tls_justifications("tls_exceptions", {"mitai": {"level": "Low", "justification": "  "}})
     assert err.value.field == "tls_exceptions.mitai.justification"
-    ok = v.check_tls_exceptions("tls_exceptions", {"mitai": {"level": "Low", "justification": "CHG-1"},
-                                                   "sip": {"level": "High"}})
+    ok = v.check_tls_justifications("tls_exceptions", {"mitai": {"level": "Low", "justification": "CHG-1"},
+                                                       "sip": {"level": "High"}})
     assert ok["mitai"] == {"level": "Low", "justification": "CHG-1"}
 
 

@@ -377,3 +377,24 @@ def test_facts_describe_the_hardened_state(platform):
     assert facts["ports"][unused]["shutdown"] and facts["ports"][unused]["access_vlan"] == 999
     assert facts["dot1x"]["radius_servers"][0]["address"] == "10.10.0.21"
     assert RADIUS_KEY not in repr(facts)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    # The explicit `intent` dict was removed: the lan_* variables (inventory or the task's vars)
+    # with intent_from_vars=true carry the same intent, validated by the role's argument_specs.
+    ({"intent": {"lan_qos_trust_voice": True}}, "module: intent. Supported parameters include: gather_facts, intended"),
+    ({"intended": "vlan 10"}, "parameters are required together: intended, managed"),
+])
+def test_switch_config_accepts_two_input_modes_only(args, message):
+    """Refused by the action plugin's argument spec, before any variable is read or SSH opened."""
+    from types import SimpleNamespace
+
+    from ansible.errors import AnsibleActionFail
+    from ansible_collections.voicesec.mivb.plugins.action.switch_config import ActionModule
+
+    task = SimpleNamespace(args=args, action="voicesec.mivb.switch_config", async_val=0, check_mode=False, diff=False)
+    connection = SimpleNamespace(_shell=SimpleNamespace(tmpdir="/nonexistent"))
+    action = ActionModule(task, connection, SimpleNamespace(check_mode=False), None, None)
+    with pytest.raises(AnsibleActionFail) as err:
+        action.run(task_vars={})
+    assert message in str(err.value)

@@ -47,30 +47,32 @@ IMPORT_PLAY = """
         name: voicesec.mivb.switch_hardening
         rolespec_validate: false
 """
-# switch_config on its own (no role, so no role defaults): reads the same lan_* variables.
+# switch_config on its own (no role, so no role defaults): reads the same lan_* variables,
+# here from the task's vars (what replaced the removed explicit `intent` argument).
 DIRECT_PLAY = """
 - hosts: lan_switches
   gather_facts: false
-  vars:
-    ansible_connection: ansible.builtin.local
-    lan_vlans:
-      controllers: {id: 10, name: MIVB-CONTROLLERS}
-      voice: {id: 20, name: VOICE}
-      data: {id: 30, name: DATA}
-      parking: {id: 999, name: PARKING-UNUSED}
   tasks:
     - name: LAN-01 | PATCH | switch_config reads the role variables
       voicesec.mivb.switch_config:
         intent_from_vars: true
+      vars:
+        ansible_connection: ansible.builtin.local
+        lan_vlans:
+          controllers: {id: 10, name: MIVB-CONTROLLERS}
+          voice: {id: 20, name: VOICE}
+          data: {id: 30, name: DATA}
+          parking: {id: 999, name: PARKING-UNUSED}
 """
 BOTH_PLAY = """
 - hosts: lan_switches
   gather_facts: false
   tasks:
-    - name: LAN-01 | PATCH | two intent sources at once
+    - name: LAN-01 | PATCH | two input modes at once
       voicesec.mivb.switch_config:
         intent_from_vars: true
-        intent: {lan_qos_trust_voice: true}
+        intended: "vlan 10\n name VOICE"
+        managed: {sections: {"vlan 10": [LAN-01]}, controls: [LAN-01]}
       vars: {ansible_connection: ansible.builtin.local}
 """
 FACTS_PLAY = """
@@ -348,11 +350,12 @@ def test_direct_task_reads_role_vars_and_facts_describe_the_device_after_the_pus
     assert lab.play("direct", playbook="direct.yml")["changed"] is False
 
 
-def test_two_intent_sources_are_refused_before_connecting(lab):
+def test_two_input_modes_are_refused_before_connecting(lab):
     sessions = lab.device("facts").stats["sessions"]
     result = lab.play("facts", playbook="both.yml")
     assert result.get("failed") is True
-    assert "exactly one of intent, intended or intent_from_vars=true (got: intent, intent_from_vars)" in result["msg"]
+    assert ("exactly one of intent_from_vars=true or intended with managed (got: intent_from_vars=true and "
+            "intended)") in result["msg"]
     assert lab.device("facts").stats["sessions"] == sessions
 
 
