@@ -36,9 +36,15 @@ _SECRET_RE = re.compile(r"(?<![\w-])(key|password|secret)(?![\w-])(?!\s+chain\b)
 _NOT_SECRET = re.compile(r"^\s*(no\s+)?crypto key\b", re.IGNORECASE)
 
 
+# ArubaOS-Switch with encrypt-credentials shows `encrypted-key "<base64>"`: masked like a
+# `key`, so the device's line and the intent's `key "<plain>"` line are the same line masked.
+_ENCRYPTED_KEY_RE = re.compile(r"(?<![\w-])encrypted-key\s+\S.*$", re.IGNORECASE)
+
+
 def mask_line(line: str) -> str:
     if _NOT_SECRET.match(line):
         return line
+    line = _ENCRYPTED_KEY_RE.sub(f"key {MASK}", line)
     return _SECRET_RE.sub(lambda m: f"{m.group(1)} {MASK}", line)
 
 

@@ -38,7 +38,7 @@ def render_config(norm: dict[str, Any]) -> str:
     return environment(norm["platform"]).get_template("config.j2").render(sw=norm)
 
 
-def preload(platforms: tuple[str, ...] = ("cisco_ios", "aruba_aoscx")) -> None:
+def preload(platforms: tuple[str, ...] = ("cisco_ios", "aruba_aoscx", "hp_procurve")) -> None:
     for platform in platforms:
         if (TEMPLATES / platform / "config.j2").is_file():
             env = environment(platform)

@@ -35,10 +35,12 @@ from emulators.switch.control import _evaluate  # noqa: E402
 from emulators.switch.device import Device  # noqa: E402
 from emulators.switch.spec import SwitchSpec  # noqa: E402
 
-NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx"}
+NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx",
+              "hp_procurve": "arubanetworks.aos_switch.arubaoss"}
 ROLES = {
     "cisco_ios": ["GigabitEthernet1/0/1-2", "Gi1/0/3-16", "Gi1/0/17-24", "Gi1/0/25-26"],
     "aruba_aoscx": ["1/1/1-1/1/2", "1/1/3-1/1/16", "1/1/17-1/1/24", "1/1/25-1/1/26"],
+    "hp_procurve": ["1-2", "3-16", "17-24", "25-26"],
 }
 
 
