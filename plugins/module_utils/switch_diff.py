@@ -44,7 +44,8 @@ _ENCRYPTED_KEY_RE = re.compile(r"(?<![\w-])encrypted-key\s+\S.*$", re.IGNORECASE
 def mask_line(line: str) -> str:
     if _NOT_SECRET.match(line):
         return line
-    line = _ENCRYPTED_KEY_RE.sub(f"key {MASK}", line)
+    if "encrypted-key" in line:
+        line = _ENCRYPTED_KEY_RE.sub(f"key {MASK}", line)
     return _SECRET_RE.sub(lambda m: f"{m.group(1)} {MASK}", line)
 
 

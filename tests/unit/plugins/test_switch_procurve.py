@@ -133,3 +133,17 @@ def test_out_of_band_drift_is_found_and_remediated(lab):
     assert re.search(r"^interface 18\n   disable\n", run, re.M)
     assert "aaa port-access authenticator 3-16\n" in run
     assert re.search(r'^vlan 20\n   name "VOICE"\n', run, re.M)
+
+
+def test_facts_read_the_hardened_switch(lab):
+    if not lab.device("converge").running.find("interface 1").children:
+        lab.play("converge")
+    facts = lab.play("converge", playbook="facts.yml")["facts"]
+    assert facts["platform"] == "hp_procurve" and facts["vlans"]["20"] == {"name": "VOICE", "voice": True}
+    phone, controller, parked = facts["ports"]["3"], facts["ports"]["1"], facts["ports"]["28"]
+    assert (phone["access_vlan"], phone["allowed_vlans"], phone["dot1x"], phone["mab"]) == (30, [20], True, True)
+    assert phone["qos_trust"] == "dot1p" and controller["acl_in"] == "MIVB-SMDR-PMS"
+    assert parked["shutdown"] is True and parked["access_vlan"] == 999
+    assert facts["dot1x"]["system_auth_control"] is True
+    assert facts["dot1x"]["radius_servers"] == [{"name": "10.10.0.21", "address": "10.10.0.21"}]
+    assert "MIVB-SMDR-PMS" in facts["acls"] and facts["acls"]["MIVB-SMDR-PMS"][0].startswith("10 permit tcp 10.0.1.1")
