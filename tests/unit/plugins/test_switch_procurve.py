@@ -147,3 +147,34 @@ def test_facts_read_the_hardened_switch(lab):
     assert facts["dot1x"]["system_auth_control"] is True
     assert facts["dot1x"]["radius_servers"] == [{"name": "10.10.0.21", "address": "10.10.0.21"}]
     assert "MIVB-SMDR-PMS" in facts["acls"] and facts["acls"]["MIVB-SMDR-PMS"][0].startswith("10 permit tcp 10.0.1.1")
+
+
+def test_the_toolkits_error_pattern_catches_every_refusal_the_cli_prints(tmp_path):
+    """What the emulated CLI prints for each refused line (its own session object, not the
+    toolkit) is caught by the netmiko error pattern switch_config pushes with."""
+    from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import platform_for
+
+    from emulators.switch.cli import CliSession
+    from emulators.switch.device import Device
+    from emulators.switch.spec import SwitchSpec
+
+    device = Device(SwitchSpec.from_dict({"name": "sw1", "platform": "hp_procurve", "address": "127.0.0.1",
+                                          "port": 0, "state_dir": str(tmp_path / "sw1"), "username": "u",
+                                          "password": "p"}))
+    session = CliSession(device)
+    session.handle_line("")  # "Press any key to continue"
+    session.handle_line("configure")
+    pattern = platform_for("arubaoss").error_pattern
+    refused = {"vlann 10": "Invalid input: vlann", "vlan": "Incomplete input: vlan",
+               "interface 29": "Module not present for port or invalid port: 29",
+               'ip access-list extended "A"': None, "10 permit tcp any any": None,
+               "10 deny ip any any": "Duplicate sequence number.",
+               "interface 1": None, "untagged vlan 77": "VLAN 77 not configured.",
+               "ip access-group A out": "Invalid input: out"}
+    for line, expected in refused.items():
+        text = session.handle_line(line).text
+        if expected is None:
+            assert text == "", (line, text)
+            continue
+        assert text.strip() == expected
+        assert re.search(pattern, text, re.MULTILINE), (pattern, text)
