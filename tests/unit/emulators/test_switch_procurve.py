@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 from hier_config import Platform, get_hconfig
 from netmiko.exceptions import ConfigInvalidException
 from ntc_templates.parse import parse_output
@@ -16,8 +18,12 @@ from switch_fixtures import ENABLE, PASSWORD, USERNAME, connect, start, switch_s
 from emulators.switch.device import Device
 from emulators.switch.spec import SwitchSpec
 
-# the toolkit's netmiko error pattern for this platform
-ERRORS = r"^(Invalid input|Incomplete input|Ambiguous input|Module not present for port|VLAN \d+ not configured)"
+ROOT = Path(__file__).resolve().parents[3]
+_AnsibleCollectionFinder(paths=[str(ROOT / ".venv" / "collections")])._install()  # as test_switch_family_cli
+
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import PLATFORMS  # noqa: E402
+
+ERRORS = PLATFORMS["hp_procurve"].error_pattern  # the toolkit's netmiko error pattern for this platform
 
 
 @pytest.fixture
