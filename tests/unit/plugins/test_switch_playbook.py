@@ -32,7 +32,7 @@ PORTS = {
 }
 NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx",
               "hp_procurve": "arubanetworks.aos_switch.arubaoss"}
-NETS = {"cisco_ios": "127.0.5", "aruba_aoscx": "127.0.6", "hp_procurve": "127.0.7"}
+NETS = {"cisco_ios": "127.0.5", "aruba_aoscx": "127.0.6", "hp_procurve": "127.0.10"}
 NAMES = ("converge", "check", "reject", "drop", "facts", "direct", "guard")
 PLAY = """
 - hosts: lan_switches

@@ -4,7 +4,7 @@ the switch_hardening role through netmiko's `hp_procurve` driver against the emu
 session parsed by ntc-templates, the emulator's own model, its ACL evaluation and its
 session counter.
 
-Addresses 127.0.7.x, ports picked by the OS: no collision with a running lab or another test.
+Addresses 127.0.10.x, ports picked by the OS: no collision with a running lab or another test.
 """
 
 from __future__ import annotations
