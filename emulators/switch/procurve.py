@@ -14,7 +14,9 @@ References followed (HPE support "eginfolib" ArubaOS-Switch 16.x library):
   `aaa port-access mac-based <ports>` / `addr-limit`, `aaa authentication port-access
   eap-radius authorized` / `mac-based chap-radius authorized` ("Allowing reauthentication
   when RADIUS server is unavailable": the secondary method `authorized` grants access while
-  no RADIUS server answers), `encrypt-credentials` (RADIUS keys shown as `encrypted-key`).
+  no RADIUS server answers); include-credentials / encrypt-credentials: RADIUS keys are
+  stored but not displayed unless `include-credentials [radius-tacacs-only]` is set, then
+  shown `key "<key>"`, or `encrypted-key "<base64>"` with `encrypt-credentials`.
 - ACL Guide 16.10: `ip access-list extended <name>` entries shown with sequence numbers and
   wildcard masks (`host A` shown `A 0.0.0.0`, `any` shown `0.0.0.0 255.255.255.255`),
   port ACLs applied `ip access-group <name> in` on an interface (inbound), VLAN ACLs
@@ -343,6 +345,8 @@ GLOBAL: list[tuple[str, dict[str, Any]]] = [
     ("hostname <qword>", {"key": 1, "handler": h_hostname, "no_negate": True}),
     ("module <lines> type <qword>", {"key": 2}),
     ("encrypt-credentials", {}),
+    ("include-credentials", {"key": 1}),
+    ("include-credentials radius-tacacs-only", {"key": 1}),
     ("radius-server host <ip>", {"key": 3, "handler": h_radius_host}),
     ("radius-server host <ip> key <qword>", {"key": 3, "handler": h_radius_host}),
     ("radius-server host <ip> encrypted-key <qword>", {"key": 3, "handler": h_radius_host}),

@@ -102,6 +102,7 @@ def _port_access(root: Node, kind: str) -> list[str]:
 
 def config_lines(dialect: ArubaOSSwitch, device: Device, root: Node) -> list[str]:
     encrypt = root.find("encrypt-credentials") is not None
+    include = bool(root.find_prefix("include-credentials"))
     out = [f"; {dialect.family.model.split()[0]} Configuration Editor; Created on release #{VERSION}",
            "; Ver #14:41.44.00.04.19.02.13.98.82.34.61.18.28.f3.84.9c.63.ff.37.27:05"]
     ports = _ports(root)
@@ -116,11 +117,14 @@ def config_lines(dialect: ArubaOSSwitch, device: Device, root: Node) -> list[str
             out += _vlan_block(node, ports)
         elif text.startswith("ip access-list "):
             out += [text, *(INDENT + c.text for c in node.children), INDENT + "exit"]
-        elif text.startswith("radius-server host ") and " encrypted-key " in text and not encrypt:
-            from .procurve import decrypt_key
-
+        elif text.startswith("radius-server host ") and " encrypted-key " in text and not (include and encrypt):
             head, _, secret = text.partition(" encrypted-key ")
-            out.append(f'{head} key "{decrypt_key(secret.strip(chr(34)))}"')
+            if include:
+                from .procurve import decrypt_key
+
+                out.append(f'{head} key "{decrypt_key(secret.strip(chr(34)))}"')
+            else:  # stored, not displayed (no include-credentials)
+                out.append(head)
         else:
             out.append(text)
     for kind in ("authenticator", "mac-based"):

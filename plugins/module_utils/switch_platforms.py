@@ -48,6 +48,9 @@ class SwitchPlatform:
     # The running config lists ports only in VLAN membership (`untagged 1-28`), not as
     # `interface N` blocks (ArubaOS-Switch shows a port block only when it carries config).
     ports_in_vlans: bool = False
+    # `show running-config` shows no RADIUS key at all (ArubaOS-Switch without
+    # include-credentials): the key-less line stands for the keyed one, its key unknown.
+    hides_keys: bool = False
 
 
 _IOS_CHILD_CONTROLS = (
@@ -127,9 +130,9 @@ PLATFORMS: dict[str, SwitchPlatform] = {
             (r"^(qos trust)\b", "LAN-05"),
             (r"^ip access-group\b", "LOG-03 LOG-04"),
         ),
-        top_controls=((r"^(aaa|radius-server|encrypt-credentials)\b", "LAN-04"),),
+        top_controls=((r"^(aaa|radius-server)\b", "LAN-04"),),
         owned_lines={
-            "LAN-04": ("encrypt-credentials", "radius-server host ", "aaa authentication port-access ",
+            "LAN-04": ("radius-server host ", "aaa authentication port-access ",
                        "aaa authentication mac-based ", "aaa port-access "),
         },
         # A VLAN's IP settings (the management VLAN's address) and a port's membership in VLANs
@@ -138,6 +141,7 @@ PLATFORMS: dict[str, SwitchPlatform] = {
         ignore_children=(r"^(no )?ip address\b", r"^ipv6\b", r"^ip helper-address\b",
                          r"^(untagged|tagged) vlan (?!({vlan_ids})$)", r'^name (?!"({vlan_names})"$)'),
         ports_in_vlans=True,
+        hides_keys=True,
     ),
 }
 
@@ -278,7 +282,7 @@ FAMILIES: dict[str, SwitchFamily] = {
             dot1x_syntax="procurve",
             reference="ArubaOS-Switch 16.10 Access Security Guide for 2530/2930F (aaa port-access "
                       "authenticator / mac-based, unauth-vid, `eap-radius authorized` when RADIUS is "
-                      "unavailable, encrypt-credentials); 16.10 ACL guide (port ACLs: `ip access-group "
+                      "unavailable, include-credentials); 16.10 ACL guide (port ACLs: `ip access-group "
                       "<acl> in`); 16.10 Advanced Traffic Management Guide (voice VLAN, LLDP-MED, qos trust)",
         ),
     )

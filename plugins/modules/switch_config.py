@@ -38,8 +38,8 @@ description:
     or changed key is refused unless C(lan_host_key_checking=false).
   - Secrets (RADIUS keys, enable secrets, any C(key)/C(password)/C(secret) value) are masked as C(********)
     in every returned field. IOS shows a RADIUS key as type 7 (reversible), so it is compared exactly; a
-    changed key is drift. AOS-CX shows it only as C(ciphertext) and ArubaOS-Switch (with C(encrypt-credentials),
-    which the role sets) only as C(encrypted-key), so the key line is kept as the device has it
+    changed key is drift. AOS-CX shows it only as C(ciphertext) and ArubaOS-Switch not at all (without
+    C(include-credentials)), so the key line is kept as the device has it
     and LAN-04 reports C(manual) (the key could not be verified) instead of C(compliant); set
     O(update_secrets) to push the inventory's keys again (rotation).
 version_added: 0.1.0

@@ -146,3 +146,15 @@ def test_banner_pager_and_logout_questions_on_the_raw_channel(pc):
     finally:
         client.close()
     assert ENABLE  # the manager account lands privileged: no enable prompt on this platform
+
+
+def test_radius_key_stored_but_shown_only_with_include_credentials(tmp_path):
+    dev = _device(tmp_path)
+    assert dev.apply_commands(['radius-server host 10.0.0.9 key "Se-cret1"']) == []
+    assert "radius-server host 10.0.0.9\r\n" in dev.dialect.render_running(dev)
+    assert dev.apply_commands(["include-credentials radius-tacacs-only"]) == []
+    assert 'radius-server host 10.0.0.9 key "Se-cret1"\r\n' in dev.dialect.render_running(dev)
+    assert dev.apply_commands(["encrypt-credentials"]) == []
+    shown = dev.dialect.render_running(dev)
+    assert "Se-cret1" not in shown and re.search(r'radius-server host 10.0.0.9 encrypted-key "[A-Za-z0-9+/=]+"', shown)
+    assert "Se-cret1" not in (tmp_path / "sw1" / "audit.log").read_text()

@@ -60,8 +60,9 @@ def test_harden_from_factory_then_idempotent_in_one_session_each(lab):
     second = lab.play("converge")
     assert second["changed"] is False, second["commands"]
     assert {c["status"] for k, c in second["controls"].items() if k != "LAN-04"} == {"compliant"}
-    # encrypt-credentials: the switch shows the key only encrypted, so it cannot be compared.
+    # without include-credentials the switch does not show the RADIUS key: it cannot be compared
     assert second["controls"]["LAN-04"]["status"] == "manual", second["controls"]["LAN-04"]
+    assert "not at all" in second["controls"]["LAN-04"]["detail"]
     assert device.stats["sessions"] == sessions + 1, "exactly one SSH session per run"
 
     shown = fresh_session(lab, "converge", "show vlans", "show system", "show running-config")
@@ -70,7 +71,7 @@ def test_harden_from_factory_then_idempotent_in_one_session_each(lab):
     assert vlans["10"]["vlan_name"] == "MIVB-CONTROLLERS" and vlans["999"]["vlan_name"] == "PARKING-UNUSED"
     assert re.search(r"System Name\s+: hp_procurve-converge\r?\n", shown["show system"])
     run = shown["show running-config"]
-    assert RADIUS_KEY not in run and 'encrypted-key "' in run
+    assert RADIUS_KEY not in run and "radius-server host 10.10.0.21\n" in run
     assert re.search(r'^interface 1\n   ip access-group "MIVB-SMDR-PMS" in\n', run, re.M)
     assert re.search(r'^vlan 20\n(?:   .*\n)*?   tagged 3-16,25-26\n(?:   .*\n)*?   voice\n', run, re.M)
     assert re.search(r"^vlan 999\n(?:   .*\n)*?   untagged 17-24,27-28\n", run, re.M)
@@ -178,3 +179,17 @@ def test_the_toolkits_error_pattern_catches_every_refusal_the_cli_prints(tmp_pat
             continue
         assert text.strip() == expected
         assert re.search(pattern, text, re.MULTILINE), (pattern, text)
+
+
+def test_update_secrets_pushes_the_hidden_key_again(lab):
+    device = lab.device("converge")
+    if not device.running.find("interface 1").children:
+        lab.play("converge")
+    rotated = lab.play("converge", "-e", "lan_update_secrets=true")
+    assert rotated["changed"] is True and rotated["controls"]["LAN-04"]["status"] == "drift"
+    assert rotated["commands"] == ['radius-server host 10.10.0.21 key ********']
+    # the emulator's model holds the key the inventory names (its own encryption, not shown)
+    from emulators.switch.procurve import decrypt_key
+
+    line = next(c.text for c in device.running.children if c.text.startswith("radius-server host 10.10.0.21"))
+    assert decrypt_key(line.split('encrypted-key "')[1].rstrip('"')) == RADIUS_KEY
