@@ -1,6 +1,6 @@
 """Start and stop the emulated lab and write the inventory that matches it.
 
-    python -m emulators.lab up [--controllers N] [--ios N] [--aoscx N] [--fresh]
+    python -m emulators.lab up [--controllers N] [--ios N] [--aoscx N] [--procurve N] [--fresh]
     python -m emulators.lab down
     python -m emulators.lab status
     python -m emulators.lab radius-stop | radius-start
@@ -50,6 +50,7 @@ class LabOptions:
     controllers: int = 2
     ios: int = 1
     aoscx: int = 1
+    procurve: int = 0  # ArubaOS-Switch (ProCurve 2930F): off by default, `make demo` stays quick
     # IOS switch i emulates ios_families[(i - 1) % n] (emulators/switch/families.py); empty = default
     ios_families: tuple[str, ...] = ()
     state: Path = REPO / ".lab"
@@ -72,7 +73,8 @@ class LabOptions:
     test_hooks: bool = True
     fresh: bool = False
     radius_port: int = 1812
-    names: dict[str, str] = field(default_factory=lambda: {"mivb": "mivb", "ios": "sw-ios-", "aoscx": "sw-cx-"})
+    names: dict[str, str] = field(default_factory=lambda: {"mivb": "mivb", "ios": "sw-ios-", "aoscx": "sw-cx-",
+                                                           "procurve": "sw-pc-"})
 
 
 def _strong_password(length: int = 18) -> str:
@@ -301,6 +303,7 @@ def up(opts: LabOptions) -> dict[str, Any]:
     for platform, count, prefix in (
         ("cisco_ios", opts.ios, opts.names["ios"]),
         ("aruba_aoscx", opts.aoscx, opts.names["aoscx"]),
+        ("hp_procurve", opts.procurve, opts.names["procurve"]),
     ):
         for i in range(1, count + 1):
             switches.append(
@@ -398,6 +401,13 @@ def up(opts: LabOptions) -> dict[str, Any]:
                         s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"]}
                         for s in switches
                         if s["platform"] == "aruba_aoscx"
+                    }
+                },
+                "procurve_switches": {
+                    "hosts": {
+                        s["name"]: {"ansible_host": s["address"], "ansible_port": s["port"]}
+                        for s in switches
+                        if s["platform"] == "hp_procurve"
                     }
                 },
             }
@@ -516,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--controllers", type=int, default=2)
     parser.add_argument("--ios", type=int, default=1, help="emulated Cisco IOS switches")
     parser.add_argument("--aoscx", type=int, default=1, help="emulated Aruba AOS-CX switches")
+    parser.add_argument("--procurve", type=int, default=0, help="emulated ArubaOS-Switch (ProCurve 2930F) switches")
     parser.add_argument("--ios-family", action="append", default=[], dest="ios_families",
                         help="IOS switch family (repeat: switch i gets the i-th); default catalyst_2960x")
     parser.add_argument("--controller-model", action="append", default=[], dest="controller_models",
@@ -532,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
         controllers=args.controllers,
         ios=args.ios,
         aoscx=args.aoscx,
+        procurve=args.procurve,
         ios_families=tuple(args.ios_families),
         controller_models=tuple(args.controller_models) or LabOptions.controller_models,
         state=args.state,

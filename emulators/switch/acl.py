@@ -198,6 +198,8 @@ def _aoscx_address(cur: _Cursor) -> tuple[Address, str]:
 
 def parse_ace(words: Words, dialect: str) -> Ace:
     """Parse `[seq] permit|deny proto src [port] dst [port] [log]` (or a remark)."""
+    if dialect == "hp_procurve":  # ArubaOS-Switch extended ACEs use the IOS syntax
+        dialect = "cisco_ios"
     cur = _Cursor(words)
     seq: int | None = None
     if cur.peek() is not None and cur.peek().isdigit():  # type: ignore[union-attr]

@@ -36,6 +36,11 @@ class CliSession:
         self.enable_tries = 0
         self.config_lines = 0
         self.peer = peer
+        # ArubaOS-Switch: the banner ends with "Press any key to continue", then the prompt;
+        # its output pages at the terminal length until `no page`.
+        self.page_lines = 24 if getattr(self.dialect, "pager", "") else 0
+        if getattr(self.dialect, "press_any_key", False):
+            self.pending = lambda line: Reply()
 
     # ---- prompts -------------------------------------------------------------------------
     @property
@@ -50,7 +55,7 @@ class CliSession:
         return not (self.pending is not None and getattr(self.pending, "secret", False))
 
     def greeting(self) -> str:
-        return self.dialect.login_banner(self.device) + self.prompt
+        return self.dialect.login_banner(self.device) + ("" if self.pending is not None else self.prompt)
 
     # ---- input -------------------------------------------------------------------------
     def handle_line(self, raw: str) -> Reply:
@@ -128,13 +133,63 @@ class CliSession:
                 out = self.dialect.run_exec(self.device, result)
             except HandlerError as err:
                 return Reply(self._error(NoMatch("invalid", err.index or 0), line))
-            return Reply(_apply_pipe(out, pipe) if pipe.strip() else out)
+            return self._paged(_apply_pipe(out, pipe) if pipe.strip() else out)
         handler = getattr(self, f"_do_{action}")
         reply: Reply = handler(result)
         return reply
 
     def _do_noop(self, m: Match) -> Reply:
         return Reply()
+
+    # ---- paging (ArubaOS-Switch) --------------------------------------------------------
+    def _do_nopage(self, m: Match) -> Reply:
+        self.page_lines = 0
+        return Reply()
+
+    def _do_page(self, m: Match) -> Reply:
+        self.page_lines = 24
+        return Reply()
+
+    def _do_terminal_length(self, m: Match) -> Reply:
+        self.page_lines = int(m.words[-1])
+        return Reply()
+
+    def _paged(self, out: str) -> Reply:
+        """One screen at a time behind the dialect's pager prompt; any key shows the next."""
+        lines = out.split("\r\n")
+        size = self.page_lines - 1
+        if size <= 0 or len(lines) <= size + 1:
+            return Reply(out)
+
+        def more(rest: list[str]) -> Reply:
+            if len(rest) <= size + 1:
+                return Reply("\r" + "\r\n".join(rest))
+            self.pending = lambda line: more(rest[size:])
+            return Reply("\r" + "\r\n".join(rest[:size]) + "\r\n" + self.dialect.pager)  # type: ignore[attr-defined]
+
+        self.pending = lambda line: more(lines[size:])
+        return Reply("\r\n".join(lines[:size]) + "\r\n" + self.dialect.pager)  # type: ignore[attr-defined]
+
+    def _do_logout_ask(self, m: Match) -> Reply:
+        """ArubaOS-Switch asks before it logs you out (and first offers to save a changed config)."""
+        texts = self.dialect.logout_questions  # type: ignore[attr-defined]
+
+        def confirm(line: str) -> Reply:
+            if line.strip().lower() in ("y", "yes"):
+                return Reply(close=True)
+            return Reply()
+
+        def save_first(line: str) -> Reply:
+            if line.strip().lower() in ("y", "yes"):
+                self.device.save()
+            self.pending = confirm
+            return Reply(texts["confirm"])
+
+        if self.device.unsaved and self.device.startup is not None:
+            self.pending = save_first
+            return Reply(texts["save"])
+        self.pending = confirm
+        return Reply(texts["confirm"])
 
     def _do_privilege(self, m: Match) -> Reply:
         level = 1 if self.mode == "user" else 15

@@ -56,6 +56,10 @@ def dialect_for(platform: str, family: str | None = None) -> Dialect:
         from .ios import CiscoIOS
 
         return CiscoIOS(family)
+    if platform == "hp_procurve":
+        from .procurve import ArubaOSSwitch
+
+        return ArubaOSSwitch(family)
     from .aoscx import ArubaAOSCX
 
     return ArubaAOSCX(family)

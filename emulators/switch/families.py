@@ -17,6 +17,9 @@ One CLI dialect per platform (ios.py, aoscx.py); a family narrows or widens its 
 - aoscx_6100_6300: AOS-CX 10.13 ACLs and Classifier Policies Guide (ingress ACLs on layer-2
   interfaces; egress only on routed ports), Security Guide (port-access auth-mode,
   critical-voice-role, port-access role), QoS Guide (`qos trust`).
+- aos_switch_2930f: ArubaOS-Switch 16.10 guides for the 2530/2930F (procurve.py lists them):
+  port ACLs inbound only (`ip access-group <acl> in`), VLAN ACLs in the VLAN context,
+  `aaa port-access` authenticator / mac-based per port, `voice` VLAN + LLDP-MED, `qos trust`.
 """
 
 from __future__ import annotations
@@ -58,9 +61,11 @@ FAMILIES: dict[str, Family] = {
             image="flash:packages.conf", processor="X86",
         ),
         Family("aoscx_6100_6300", "aruba_aoscx", "JL666A 6300F 24G CL4 PoE 4SFP56 Sw", ("FL.10.11.1021",)),
+        Family("aos_switch_2930f", "hp_procurve", "JL259A 2930F-24G-4SFP+", ("WC.16.10.0012",),
+               image="WC_16_10_0012.swi", processor="ARM"),
     )
 }
-DEFAULT = {"cisco_ios": "catalyst_2960x", "aruba_aoscx": "aoscx_6100_6300"}
+DEFAULT = {"cisco_ios": "catalyst_2960x", "aruba_aoscx": "aoscx_6100_6300", "hp_procurve": "aos_switch_2930f"}
 
 
 def family_of(platform: str, name: str | None) -> Family:

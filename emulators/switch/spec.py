@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PLATFORMS = ("cisco_ios", "aruba_aoscx")
+PLATFORMS = ("cisco_ios", "aruba_aoscx", "hp_procurve")
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ class ActionModule(ActionBase):
         running = ss.show_running(conn, platform, target.timeout)
         self._scope = None
         if self._norm is not None:  # roles on missing interfaces refused; ports without a role parked
-            norm = complete_from_device(self._norm, device_interfaces(running), platform)
+            norm = complete_from_device(self._norm, device_interfaces(running, platform), platform)
             self._parked = norm.get("parked", [])
             args["intended"] = switch_render.render_config(norm)
             scope = self._scope = sd.Scope.from_dict(norm["managed"])

@@ -18,7 +18,8 @@ description:
     (error > drift > compliant).
   - Every catalog control appears for every host it applies to (controllers - group
     C(mivb_controllers) or C(ansible_network_os=voicesec.mivb.mivb); switches - group
-    C(lan_switches) or C(ansible_network_os) C(cisco.ios.ios) / C(arubanetworks.aoscx.aoscx)).
+    C(lan_switches) or C(ansible_network_os) C(cisco.ios.ios) / C(arubanetworks.aoscx.aoscx) /
+    C(arubanetworks.aos_switch.arubaoss)).
     Controls not evaluated are reported as C(not_evaluated) (tags, limit, toggle, or an earlier
     failure, with the reason), C(not_applicable), C(manual) or C(not_implemented), never dropped.
   - Writes C(<report_dir>/<UTC timestamp>/report.json), C(report.html) and C(junit.xml), points

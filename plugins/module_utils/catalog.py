@@ -59,7 +59,8 @@ CONTROL_ID_RE = re.compile(r"[A-Z]+-\d+")
 CONTROLLER_GROUPS = frozenset({"mivb_controllers"})
 CONTROLLER_NETWORK_OS = frozenset({"voicesec.mivb.mivb", "mivb"})
 SWITCH_GROUPS = frozenset({"lan_switches"})
-SWITCH_NETWORK_OS = frozenset({"cisco.ios.ios", "arubanetworks.aoscx.aoscx", "ios", "aoscx"})
+SWITCH_NETWORK_OS = frozenset({"cisco.ios.ios", "arubanetworks.aoscx.aoscx", "ios", "aoscx",
+                               "arubanetworks.aos_switch.arubaoss", "arubaoss"})
 
 
 @dataclass(frozen=True)

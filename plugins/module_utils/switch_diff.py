@@ -36,9 +36,16 @@ _SECRET_RE = re.compile(r"(?<![\w-])(key|password|secret)(?![\w-])(?!\s+chain\b)
 _NOT_SECRET = re.compile(r"^\s*(no\s+)?crypto key\b", re.IGNORECASE)
 
 
+# ArubaOS-Switch with encrypt-credentials shows `encrypted-key "<base64>"`: masked like a
+# `key`, so the device's line and the intent's `key "<plain>"` line are the same line masked.
+_ENCRYPTED_KEY_RE = re.compile(r"(?<![\w-])encrypted-key\s+\S.*$", re.IGNORECASE)
+
+
 def mask_line(line: str) -> str:
     if _NOT_SECRET.match(line):
         return line
+    if "encrypted-key" in line:
+        line = _ENCRYPTED_KEY_RE.sub(f"key {MASK}", line)
     return _SECRET_RE.sub(lambda m: f"{m.group(1)} {MASK}", line)
 
 
@@ -160,7 +167,8 @@ def scoped(config: HConfig, scope: Scope, intended_tops: Iterable[str]) -> HConf
     return out
 
 
-def keep_device_secrets(running: HConfig, intended: HConfig, update_secrets: bool = False) -> list[list[str]]:
+def keep_device_secrets(running: HConfig, intended: HConfig, update_secrets: bool = False,
+                        hidden_keys: bool = False) -> list[list[str]]:
     """Decide per secret line whether the device already holds the intended secret.
 
     Devices show keys obfuscated (`key 7 ...`, `key ciphertext ...`), so an intended
@@ -173,21 +181,36 @@ def keep_device_secrets(running: HConfig, intended: HConfig, update_secrets: boo
     - "unknown" (AOS-CX ciphertext, IOS type 6): kept as the device has it, unless
       update_secrets (rotation) asks to push it anyway.
 
+    hidden_keys: the platform does not show keys at all (ArubaOS-Switch without
+    include-credentials shows `radius-server host X`): that line is the twin of the
+    intent's `radius-server host X key ...`, its key "unknown".
+
     Returns the lineages (masked) of secret lines left "unknown" and not pushed: the
     caller reports them as not verifiable, never as compliant.
     """
     unverified: list[list[str]] = []
-    _keep_secrets(running, intended, update_secrets, [], unverified)
+    _keep_secrets(running, intended, update_secrets, [], unverified, hidden_keys)
     return unverified
 
 
 def _keep_secrets(running: Any, intended: Any, update_secrets: bool, parents: list[str],
-                  unverified: list[list[str]]) -> None:
+                  unverified: list[list[str]], hidden_keys: bool = False) -> None:
     by_mask = {mask_line(c.text): c.text for c in running.children if has_secret(c.text)}
+    hidden: set[str] = set()
+    if hidden_keys:
+        for c in running.children:
+            if not c.children and not has_secret(c.text):
+                by_mask.setdefault(f"{c.text} key {MASK}", c.text)
+                hidden.add(c.text)
     for child in tuple(intended.children):
         if has_secret(child.text):
             running_text = by_mask.get(mask_line(child.text))
             if running_text is None or running_text == child.text:
+                continue
+            if running_text in hidden and update_secrets:
+                # Rotation: the keyed line replaces the key-less one on the device; never let
+                # hier_config negate the key-less line (that would delete the server).
+                running.get_child(equals=running_text).delete()
                 continue
             state = secret_state(running_text, child.text)
             if state == "same" or (state == "unknown" and not update_secrets):
@@ -197,7 +220,7 @@ def _keep_secrets(running: Any, intended: Any, update_secrets: bool, parents: li
         else:
             twin = running.get_child(equals=child.text)
             if twin is not None and child.children:
-                _keep_secrets(twin, child, update_secrets, [*parents, child.text], unverified)
+                _keep_secrets(twin, child, update_secrets, [*parents, child.text], unverified, hidden_keys)
 
 
 @dataclass
@@ -245,7 +268,7 @@ def plan(platform: SwitchPlatform, running_text: str, intended_text: str, scope:
     tops = [c.text for c in intended_full.children]
     before = scoped(running, scope, tops)
     intended = scoped(intended_full, scope, tops)
-    unverified = keep_device_secrets(before, intended, update_secrets)
+    unverified = keep_device_secrets(before, intended, update_secrets, platform.hides_keys)
     remediation = WorkflowRemediation(before, intended).remediation_config
     remediation = _replace_whole(platform, remediation, before, intended, running_text)
     return Plan(platform, before, intended, remediation, running=running, unverified=unverified)
@@ -381,7 +404,8 @@ def control_results(plan_: Plan, scope: Scope, check_mode: bool, pushed: bool) -
         if not commands and control in unverified:
             results[control] = {
                 "status": "manual", "commands": [], "unverified": unverified[control],
-                "detail": ("matches intent except secret(s) the switch shows only encrypted, which could not "
+                "detail": ("matches intent except secret(s) the switch shows only encrypted (or not at all), "
+                           "which could not "
                            f"be verified: {'; '.join(unverified[control])}; check by hand, or set "
                            "lan_update_secrets=true to push the inventory's key again")}
             continue

@@ -94,6 +94,31 @@ def _port_aoscx(node: Any) -> dict[str, Any]:
     return port
 
 
+def _port_procurve(node: Any, name: str, top: list[str]) -> dict[str, Any]:
+    """An ArubaOS-Switch port (VLAN membership already moved under it by hier_config); its
+    802.1X / MAC authentication are global `aaa port-access ... <port>` lines."""
+    port: dict[str, Any] = {"mode": "access", "access_vlan": None, "voice_vlan": None, "native_vlan": None,
+                            "allowed_vlans": [], "shutdown": False, "portfast": False,
+                            "nonegotiate": True, "dot1x": f"aaa port-access authenticator {name}" in top,
+                            "mab": f"aaa port-access mac-based {name}" in top, "qos_trust": None,
+                            "acl_in": None, "acl_out": None}
+    for child in node.children:
+        line, words = child.text, child.text.split()
+        if line.startswith("untagged vlan "):
+            port["access_vlan"] = port["native_vlan"] = int(words[2])
+        elif line.startswith("tagged vlan "):
+            port["allowed_vlans"] += _vlan_list(words[2])
+        elif line == "disable":
+            port["shutdown"] = True
+        elif line.startswith("qos trust "):
+            port["qos_trust"] = words[2]
+        elif line.startswith("ip access-group ") and len(words) == 4:
+            port["acl_" + words[3]] = words[2].strip('"')
+    if port["allowed_vlans"]:
+        port["mode"] = "trunk"
+    return port
+
+
 def gather(platform: SwitchPlatform, running: str | HConfig, identity: dict[str, Any] | None = None,
            family: str | None = None) -> dict[str, Any]:
     """Facts from a running config (text, or already parsed); secrets are masked, never returned.
@@ -111,11 +136,15 @@ def gather(platform: SwitchPlatform, running: str | HConfig, identity: dict[str,
     for node in config.children:
         text = node.text
         if re.fullmatch(r"vlan \d+", text):
-            name = next((c.text.split(None, 1)[1] for c in node.children if c.text.startswith("name ")), None)
+            name = next((c.text.split(None, 1)[1].strip('"') for c in node.children if c.text.startswith("name ")),
+                        None)
             facts["vlans"][text.split()[1]] = {
                 "name": name, "voice": any(c.text == "voice" for c in node.children)}
         elif text.startswith("interface "):
             name = text.split(None, 1)[1]
+            if platform.name == "hp_procurve":
+                facts["ports"][name] = _port_procurve(node, name, [c.text for c in config.children])
+                continue
             facts["ports"][name] = (_port_aoscx(node) if aoscx
                                     else _port_ios([c.text for c in node.children]))
             if facts["ports"][name]["mode"] is None and not aoscx and re.match(platform.physical_port_pattern, name):
@@ -123,7 +152,9 @@ def gather(platform: SwitchPlatform, running: str | HConfig, identity: dict[str,
                 facts["ports"][name]["mode"] = "dynamic auto"
         elif text.startswith(acl_prefix):
             facts["acls"][text[len(acl_prefix):]] = [mask_line(c.text) for c in node.children]
-        elif text in ("dot1x system-auth-control",) or (
+        elif platform.name == "hp_procurve" and text.startswith("ip access-list extended "):
+            facts["acls"][text.split(None, 3)[3].strip('"')] = [mask_line(c.text) for c in node.children]
+        elif text in ("dot1x system-auth-control", "aaa port-access authenticator active") or (
                 aoscx and text == "aaa authentication port-access dot1x authenticator"
                 and any(c.text == "enable" for c in node.children)):
             facts["dot1x"]["system_auth_control"] = True

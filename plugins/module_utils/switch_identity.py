@@ -46,8 +46,22 @@ def _first(patterns: tuple[str, ...], text: str) -> str | None:
     return None
 
 
+# ArubaOS-Switch `show system` names no product: the software revision's two letters name
+# the hardware line it runs on (WC: 2930F, YA/YB: 2530, KB: 3810M/5400R).
+_AOS_SWITCH_LINES = {"WC": "Aruba 2930F", "YA": "Aruba 2530", "YB": "Aruba 2530", "KB": "Aruba 3810M/5400R"}
+
+
 def parse_identity(platform: SwitchPlatform, text: str) -> Identity:
     """Hostname, model, serial and software line from `show version` / `show system`."""
+    if platform.name == "hp_procurve":
+        software = _first((r"Software revision\s*:\s*(\S+)",), text)
+        line = _AOS_SWITCH_LINES.get((software or "")[:2])
+        return Identity(
+            hostname=_first((r"System Name\s*:\s*(\S+)",), text),
+            model=f"{line} ({software})" if line else None,
+            serial=_first((r"Serial Number\s*:\s*(\S+)",), text),
+            software=software,
+        )
     if platform.name == "aruba_aoscx":
         return Identity(
             hostname=_first((r"^Hostname\s*:\s*(\S+)",), text),

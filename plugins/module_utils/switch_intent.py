@@ -318,9 +318,21 @@ def capabilities(family: SwitchFamily) -> dict[str, Any]:
     }
 
 
-def device_interfaces(running: str) -> list[str]:
+def device_interfaces(running: str, platform: SwitchPlatform | None = None) -> list[str]:
     """Interface names of a running config, in the device's order."""
-    return re.findall(r"^interface (\S+)\s*$", running, flags=re.MULTILINE)
+    names = re.findall(r"^interface (\S+)\s*$", running, flags=re.MULTILINE)
+    if platform is not None and platform.ports_in_vlans:  # ArubaOS-Switch: ports from VLAN membership
+        from hier_config.platforms.hp_procurve.functions import hp_procurve_expand_range
+
+        listed = re.findall(r"^\s+(?:no )?(?:un)?tagged (\S+)\s*$", running, flags=re.MULTILINE)
+        seen = set(names)
+        for spec in listed:
+            for name in hp_procurve_expand_range(spec):
+                if name not in seen:
+                    seen.add(name)
+                    names.append(name)
+        names.sort(key=lambda n: (n.rstrip("0123456789"), int(n[len(n.rstrip("0123456789")):] or 0)))
+    return names
 
 
 def complete_from_device(norm: dict[str, Any], interfaces: list[str], platform: SwitchPlatform) -> dict[str, Any]:
@@ -378,6 +390,10 @@ def managed_scope(norm: dict[str, Any], platform: SwitchPlatform) -> dict[str, A
     if norm.get("caps", {}).get("qos_model") != "mls":
         lines.pop("mls qos", None)  # not a command outside the mls QoS model: never negate it
     ignore = [r"^description "]
+    if platform.ignore_children:
+        fill = {"vlan_ids": "|".join(str(v) for v in sorted(norm["vlan_ids"].values())) or "0",
+                "vlan_names": "|".join(re.escape(v["name"]) for v in norm["vlans"]) or "$^"}
+        ignore += [pattern.format(**fill) for pattern in platform.ignore_children]
     for pattern, control in platform.child_controls:
         wanted = {
             "LAN-04": norm["dot1x"]["enabled"],

@@ -42,6 +42,15 @@ class SwitchPlatform:
     top_controls: tuple[tuple[str, str], ...] = ()
     # AOS-CX nests contexts (interface > port-access); leave each one explicitly.
     exit_nested: bool = False
+    # Child lines of owned sections left alone (regexes; `{vlan_ids}` / `{vlan_names}` are
+    # filled with the intent's VLAN ids / quoted names, `|`-joined).
+    ignore_children: tuple[str, ...] = ()
+    # The running config lists ports only in VLAN membership (`untagged 1-28`), not as
+    # `interface N` blocks (ArubaOS-Switch shows a port block only when it carries config).
+    ports_in_vlans: bool = False
+    # `show running-config` shows no RADIUS key at all (ArubaOS-Switch without
+    # include-credentials): the key-less line stands for the keyed one, its key unknown.
+    hides_keys: bool = False
 
 
 _IOS_CHILD_CONTROLS = (
@@ -101,6 +110,39 @@ PLATFORMS: dict[str, SwitchPlatform] = {
                        "aaa authentication port-access mac-auth"),
         },
     ),
+    # HPE ArubaOS-Switch (ProCurve; 2530/2930F, 16.x): hier_config's HP_PROCURVE driver moves
+    # VLAN membership (`vlan N` / `untagged 1-5`) under `interface N` as `untagged vlan N`,
+    # expands `aaa port-access authenticator 3-16` into one line per port and drops `;` lines.
+    # Ports are numbers (1-28) on fixed switches, letter+number (A1) on modular chassis and
+    # member/port (1/1) in a stack. References: emulators/switch/procurve.py.
+    "hp_procurve": SwitchPlatform(
+        name="hp_procurve",
+        network_os=("arubanetworks.aos_switch.arubaoss", "arubaoss", "hp_procurve"),
+        netmiko_device_type="hp_procurve",
+        hier_platform="HP_PROCURVE",
+        acl_header='ip access-list extended "{name}"',
+        error_pattern=(r"^(Invalid input|Incomplete input|Ambiguous input|Unknown command"
+                       r"|Module not present for port|VLAN \d+ not configured|Duplicate sequence)"),
+        interface_pattern=r"^(\d+|[A-Z]\d+|\d+/[A-Z]?\d+|Trk\d+)$",
+        physical_port_pattern=r"^(\d+|[A-Z]\d+|\d+/[A-Z]?\d+)$",
+        identity_command="show system",
+        child_controls=(
+            (r"^(qos trust)\b", "LAN-05"),
+            (r"^ip access-group\b", "LOG-03 LOG-04"),
+        ),
+        top_controls=((r"^(aaa|radius-server)\b", "LAN-04"),),
+        owned_lines={
+            "LAN-04": ("radius-server host ", "aaa authentication port-access ",
+                       "aaa authentication mac-based ", "aaa port-access "),
+        },
+        # A VLAN's IP settings (the management VLAN's address) and a port's membership in VLANs
+        # the intent does not name (an uplink's native/management VLAN) are not ours: leave
+        # them. A port `name` is its description; VLAN names the intent sets are still owned.
+        ignore_children=(r"^(no )?ip address\b", r"^ipv6\b", r"^ip helper-address\b",
+                         r"^(untagged|tagged) vlan (?!({vlan_ids})$)", r'^name (?!"({vlan_names})"$)'),
+        ports_in_vlans=True,
+        hides_keys=True,
+    ),
 }
 
 
@@ -142,6 +184,11 @@ def hier_platform(platform: SwitchPlatform):  # noqa: ANN201 - hier_config's dri
                              MatchRule(startswith="switchport trunk encapsulation ")),
                 weight=-20,
             ))
+        if platform.name == "hp_procurve":
+            from hier_config.models import PerLineSubRule
+
+            # Every ArubaOS-Switch context block ends with `exit`: structure, not configuration.
+            driver.rules.per_line_sub.append(PerLineSubRule(search=r"^\s*exit\s*$", replace=""))
         _DRIVERS[platform.name] = driver
     return _DRIVERS[platform.name]
 
@@ -186,13 +233,14 @@ class SwitchFamily:
     port_acl_directions: tuple[str, ...]
     # "mls": global `mls qos` + per-port `mls qos trust ...` (Catalyst IOS 15.x);
     # "mqc": IOS-XE Catalyst 9000, QoS on and DSCP trusted by default, `trust device`;
-    # "aoscx": per-port `qos trust {none|cos|dscp}`.
+    # "aoscx": per-port `qos trust {none|cos|dscp}`; "procurve": per-port `qos trust {dot1p|dscp}`.
     qos_model: str
     # `switchport trunk encapsulation dot1q` must precede `switchport mode trunk` (ISL-capable ASICs).
     trunk_encapsulation: bool
     # "ios_legacy": authentication/dot1x/mab interface commands with `authentication event
     # server dead action authorize voice` (critical voice VLAN); "aoscx": port-access
-    # authenticators with critical voice role.
+    # authenticators with critical voice role; "procurve": global `aaa port-access authenticator
+    # <port>` / `mac-based <port>` lines with `eap-radius authorized` (RADIUS-dead access).
     dot1x_syntax: str
     reference: str
 
@@ -241,10 +289,21 @@ FAMILIES: dict[str, SwitchFamily] = {
                       "6300 egress on routed ports only); AOS-CX 10.13 Security Guide (port-access, "
                       "critical voice role); AOS-CX 10.13 QoS Guide (qos trust)",
         ),
+        SwitchFamily(
+            name="aos_switch_2930f", platform="hp_procurve",
+            title="HPE Aruba Networking 2530/2930F (ProCurve), ArubaOS-Switch 16.x",
+            version_pattern=r"(2930F|2530|JL2[5-6]\d[A-Z]|J97[7-8]\d[A-Z]|WC\.16\.|YA\.16\.|YB\.16\.)",
+            port_acl_directions=("in",), qos_model="procurve", trunk_encapsulation=False,
+            dot1x_syntax="procurve",
+            reference="ArubaOS-Switch 16.10 Access Security Guide for 2530/2930F (aaa port-access "
+                      "authenticator / mac-based, unauth-vid, `eap-radius authorized` when RADIUS is "
+                      "unavailable, include-credentials); 16.10 ACL guide (port ACLs: `ip access-group "
+                      "<acl> in`); 16.10 Advanced Traffic Management Guide (voice VLAN, LLDP-MED, qos trust)",
+        ),
     )
 }
 # The family a platform gets when the inventory does not name one (the emulator's default).
-DEFAULT_FAMILY = {"cisco_ios": "catalyst_2960x", "aruba_aoscx": "aoscx_6100_6300"}
+DEFAULT_FAMILY = {"cisco_ios": "catalyst_2960x", "aruba_aoscx": "aoscx_6100_6300", "hp_procurve": "aos_switch_2930f"}
 
 
 def family_for(platform: SwitchPlatform, name: str | None) -> SwitchFamily:

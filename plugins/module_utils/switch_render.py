@@ -46,7 +46,7 @@ def render_parked(platform: str, interfaces: list[str], parking_vlan: int) -> st
     return "".join(f"interface {name}\n" + template.render(sw=sw, port={"name": name}) for name in interfaces)
 
 
-def preload(platforms: tuple[str, ...] = ("cisco_ios", "aruba_aoscx")) -> None:
+def preload(platforms: tuple[str, ...] = ("cisco_ios", "aruba_aoscx", "hp_procurve")) -> None:
     for platform in platforms:
         if (TEMPLATES / platform / "config.j2").is_file():
             env = environment(platform)

@@ -29,7 +29,8 @@ description:
   - Credentials come from the play context first (C(-u), C(--ask-pass), C(--ask-become-pass), password
     files, an AWX/AAP Machine credential), then from C(ansible_user), C(ansible_password),
     C(ansible_become_password) (enable secret). With C(ansible_host), C(ansible_port) and
-    C(ansible_network_os) (C(cisco.ios.ios) or C(arubanetworks.aoscx.aoscx)) a cisco.ios inventory
+    C(ansible_network_os) (C(cisco.ios.ios), C(arubanetworks.aoscx.aoscx) or
+    C(arubanetworks.aos_switch.arubaoss) for ArubaOS-Switch / ProCurve) a cisco.ios inventory
     works unchanged. A password the switch refused is never tried again in the same run.
     Run the task with C(ansible_connection=ansible.builtin.local) (task vars) so no second SSH
     session is opened by network_cli.
@@ -37,7 +38,8 @@ description:
     or changed key is refused unless C(lan_host_key_checking=false).
   - Secrets (RADIUS keys, enable secrets, any C(key)/C(password)/C(secret) value) are masked as C(********)
     in every returned field. IOS shows a RADIUS key as type 7 (reversible), so it is compared exactly; a
-    changed key is drift. AOS-CX shows it only as C(ciphertext), so the key line is kept as the device has it
+    changed key is drift. AOS-CX shows it only as C(ciphertext) and ArubaOS-Switch not at all (without
+    C(include-credentials)), so the key line is kept as the device has it
     and LAN-04 reports C(manual) (the key could not be verified) instead of C(compliant); set
     O(update_secrets) to push the inventory's keys again (rotation).
 version_added: 0.1.0

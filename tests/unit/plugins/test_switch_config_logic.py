@@ -30,10 +30,12 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms imp
 
 FIXTURES = Path(__file__).parent / "switch_fixtures"
 RADIUS_KEY = "Rad1usKeyNeverShown"
-NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx"}
+NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx",
+              "hp_procurve": "arubanetworks.aos_switch.arubaoss"}
 PORTS = {
     "cisco_ios": ["Gi1/0/1-2", "GigabitEthernet1/0/3-4", "Gi1/0/5", "GigabitEthernet1/0/6"],
     "aruba_aoscx": ["1/1/1-1/1/2", "1/1/3-4", "1/1/5", "1/1/6"],
+    "hp_procurve": ["1-2", "3-4", "5", "6"],
 }
 
 

@@ -35,10 +35,12 @@ from emulators.switch.control import _evaluate  # noqa: E402
 from emulators.switch.device import Device  # noqa: E402
 from emulators.switch.spec import SwitchSpec  # noqa: E402
 
-NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx"}
+NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx",
+              "hp_procurve": "arubanetworks.aos_switch.arubaoss"}
 ROLES = {
     "cisco_ios": ["GigabitEthernet1/0/1-2", "Gi1/0/3-16", "Gi1/0/17-24", "Gi1/0/25-26"],
     "aruba_aoscx": ["1/1/1-1/1/2", "1/1/3-1/1/16", "1/1/17-1/1/24", "1/1/25-1/1/26"],
+    "hp_procurve": ["1-2", "3-16", "17-24", "25-26"],
 }
 
 
@@ -80,7 +82,7 @@ def test_each_family_accepts_its_rendered_config_line_by_line_and_then_plans_not
     dev = device(tmp_path, family)
     platform = platform_for(NETWORK_OS[dev.spec.platform])
     norm = complete_from_device(normalize_intent(intent(family), platform.name),
-                                device_interfaces(running(dev)), platform)
+                                device_interfaces(running(dev), platform), platform)
     assert norm["parked"], "the emulator has 28 ports, the roles cover 26"
     intended = switch_render.render_config(norm)
     lines = [line for line in intended.splitlines() if line.strip()]
@@ -106,6 +108,10 @@ def test_each_family_accepts_its_rendered_config_line_by_line_and_then_plans_not
                            "protocol": "tcp", "dst_port": 1752})["matched"] == "no access list applied"
     text = running(dev)
     for parked in norm["parked"]:  # LAN-06: every port without a role is parked and shut
+        if dev.spec.platform == "hp_procurve":  # membership lives under the VLAN; `disable` shuts
+            assert dev.running.find("vlan 999").find(f"untagged {parked}") is not None, parked
+            assert dev.running.find(f"interface {parked}").find("disable") is not None, parked
+            continue
         section = text.split(f"interface {parked}", 1)[1].split("\ninterface ", 1)[0]
         assert "shutdown" in section and "999" in section
 

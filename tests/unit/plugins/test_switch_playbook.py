@@ -28,9 +28,11 @@ PASSWORD, ENABLE, RADIUS_KEY = "Sw-pass-Test-1", "En-secret-Test-1", "Rad1us-Key
 PORTS = {
     "cisco_ios": ["GigabitEthernet1/0/1-2", "Gi1/0/3-16", "GigabitEthernet1/0/17-24", "GigabitEthernet1/0/25-26"],
     "aruba_aoscx": ["1/1/1-1/1/2", "1/1/3-1/1/16", "1/1/17-1/1/24", "1/1/25-1/1/26"],
+    "hp_procurve": ["1-2", "3-16", "17-24", "25-26"],
 }
-NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx"}
-NETS = {"cisco_ios": "127.0.5", "aruba_aoscx": "127.0.6"}
+NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx",
+              "hp_procurve": "arubanetworks.aos_switch.arubaoss"}
+NETS = {"cisco_ios": "127.0.5", "aruba_aoscx": "127.0.6", "hp_procurve": "127.0.10"}
 NAMES = ("converge", "check", "reject", "drop", "facts", "direct", "guard")
 PLAY = """
 - hosts: lan_switches
