@@ -72,7 +72,7 @@ def target_of(plan: Any, port: int, known_hosts: str) -> MaintenanceTarget:
     creds = plan.transport.login_credentials() if hasattr(plan.transport, "login_credentials") else None
     if not creds:
         raise MaintenanceError("maintenance SSH: no login was accepted over HTTPS in this run, so no password "
-                                   "is known to be right for the SSH login (not tried: lock-out protection)")
+                               "is known to be right for the SSH login (not tried: lock-out protection)")
     return MaintenanceTarget(plan.target.host, port, creds[0], creds[1], known_hosts)
 
 
@@ -165,7 +165,7 @@ def _connect(target: MaintenanceTarget) -> Any:
         return ConnectHandler(**params)
     except NetmikoAuthenticationException:
         raise MaintenanceError(f"maintenance SSH {target.where}: the login of {target.username!r} was refused "
-                                   "(a ROOT-policy user profile is needed; not retried: lock-out protection)") from None
+                               "(a ROOT-policy user profile is needed; not retried: lock-out protection)") from None
     except paramiko.BadHostKeyException:
         raise MaintenanceError(f"maintenance SSH {target.where}: the host key does NOT match "
                                f"{target.known_hosts_file}: refusing to connect (possible man-in-the-middle, "

@@ -417,14 +417,14 @@ class ControllerPlan:
                 self.out.controls[cid] = result("error", f"{step}: {exc.message}")
             if exc.details.get("tls_verify"):
                 raise Stop("not_evaluated", f"not evaluated: {step} made the controller unreachable for the "
-                            f"toolkit ({exc.message})") from None
+                           f"toolkit ({exc.message})") from None
             raise Stop("not_evaluated", f"not evaluated: the controller stopped answering during {step} "
-                        f"({exc.message})") from None
+                       f"({exc.message})") from None
         except MivbError as exc:
             # A refused value or a 5xx on this form: its controls fail, the next steps still run.
             for cid in ids:
                 self.out.controls[cid] = result("error", _named(cid, exc) if isinstance(exc, InputError)
-                                                 else f"{step}: {exc.message}")
+                                                else f"{step}: {exc.message}")
             self.out.steps.append({"step": step, "outcome": "failed", "error": exc.code})
 
     def _unknown_outcome(self, step: str, backend: Any, ids: list[str], exc: MivbError) -> None:
@@ -436,13 +436,13 @@ class ControllerPlan:
         except MivbError as again:
             for cid in ids:
                 self.out.controls[cid] = result("error", f"{step}: outcome unknown: {exc.message}; a fresh read "
-                                                 f"failed too ({again.message})")
+                                                f"failed too ({again.message})")
             raise Stop("not_evaluated", f"not evaluated: the controller stopped answering during {step}") from None
         shows = "the intended values" if not left else "values that still differ from the intent"
         for cid in ids:
             self.out.controls[cid] = result("compliant" if not left else "error",
-                                             f"{step}: outcome unknown ({exc.message}); a fresh read shows {shows}",
-                                             remediated=not left)
+                                            f"{step}: outcome unknown ({exc.message}); a fresh read shows {shows}",
+                                            remediated=not left)
         self.out.changed = True
         self.out.steps.append({"step": step, "outcome": "unknown", "reread": "as intended" if not left else "differs"})
 
@@ -540,7 +540,7 @@ class ControllerPlan:
                 not_after=served["not_after"], days_remaining=days)
         else:
             self.out.controls["CERT-02"] = result("compliant", text, not_after=served["not_after"],
-                                                   days_remaining=days)
+                                                  days_remaining=days)
         self.out.steps.append({"step": "served_certificate", "outcome": "ok", "days_remaining": days})
 
     def _handshake(self) -> dict[str, Any]:
@@ -552,4 +552,3 @@ class ControllerPlan:
             with ctx.wrap_socket(sock, server_hostname=self.target.host) as tls:
                 der = tls.getpeercert(binary_form=True)
         return {"certificate_pem": ssl.DER_cert_to_PEM_cert(der)}
-

@@ -63,4 +63,3 @@ STEP = StepDef(
     ),
     build=lambda plan, params: VmOptionsBackend(plan.transport, params),
 )
-
