@@ -168,3 +168,14 @@ def test_generated_docs_are_current_and_a_stale_one_is_caught():
     edited = text.replace("Range 1-10,", "Range 1-12,", 1)
     assert edited != text
     assert gen.regenerate(edited, MODULES["system_options"]) == text
+
+
+@pytest.mark.parametrize("role", ["mivb_hardening", "switch_hardening", "cert_renewal"])
+def test_ansible_doc_shows_each_role(role):
+    """`ansible-doc -t role` needs a description on every (sub-)option of argument_specs."""
+    proc = subprocess.run([str(BIN / "ansible-doc"), "-t", "role", "--json", f"voicesec.mivb.{role}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"})
+    assert proc.returncode == 0 and "ERROR" not in proc.stderr, proc.stderr
+    doc = json.loads(proc.stdout)[f"voicesec.mivb.{role}"]
+    assert doc["entry_points"]["main"]["options"]
