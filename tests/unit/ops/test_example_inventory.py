@@ -52,7 +52,7 @@ def _example_variables(tmp_path: Path) -> tuple[dict[str, dict], dict[str, str]]
 
 def test_every_variable_the_example_inventory_sets_is_consumed(tmp_path):
     hostvars, vault_examples = _example_variables(tmp_path)
-    assert set(hostvars) == {"mivb-hq-1", "mivb-hq-2", "sw-hq-access-1", "sw-hq-access-2"}
+    assert set(hostvars) == {"mivb-hq-1", "mivb-hq-2", "sw-hq-access-1", "sw-hq-access-2", "sw-branch-access-1"}
     consumed = _role_variables() | _plugin_variables()
     referenced = json.dumps(hostvars)
     unused = set()
