@@ -6,7 +6,8 @@ read with `LOGS READ HOTEL [ALL | NEW <n> | OLD <n>] [MATCH <string>]` and delet
 `LOGS PURGE HOTEL [ALL | NEW <n> | OLD <n>]` ("the system can purge only all, new, or old
 printed logs"). So a retention is applied as `OLD k`: the k oldest entries, those older than
 `days` or beyond the newest `max_entries`. Logs that arrive meanwhile are the newest, so `OLD k`
-never takes one of them. A fresh `LOGS READ HOTEL ALL` verifies the purge.
+never takes one of them. A fresh `LOGS READ HOTEL ALL` verifies the purge. `days` is counted
+back from the control node's UTC clock (the entries carry UTC timestamps).
 
 The logs hold guests' names and rooms: only counts and timestamps ever reach the report.
 """

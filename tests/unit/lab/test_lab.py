@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import ssl
 
+import pytest
 import yaml
 from cryptography import x509
 
@@ -52,6 +53,14 @@ def test_lab_up_writes_a_matching_inventory_and_keeps_state(tmp_path):
                 assert tls.version() is not None
         known = (tmp_path / "inv" / "known_hosts").read_text()
         assert known.startswith("[127.0.8.1]:2222 ssh-ed25519 ")
+        # The controller's maintenance SSH: port and host key in the inventory; a client that checks
+        # the key against that file logs in (factory state), the plain-FTP port refuses service.
+        assert hosts["all"]["vars"]["mivb_known_hosts_file"] == str(tmp_path / "inv" / "known_hosts")
+        assert "[127.0.7.1]:2022 ssh-ed25519 " in known and ctrl["mivb_ftp_port"] == 2021
+        assert _ssh_exec(ctrl["ansible_host"], ctrl["mivb_maintenance_ssh_port"], str(tmp_path / "inv" / "known_hosts"),
+                         "rpm -qa").startswith("bash-")
+        with socket.create_connection((ctrl["ansible_host"], ctrl["mivb_ftp_port"]), timeout=5) as sock:
+            assert sock.recv(100).startswith(b"421 ")
         # --ios-family: the emulated switch is that family and the inventory says so
         switch = hosts["all"]["children"]["lan_switches"]["children"]["ios_switches"]["hosts"]["sw-ios-1"]
         assert switch["lan_switch_family"] == "catalyst_9000"
@@ -68,3 +77,28 @@ def test_lab_up_writes_a_matching_inventory_and_keeps_state(tmp_path):
     finally:
         lab.down(opts, quiet=True)
     assert lab.status(opts) == 3
+
+
+def _ssh_exec(host: str, port: int, known_hosts: str, command: str) -> str:
+    import asyncio
+
+    import asyncssh
+
+    async def run() -> str:
+        async with asyncssh.connect(host, port, username="system", password=lab.FACTORY_PASSWORD,
+                                    known_hosts=known_hosts, client_keys=None) as conn:
+            return str((await conn.run(command, timeout=10)).stdout)
+
+    return asyncio.run(run())
+
+
+def test_a_foreign_ssh_server_at_a_controller_address_is_refused(tmp_path):
+    import asyncssh
+
+    state = tmp_path / "mivb1"
+    state.mkdir()
+    (state / "ssh_host_key").write_text(asyncssh.generate_private_key("ssh-ed25519").export_private_key().decode())
+    spec = {"name": "mivb1", "address": "127.0.17.4", "maintenance_ssh_port": 2022, "state_dir": str(state)}
+    other = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode().split()[1]
+    with pytest.raises(lab.LabError, match="not controller mivb1's"):
+        lab._check_controller_host_keys([spec], [f"[127.0.17.4]:2022 ssh-ed25519 {other}"])

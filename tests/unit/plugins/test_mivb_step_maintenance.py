@@ -193,3 +193,29 @@ def test_wrong_host_key_is_an_error_of_the_ssh_controls_only_and_never_retried(c
     assert out.controls["EP-03"]["status"] == "compliant"  # the HTTPS steps are not affected
     assert ctl.raw.stats()["ssh_logins"] == 0
     assert not [e for e in ctl.raw.audit(MANAGED_PASSWORD) if e["action"] == "Login Failed"]
+
+
+def test_retention_by_age_and_count_and_release_comparison():
+    """The pure decisions: OLD k from days and/or max_entries; newer-than-approved is drift too."""
+    import datetime as dt
+
+    from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_step_msl_platform as msl
+    from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_step_pms_logs as pms
+
+    now = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)
+    lines = [f"{i:6d}  {(now - dt.timedelta(days=40 - i * 10)):%Y-%m-%dT%H:%M:%SZ}  ROOM 101    CHECK IN  GUEST {i}"
+             for i in range(5)]  # 40, 30, 20, 10 and 0 days old
+    entries = pms.parse_logs("\n".join([*lines, "5 HOTEL log(s) displayed"]))
+    with pytest.raises(pms.MaintenanceError, match="matching"):
+        pms.parse_logs("\n".join([*lines, "4 HOTEL log(s) displayed"]))  # a lost line is never guessed
+
+    def keep(days=None, max_entries=None):
+        return pms.to_purge(entries, pms.PmsLogs(None, days, max_entries), now)
+
+    assert keep(days=25) == 2 and keep(days=0) == 5 and keep(days=3650) == 0
+    assert keep(max_entries=4) == 1 and keep(days=25, max_entries=1) == 4
+    approved = {"mivb": "9.4.1.24"}
+    assert msl._release({"mitel-mivb": "9.4.1.24"}, approved)["status"] == "compliant"
+    newer = msl._release({"mitel-mivb": "9.4.2.3"}, approved)
+    assert newer["status"] == "drift" and "differs from the approved 9.4.1.24" in newer["detail"]
+    assert msl._release({}, approved)["status"] == "error"
