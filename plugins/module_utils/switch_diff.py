@@ -267,7 +267,9 @@ def plan(platform: SwitchPlatform, running_text: str, intended_text: str, scope:
     intended_full = parse(platform, intended_text)
     tops = [c.text for c in intended_full.children]
     before = scoped(running, scope, tops)
-    intended = scoped(intended_full, scope, tops)
+    # Every top-level line of the intent is owned (tops): prune it in place rather than copy it.
+    intended = intended_full
+    _prune(intended, scope.ignore_children)
     unverified = keep_device_secrets(before, intended, update_secrets, platform.hides_keys)
     remediation = WorkflowRemediation(before, intended).remediation_config
     remediation = _replace_whole(platform, remediation, before, intended, running_text)

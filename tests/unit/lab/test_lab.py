@@ -69,6 +69,16 @@ def test_lab_up_writes_a_matching_inventory_and_keeps_state(tmp_path):
         first = yaml.safe_load(secrets_file.read_text())
         # Committed lab intent is copied next to a non-default inventory.
         assert (tmp_path / "inv" / "group_vars" / "lan_switches.yml").exists()
+        # The switches' RADIUS server: on the address after the last switch, named in the
+        # inventory, answering a MAB request signed with the lab's key; stopped and started on demand.
+        radius = yaml.safe_load((tmp_path / "state" / "radius.json").read_text())
+        assert hosts["all"]["vars"]["lab_radius_address"] == radius["address"] == "127.0.8.2"
+        assert radius["secret"] == first["lab_radius_key"]
+        assert lab._radius_answers(radius)
+        lab.radius_stop(opts, quiet=True)
+        assert not lab._radius_answers(radius)
+        lab.radius_start(opts)
+        assert lab._radius_answers(radius)
 
         opts.fresh = False
         lab.up(opts)  # restart: same secrets, same switch host key
