@@ -145,7 +145,14 @@ def readonly_forms(host: str, port: int, admin: str, admin_password: str, cafile
         base, "PATCH", "/forms/system_options", cafile, {"fields": {"disa_failed_attempts": 5}}, token
     )[0]
     _call(base, "POST", "/logout", cafile, {}, token)
-    return {"forms": forms, "readonly_write_status": write_status}
+    # Leave no trace: the profile and policy are the probe's, not the inventory's (ACC-01/02).
+    status, body = _call(base, "POST", "/login", cafile, {"username": admin, "password": admin_password})
+    cleaned = status == 200 and all(
+        _call(base, "DELETE", path, cafile, token=body["token"])[0] in (200, 204)
+        for path in ("/user_profiles/auditor", "/admin_policies/AUDIT-RO"))
+    if status == 200:
+        _call(base, "POST", "/logout", cafile, {}, body["token"])
+    return {"forms": forms, "readonly_write_status": write_status, "cleaned_up": cleaned}
 
 
 def switch_show(
