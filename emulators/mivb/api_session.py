@@ -7,9 +7,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from plugins.module_utils.secrets import MASK
+
 from .clock import iso, parse_iso
 from .errors import ApiError, invalid
-from .forms import SECRET_MASK
 from .passwords import FACTORY_PASSWORD, check_secret, hash_secret, strength_problem
 from .request import Request, body_dict
 from .sessions import LOCKOUT_MINUTES, MAX_FAILURES, lockout_entry, record_failure
@@ -150,7 +151,7 @@ def change_password(ctrl: Controller, req: Request) -> tuple[int, Any]:
         session.username,
         req.client_ip,
         category=_LOGIN_CATEGORY,
-        changes=[{"field": "password", "old": SECRET_MASK, "new": SECRET_MASK}],
+        changes=[{"field": "password", "old": MASK, "new": MASK}],
         message="password changed",
     )
     return 200, {"password_change_required": False}

@@ -10,6 +10,8 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
+from plugins.module_utils.secrets import CONTROLLER_SECRET_FIELDS
+
 from .errors import invalid
 from .passwords import STRENGTHS
 
@@ -42,14 +44,6 @@ FACTORY_SUITES = [
 ]
 SUPPORTED_SUITES = [*FACTORY_SUITES, "ECDHE-RSA-CHACHA20-POLY1305"]
 
-SECRET_MASK = "********"  # noqa: S105 - the mask, not a secret
-
-# Write-only secrets per form: PATCH sets them, GET shows only `<name>_set`.
-SECRET_FIELDS = {
-    "system_security_management": ("phone_admin_passcode",),
-    "system_options": ("set_registration_access_code",),
-}
-
 FACTORY: dict[str, dict[str, Any]] = {
     "system_security_management": {
         "login_banner_enabled": False,
@@ -69,6 +63,8 @@ FACTORY: dict[str, dict[str, Any]] = {
         "set_registration_attempts": 10,
     },
 }
+# Write-only secrets per form: PATCH sets them, GET shows only `<name>_set` (the toolkit's table).
+SECRET_FIELDS = {form: CONTROLLER_SECRET_FIELDS.get(form, ()) for form in FACTORY}
 
 Validator = Callable[[str, Any, dict[str, Any]], Any]
 

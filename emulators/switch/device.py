@@ -14,6 +14,8 @@ from typing import Any
 
 import asyncssh
 
+from plugins.module_utils.secrets import mask_config_line
+
 from .dialect import Dialect
 from .engine import Frame, apply_line
 from .lockout import LoginGuard
@@ -23,18 +25,6 @@ from .spec import SwitchSpec
 STARTUP_FILE = "startup-config.json"
 HOST_KEY_FILE = "ssh_host_ed25519_key"
 AUDIT_FILE = "audit.log"
-
-_SECRET_PATTERNS = [
-    re.compile(r"(\bkey\s+(?:(?:0|7|plaintext|ciphertext)\s+)?)\S.*$", re.I),
-    re.compile(r"(\b(?:secret|password)\s+(?:(?:\d|ciphertext|plaintext)\s+)?)\S+", re.I),
-]
-
-
-def mask_secrets(line: str) -> str:
-    for pattern in _SECRET_PATTERNS:
-        line = pattern.sub(r"\1******", line)
-    return line
-
 
 @dataclass
 class Faults:
@@ -146,10 +136,10 @@ class Device:
                 outcome = apply_line(self.dialect, self.running, frames, command)
                 if outcome.error is not None or outcome.refused:
                     kind = outcome.error.kind if outcome.error is not None else outcome.message.strip()
-                    errors.append({"command": mask_secrets(command), "error": kind})
+                    errors.append({"command": mask_config_line(command), "error": kind})
                 elif outcome.end:
                     frames = [Frame("config", [self.running], self.dialect.config_mode_label)]
-                self.audit("drift", command=mask_secrets(command))
+                self.audit("drift", command=mask_config_line(command))
             self.last_change = time.time()
         return errors
 

@@ -27,7 +27,8 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_login_guard import LoginGuard, guard_key
 from ansible_collections.voicesec.mivb.plugins.module_utils.role_vars import RoleInterface, RoleVarsError
-from ansible_collections.voicesec.mivb.plugins.plugin_utils.mivb_action import mask, preload
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_no_log_values
+from ansible_collections.voicesec.mivb.plugins.plugin_utils.mivb_action import preload
 
 preload(
     "http.client",
@@ -125,7 +126,7 @@ class ActionModule(ActionBase):
         # Input errors are the validators' own words, which never quote a secret: masking them
         # would garble rules such as "(like 1234)" when a secret happens to be 1234.
         keep = {cid: r["detail"] for cid, r in controls.items() if r["detail"] in outcome.input_errors}
-        masked = mask(out, no_log)
+        masked = mask_no_log_values(out, no_log)
         for cid, detail in keep.items():
             masked["controls"][cid]["detail"] = detail
         if outcome.input_errors and failed:

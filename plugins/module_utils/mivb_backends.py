@@ -16,6 +16,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation impo
     check_tls_levels,
     strong_password_problem,
 )
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import drop_secret_fields
 
 
 class SecuritySettingsBackend(FormBackend):
@@ -190,22 +191,6 @@ class AdminPasswordBackend:
         }
 
 
-# Write-only values of the contract; the API never returns them, this is defence in depth.
-SECRET_KEYS = frozenset({
-    "password", "new_password", "current_password", "phone_admin_passcode",
-    "set_registration_access_code", "private_key_pem", "token",
-})
-
-
-def scrub(value: Any) -> Any:
-    """Drop secret keys at any depth (the `<name>_set` booleans stay)."""
-    if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items() if str(k).lower() not in SECRET_KEYS}
-    if isinstance(value, list):
-        return [scrub(v) for v in value]
-    return value
-
-
 class FactsBackend:
     """Read every form, the admin policies, user profiles and the newest audit entry id."""
 
@@ -243,7 +228,7 @@ class FactsBackend:
         audit = self._try(errors, "audit_trail", t.send_request, "GET", "/audit_trail?limit=1")
         session = self._try(errors, "session", t.session_state)
         banner = self._try(errors, "banner", t.send_request, "GET", "/banner")
-        self.facts = scrub({
+        self.facts = drop_secret_fields({
             "forms": forms,
             "admin_policies": (policies or {}).get("policies"),
             "user_profiles": (profiles or {}).get("profiles"),
