@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parents[3]
 _AnsibleCollectionFinder(paths=[str(ROOT / ".venv" / "collections")])._install()
 
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd  # noqa: E402
-from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_config_line  # noqa: E402
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf  # noqa: E402
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_render  # noqa: E402
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_config_line  # noqa: E402
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (  # noqa: E402
     SwitchIntentError,
     expand_interfaces,
