@@ -10,33 +10,14 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
+from plugins.module_utils.mivb_contract import GUIDELINE_CIPHERS, TLS_APPLICATIONS, TLS_LEVELS
 from plugins.module_utils.secrets import CONTROLLER_SECRET_FIELDS
 
 from .errors import invalid
 from .passwords import STRENGTHS
 
-TLS_LEVELS = ("High", "Low", "Legacy")
-TLS_APPLICATIONS = (
-    "sip",
-    "ip_sets",
-    "ip_trunks",
-    "trusted_applications",
-    "system_data_synchronization",
-    "mitai",
-    "data_services",
-)
-GUIDELINE_SUITES = [
-    "ECDHE-RSA-AES256-GCM-SHA384",
-    "ECDHE-RSA-AES256-SHA384",
-    "AES256-GCM-SHA384",
-    "AES256-SHA256",
-    "ECDHE-RSA-AES128-GCM-SHA256",
-    "ECDHE-RSA-AES128-SHA256",
-    "AES128-GCM-SHA256",
-    "AES128-SHA256",
-]
 FACTORY_SUITES = [
-    *GUIDELINE_SUITES,
+    *GUIDELINE_CIPHERS,
     "AES128-SHA",
     "AES256-SHA",
     "ECDHE-RSA-AES128-SHA",

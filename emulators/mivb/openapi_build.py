@@ -10,8 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from plugins.module_utils.mivb_contract import TLS_APPLICATIONS, TLS_LEVELS
+
 from .access import ACCESS_LEVELS, AREAS
-from .forms import SUPPORTED_SUITES, TLS_APPLICATIONS, TLS_LEVELS
+from .forms import SUPPORTED_SUITES
 from .passwords import STRENGTHS
 
 V1 = "/api/v1"

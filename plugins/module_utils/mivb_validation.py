@@ -9,29 +9,14 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_contract import (  # noqa: F401 - mivb_plan, mivb_backends
+    GUIDELINE_CIPHERS,
+    PASSWORD_STRENGTHS,
+    TLS_APPLICATIONS,
+    TLS_LEVELS,
+)
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError
 
-TLS_APPLICATIONS = (
-    "sip",
-    "ip_sets",
-    "ip_trunks",
-    "trusted_applications",
-    "system_data_synchronization",
-    "mitai",
-    "data_services",
-)
-TLS_LEVELS = ("High", "Low", "Legacy")
-PASSWORD_STRENGTHS = ("Weak", "Medium", "Strong")
-GUIDELINE_CIPHERS = (
-    "ECDHE-RSA-AES256-GCM-SHA384",
-    "ECDHE-RSA-AES256-SHA384",
-    "AES256-GCM-SHA384",
-    "AES256-SHA256",
-    "ECDHE-RSA-AES128-GCM-SHA256",
-    "ECDHE-RSA-AES128-SHA256",
-    "AES128-GCM-SHA256",
-    "AES128-SHA256",
-)
 # The guideline's special characters (System Security Management, Strong).
 SPECIALS = set("`~!@#$%^&*()-_=+")
 
