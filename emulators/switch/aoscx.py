@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import aoscx_show
 from .acl import parse_ace
+from .acl_handlers import acl_entry, h_acl_seq_only
 from .dialect import Dialect
 from .engine import ApplyContext, HandlerError
 from .families import family_of
@@ -37,7 +38,6 @@ from .grammar import (
     rest_line,
     split_words,
 )
-from .ios import acl_entry, h_acl_seq_only
 from .model import Node
 from .secrets import cx_encrypt
 

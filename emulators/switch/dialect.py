@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar
 
-from .grammar import Match, NoMatch, Rule, split_words
+from .families import Family
+from .grammar import Match, NoMatch, Rule, match, split_words
 from .model import Node
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ def natural_key(text: str) -> tuple[object, ...]:
 
 class Dialect:
     platform: ClassVar[str]
+    family: Family  # the switch family's limits and model names (families.py)
     modes: dict[str, list[Rule]]
     config_mode_label = "config"
     user_mode_after_login = "enable"  # "user" on IOS (`>`), "enable" on AOS-CX (`#`)
@@ -60,8 +62,6 @@ class Dialect:
 
     # ---- helpers shared by both dialects ------------------------------------------------
     def rank_of(self, mode: str, text: str) -> int:
-        from .grammar import match
-
         cache = self.__dict__.setdefault("_rank_cache", {})
         key = (mode, text)
         if key not in cache:

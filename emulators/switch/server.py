@@ -20,7 +20,9 @@ from typing import Any
 import asyncssh
 
 from .cli import CliSession
+from .control import start_control
 from .device import Device
+from .dialects import new_device
 from .spec import ControlSpec, LabSpec, SwitchSpec
 
 log = logging.getLogger("emulators.switch")
@@ -146,7 +148,7 @@ class Fleet:
 
     def __init__(self, lab: LabSpec) -> None:
         self.lab = lab
-        self.devices = {s.name: Device(s) for s in lab.switches}
+        self.devices = {s.name: new_device(s) for s in lab.switches}
         self.ports: dict[str, int] = {}
         self.control_port: int | None = None
         self._servers: list[Any] = []
@@ -172,9 +174,7 @@ class Fleet:
             self._servers.append(server)
             self.ports[name] = server.sockets[0].getsockname()[1]
         if self.lab.control is not None and any(s.test_hooks for s in self.lab.switches):
-            from .control import start_control
-
-            server = await start_control(self, self.lab.control)
+            server = await start_control(self.devices, self.lab.control)
             self._servers.append(server)
             self.control_port = server.sockets[0].getsockname()[1]
 

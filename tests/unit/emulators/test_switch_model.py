@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulators.switch.acl import evaluate, parse_ace
-from emulators.switch.device import shared_dialect
+from emulators.switch.dialects import shared_dialect
 from emulators.switch.engine import Frame, apply_line
 from emulators.switch.grammar import Match, NoMatch, match
 from emulators.switch.secrets import cx_decrypt, cx_encrypt, type7_decode, type7_encode
