@@ -114,12 +114,6 @@ def control_ids_from_task_name(name: str | None) -> list[str]:
     return CONTROL_ID_RE.findall(match.group(1)) if match else []
 
 
-def task_kind(name: str | None) -> str | None:
-    """PATCH or AUDIT for a control task name."""
-    match = TASK_NAME_RE.match(name or "")
-    return match.group(2) if match else None
-
-
 def worse(a: str | None, b: str) -> str:
     """The worse of two evaluated statuses (error > drift > manual > compliant)."""
     if a is None:
