@@ -2,8 +2,8 @@
 """Action plugin: the whole controller baseline in one task, over one HTTPS connection.
 
 Why in-process and without the httpapi connection: every task on a persistent connection
-starts an `ansible-connection` helper, and one task per control made a 20-controller audit
-140-200x slower than the raw HTTPS work. This plugin reads the role's variables, decides
+starts an `ansible-connection` helper, and one task per control made an audit many times
+slower than the raw HTTPS work (docs/performance.md). This plugin reads the role's variables, decides
 per control (tags, toggles), validates every value, then runs mivb_plan.ControllerPlan over
 one kept-alive, certificate-verified HTTPS connection: one login, each form read once.
 

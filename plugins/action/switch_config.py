@@ -1,7 +1,7 @@
 """Action plugin: the whole switch in one SSH session, in the controller process.
 
 Why an action plugin: a module would pay Python start-up plus the netmiko import per
-switch per task (about 1.2 s). The linear strategy loads this class in the parent
+switch per task (docs/performance.md). The linear strategy loads this class in the parent
 process (action_loader.get(..., class_only=True)), so the imports below happen once and
 every forked worker inherits them; `timing.preloaded` in the result proves it.
 """

@@ -2,7 +2,7 @@
 """Shared base of the controller action plugins: a module's work inside the Ansible worker.
 
 Why: as a module every controller task paid AnsibleZ packaging, a fresh Python and the
-imports (about 0.9 s per controller per task). The action plugin validates the task with the
+imports, per controller and task (docs/performance.md). The action plugin validates the task with the
 module's own argument spec (module_utils/mivb_specs.py), then runs the same backend from
 module_utils over the same persistent httpapi connection (JSON-RPC on its socket), so the
 login, the form cache and every result key stay exactly as with the module.
