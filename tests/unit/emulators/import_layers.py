@@ -79,3 +79,16 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
         if start not in state and (cycle := visit(start)):
             return cycle
     return []
+
+
+def layer_problems(package_dir: Path, package: str, layers: list[tuple[str, set[str]]]) -> list[str]:
+    """Everything wrong with a package against its declared layers: modules declared but gone,
+    modules without a layer, upward imports, one import cycle."""
+    graph = package_imports(package_dir, package)
+    declared = set().union(*(members for _, members in layers))
+    problems = [f"{m}: declared but not in the package" for m in sorted(declared - set(graph))]
+    problems += layer_violations(graph, layers)
+    cycle = find_cycle(graph)
+    if cycle:
+        problems.append("import cycle: " + " -> ".join(cycle))
+    return problems
