@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
+from emulators.ssh_login import PasswordLogin
+
 from .hotel_logs import hotel_logs
 from .passwords import check_secret
 
@@ -83,27 +85,10 @@ def mtce_command(ctrl: Controller, line: str, user: str, peer: str) -> str:
     return f"Invalid command: {words[0]}\n"
 
 
-class _Server(asyncssh.SSHServer):
+class _Server(PasswordLogin):
     def __init__(self, ctrl: Controller, live: set[asyncssh.SSHServerConnection]) -> None:
+        super().__init__(live)
         self.ctrl = ctrl
-        self.peer = ""
-        self.live = live
-        self.conn: asyncssh.SSHServerConnection | None = None
-
-    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
-        peer = conn.get_extra_info("peername")
-        self.peer = peer[0] if peer else ""
-        self.conn = conn
-        self.live.add(conn)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.live.discard(self.conn)  # type: ignore[arg-type]
-
-    def begin_auth(self, username: str) -> bool:
-        return True
-
-    def password_auth_supported(self) -> bool:
-        return True
 
     def validate_password(self, username: str, password: str) -> bool:
         ctrl = self.ctrl
@@ -113,7 +98,7 @@ class _Server(asyncssh.SSHServer):
             ctrl.audit(
                 "Login" if ok else "Login Failed",
                 username,
-                self.peer,
+                self.peer_address,
                 category="LogIn/LogOut/Security Audit",
                 severity="Info" if ok else "Warning",
                 message=f"{_INTERFACE} login",
