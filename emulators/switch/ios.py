@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import ios_show
 from .acl import parse_ace
 from .acl_handlers import acl_entry, h_acl_seq_only
-from .dialect import Dialect
+from .dialect import COMMON_CONFIG, COMMON_PARAMS, Dialect
 from .engine import ApplyContext, HandlerError
 from .families import family_of, for_family
 from .grammar import (
@@ -28,10 +28,6 @@ from .grammar import (
     compress_vlan_list,
     expand_vlan_list,
     p_int,
-    p_ipv4,
-    p_vlan_list,
-    p_word,
-    rest_line,
     split_words,
 )
 from .model import Node
@@ -86,11 +82,7 @@ def rest_ace(words: Words) -> str:
 
 
 PARAMS: dict[str, Token] = {
-    "vlan": Token("param", "vlan-id", check=p_int(1, 4094)),
-    "vlans": Token("param", "vlan-list", check=p_vlan_list),
-    "word": Token("param", "WORD", check=p_word),
-    "line": Token("rest", "LINE", rest=rest_line),
-    "ip": Token("param", "A.B.C.D", check=p_ipv4),
+    **COMMON_PARAMS,
     "ifname": Token("param", "interface", check=p_ifname),
     "ifrange": Token("rest", "interface-range", rest=rest_ifrange),
     "ace": Token("rest", "ace", rest=rest_ace),
@@ -293,12 +285,6 @@ def section_vlan(ctx: ApplyContext) -> list[Node]:
 
 # ---- grammar tables ------------------------------------------------------------------------
 # Order = rendering order in `show running-config` (and in sub-sections).
-
-COMMON_CONFIG: list[tuple[str, dict[str, Any]]] = [
-    ("exit", {"action": "exit", "no_negate": True}),
-    ("end", {"action": "end", "no_negate": True}),
-    ("do <line>", {"action": "do", "no_negate": True}),
-]
 
 GLOBAL: list[tuple[str, dict[str, Any]]] = [
     ("service password-encryption", {}),
