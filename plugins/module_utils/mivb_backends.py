@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError, MivbError
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import MASK_NEW, Field, FormBackend
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import Field, FormBackend
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation import (
     PASSWORD_STRENGTHS,
     check_choice,
@@ -16,7 +16,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation impo
     check_tls_levels,
     strong_password_problem,
 )
-from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import drop_secret_fields
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import DIFF_NEW_VALUE, drop_secret_fields
 
 
 class SecuritySettingsBackend(FormBackend):
@@ -172,7 +172,7 @@ class AdminPasswordBackend:
 
     def dump(self) -> dict[str, Any]:
         before = "factory/expired (change required)" if self.state.get("password_change_required") else "set"
-        after = MASK_NEW if self.reason else before
+        after = DIFF_NEW_VALUE if self.reason else before
         if self.reason == "password_change_required":
             detail = "factory/expired password " + ("changed" if self.applied else "must be changed")
         elif self.reason == "rotate":

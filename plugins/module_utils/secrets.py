@@ -27,6 +27,10 @@ from typing import Any
 from ansible.module_utils.common.parameters import remove_values
 
 MASK = "********"
+# How a write-only controller secret shows in a before/after diff: whether it is set, never a value.
+DIFF_IS_SET = "set"
+DIFF_NOT_SET = "unset"
+DIFF_NEW_VALUE = "set (new value)"
 
 # ---- the table -------------------------------------------------------------------------------
 
