@@ -22,7 +22,7 @@ _AnsibleCollectionFinder(paths=[str(ROOT / ".venv" / "collections")])._install()
 sys.path.insert(0, str(ROOT))
 
 from ansible_collections.voicesec.mivb.plugins.module_utils import secrets  # noqa: E402
-from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import PLATFORMS  # noqa: E402
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import FAMILIES, PLATFORMS  # noqa: E402
 
 HOME = ROOT / "plugins" / "module_utils" / "secrets.py"
 SCANNED = ("plugins", "emulators", "scripts", "molecule", "tests/verify")
@@ -53,6 +53,8 @@ def test_config_line(line, masked):
 
 def test_switch_table_covers_every_platform_and_its_encodings():
     assert set(secrets.SWITCH_SECRETS) == set(PLATFORMS)
+    # every family stores secrets as its platform does: the platform's row covers it
+    assert {f.platform for f in FAMILIES.values()} <= set(secrets.SWITCH_SECRETS)
     for platform, table in secrets.SWITCH_SECRETS.items():
         for keyword in table.keywords:
             for encoding in table.encodings:
