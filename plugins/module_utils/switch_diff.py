@@ -33,6 +33,7 @@ except ImportError as _import_exc:  # reported by the action plugins (requiremen
 else:
     HIER_CONFIG_IMPORT_ERROR = None
 
+
 @dataclass
 class Scope:
     """What switch_config owns (see switch_intent.managed_scope)."""
