@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_contract import PASSWORD_STRENGTHS
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError, MivbError
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import Field, FormBackend
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation import (
-    PASSWORD_STRENGTHS,
     check_choice,
     check_int_range,
     check_passcode,

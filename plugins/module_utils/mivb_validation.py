@@ -9,13 +9,12 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_contract import (  # noqa: F401 - mivb_plan, mivb_backends
-    GUIDELINE_CIPHERS,
-    PASSWORD_STRENGTHS,
-    TLS_APPLICATIONS,
-    TLS_LEVELS,
-)
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_contract
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_contract import TLS_APPLICATIONS, TLS_LEVELS
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError
+
+# mivb_plan's TLS-02 guard imports the guideline's suites from here (the list is mivb_contract's).
+GUIDELINE_CIPHERS = mivb_contract.GUIDELINE_CIPHERS
 
 # The guideline's special characters (System Security Management, Strong).
 SPECIALS = set("`~!@#$%^&*()-_=+")
