@@ -41,7 +41,6 @@ from cryptography import x509
 from emulators.lab_ca import LabCA
 
 REPO = Path(__file__).resolve().parent.parent
-FACTORY_USER = "system"
 FACTORY_PASSWORD = "password"  # noqa: S105 -- the documented MiVB factory default; the lab starts there
 
 
@@ -252,7 +251,7 @@ def _served_certificate(address: str, port: int) -> x509.Certificate:
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE  # we fetch the certificate to pin it, not to trust it
-    # 30 s: on a fresh start the first handshake waits for the factory RSA key (busy 2-core hosts).
+    # Generous: on a fresh start the first handshake waits for the factory RSA key (docs/performance.md).
     with socket.create_connection((address, port), timeout=30) as sock, ctx.wrap_socket(sock) as tls:
         der = tls.getpeercert(binary_form=True)
     assert der is not None

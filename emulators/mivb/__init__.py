@@ -31,9 +31,9 @@ Python API (tests)::
 ``start_controllers(specs) -> EmulatorHandle`` binds every port before it returns (a bad or
 busy address raises ``OSError`` and nothing keeps running); ``handle["m1"]`` /
 ``handle.controllers`` / iterating give ``RunningController`` objects; ``handle.stop()`` closes
-listeners and live connections; ``handle.wait_ready()`` waits for the background generation
-of missing factory certificates (RSA 2048, two threads; a handshake or certificate read that
-comes first generates that controller's certificate on the spot, so nobody has to wait).
+listeners and live connections. Missing factory certificates are generated in the background
+(RSA 2048, two threads); a handshake or certificate read that comes first generates that
+controller's certificate on the spot, so nobody has to wait.
 
 State dir (an empty one = factory state): ``state.json`` (configuration, salted password and
 secret hashes, lockouts), ``audit.jsonl``, ``web_cert.pem`` / ``web_key.pem`` /

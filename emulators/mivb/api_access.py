@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from plugins.module_utils.secrets import MASK
+
 from . import access
 from .clock import iso, parse_iso
 from .errors import ApiError, invalid
 from .factory import FACTORY_POLICIES
-from .forms import SECRET_MASK
 from .passwords import check_secret, hash_secret, strength_problem
 from .request import Request, body_dict
 
@@ -166,7 +167,7 @@ def put_profile(ctrl: Controller, req: Request) -> tuple[int, Any]:
     if "password" in body:
         user["password_hash"] = hash_secret(body["password"])
         user["password_changed_at"] = ctrl.clock.now()
-        changes.append({"field": "password", "old": SECRET_MASK if old else None, "new": SECRET_MASK})
+        changes.append({"field": "password", "old": MASK if old else None, "new": MASK})
     ctrl.state["users"][username] = user
     if changes:
         ctrl.audit(
@@ -214,7 +215,7 @@ def verify_profile_secret(ctrl: Controller, req: Request) -> tuple[int, Any]:
         session.username,
         req.client_ip,
         form="user_profiles",
-        message=f"verify-secret user profile {username} password value={SECRET_MASK} match={str(match).lower()}",
+        message=f"verify-secret user profile {username} password value={MASK} match={str(match).lower()}",
     )
     return 200, {"field": "password", "match": match}
 

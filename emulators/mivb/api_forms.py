@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from emulators import x509_builder
+from plugins.module_utils.secrets import MASK
 
 from . import access, certs, toll_forms
 from .errors import ApiError, invalid
-from .forms import SECRET_FIELDS, SECRET_MASK, VALIDATORS, WAN_FORMS, validate_patch
+from .forms import SECRET_FIELDS, VALIDATORS, WAN_FORMS, validate_patch
 from .passwords import check_secret, hash_secret
 from .request import Request, body_dict
 from .sessions import LOCKOUT_MINUTES, MAX_FAILURES
@@ -98,7 +99,7 @@ def patch_form(ctrl: Controller, req: Request) -> tuple[int, Any]:
             stored = ctrl.state["secrets"][name]
             if not check_secret(value, stored):
                 ctrl.state["secrets"][name] = hash_secret(value)
-                changes.append({"field": name, "old": SECRET_MASK if stored else None, "new": SECRET_MASK})
+                changes.append({"field": name, "old": MASK if stored else None, "new": MASK})
         elif current[name] != value:
             if form in toll_forms.FACTORY:
                 changes.extend(toll_forms.table_changes(name, current[name], value))
@@ -133,7 +134,7 @@ def verify_secret(ctrl: Controller, req: Request) -> tuple[int, Any]:
         session.username,
         req.client_ip,
         form=form,
-        message=f"verify-secret {body['field']} value={SECRET_MASK} match={str(match).lower()}",
+        message=f"verify-secret {body['field']} value={MASK} match={str(match).lower()}",
     )
     return 200, {"field": body["field"], "match": match}
 
@@ -189,7 +190,7 @@ def _install_web_certificate(ctrl: Controller, req: Request) -> list[dict[str, A
     ctrl.store.write_pem("web_chain.pem", "".join(x509_builder.cert_pem(c) for c in chain))
     return [
         {"field": "sha256_fingerprint", "old": old, "new": certs.fingerprint(leaf)},
-        {"field": "private_key_pem", "old": SECRET_MASK, "new": SECRET_MASK},
+        {"field": "private_key_pem", "old": MASK, "new": MASK},
     ]
 
 

@@ -7,8 +7,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from plugins.module_utils.secrets import MASK
+
 from .errors import ApiError, invalid
-from .forms import SECRET_MASK
 from .logins import LOGIN_CATEGORY as _LOGIN_CATEGORY
 from .logins import authenticate
 from .passwords import FACTORY_PASSWORD, check_secret, hash_secret, strength_problem
@@ -93,7 +94,7 @@ def change_password(ctrl: Controller, req: Request) -> tuple[int, Any]:
         session.username,
         req.client_ip,
         category=_LOGIN_CATEGORY,
-        changes=[{"field": "password", "old": SECRET_MASK, "new": SECRET_MASK}],
+        changes=[{"field": "password", "old": MASK, "new": MASK}],
         message="password changed",
     )
     return 200, {"password_change_required": False}

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from plugins.module_utils.secrets import MASK
+
 from . import access, sip_accounts
 from .errors import ApiError
-from .forms import SECRET_MASK
 from .request import Request, body_dict
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def put_account(ctrl: Controller, req: Request) -> tuple[int, Any]:
         changes = [{"field": k, "old": (old or {}).get(k), "new": new[k]} for k in ("kind", "user_name", "extension")
                    if (old or {}).get(k) != new[k]]
         if old is None or old["digest"] != new["digest"]:
-            changes.append({"field": "password", "old": SECRET_MASK if old else None, "new": SECRET_MASK})
+            changes.append({"field": "password", "old": MASK if old else None, "new": MASK})
         ctrl.state["sip_accounts"][name] = new
         ctrl.audit("Add" if old is None else "Modify", session.username, req.client_ip, form=AREA,
                    changes=changes, message=f"SIP account {name}")
@@ -51,5 +52,5 @@ def verify_account(ctrl: Controller, req: Request) -> tuple[int, Any]:
     answer = sip_accounts.check_candidates(record, body)
     ctrl.audit("Verify Secret", session.username, req.client_ip, form=AREA,
                message=f"verify-secret SIP account {name}: {len(body['candidates'])} candidate(s) "
-               f"value={SECRET_MASK} match={str(answer['match']).lower()}")
+               f"value={MASK} match={str(answer['match']).lower()}")
     return 200, {"name": name, **answer}

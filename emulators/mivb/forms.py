@@ -10,30 +10,14 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
+from plugins.module_utils.mivb_contract import GUIDELINE_CIPHERS, TLS_APPLICATIONS, TLS_LEVELS
+from plugins.module_utils.secrets import CONTROLLER_SECRET_FIELDS
+
 from . import toll_forms
 from .errors import invalid
 from .passwords import STRENGTHS
 
-TLS_LEVELS = ("High", "Low", "Legacy")
-TLS_APPLICATIONS = (
-    "sip",
-    "ip_sets",
-    "ip_trunks",
-    "trusted_applications",
-    "system_data_synchronization",
-    "mitai",
-    "data_services",
-)
-GUIDELINE_SUITES = [
-    "ECDHE-RSA-AES256-GCM-SHA384",
-    "ECDHE-RSA-AES256-SHA384",
-    "AES256-GCM-SHA384",
-    "AES256-SHA256",
-    "ECDHE-RSA-AES128-GCM-SHA256",
-    "ECDHE-RSA-AES128-SHA256",
-    "AES128-GCM-SHA256",
-    "AES128-SHA256",
-]
+GUIDELINE_SUITES = list(GUIDELINE_CIPHERS)
 # Security Guidelines 9.4, "Administration Encryption": these eight are "available in the Cipher
 # Suite of MiVoice Business 9.0 by default", i.e. what a 9.4 system ships. Removing one is a Mitel
 # support change, not a SAT form field (docs/management-api.md: https_cipher_suites is the
@@ -50,8 +34,6 @@ SUPPORTED_SUITES = [
     "ECDHE-RSA-CHACHA20-POLY1305",
 ]
 
-SECRET_MASK = "********"  # noqa: S105 - the mask, not a secret
-
 # SMDR Options (LOG-02). The guideline ("SMDR Options") names Station Message Detail Recording,
 # Program External SMDR, Program Internal SMDR and Location Based Accounting, and says a Yes/No
 # option left empty defaults to "No". The other three are options of the same SAT form described
@@ -67,15 +49,6 @@ SMDR_FIELDS = (
     "extended_reporting_level_2",
     "report_internal_unanswered_calls",
 )
-
-# Write-only secrets per form: PATCH sets them, GET shows only `<name>_set`.
-SECRET_FIELDS = {
-    "system_security_management": ("phone_admin_passcode",),
-    "system_options": ("set_registration_access_code",),
-    **dict.fromkeys(toll_forms.FACTORY, ()),
-    "smdr_options": (),
-    "pptp": ("pptp_password",),
-}
 
 FACTORY: dict[str, dict[str, Any]] = {
     "system_security_management": {
@@ -124,6 +97,8 @@ WAN_FORMS = ("wan_settings", "pptp", "port_forward_table")
 EMAIL_METHODS = ("Cleartext", "STARTTLS", "SSL/TLS")
 PORT_FORWARD_MAX = 40  # "The Port Forward Table can contain up to 40 entries."
 PROTOCOLS = ("TCP", "UDP")
+# Write-only secrets per form: PATCH sets them, GET shows only `<name>_set` (the toolkit's table).
+SECRET_FIELDS = {form: CONTROLLER_SECRET_FIELDS.get(form, ()) for form in FACTORY}
 
 Validator = Callable[[str, Any, dict[str, Any]], Any]
 

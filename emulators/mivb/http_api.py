@@ -96,7 +96,8 @@ class ApiHandler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         # Clients (http.client, urllib) send headers and body as two writes; with Nagle on their
-        # side, the body waits for our ACK of the headers. Quick ACKs avoid a 40 ms stall.
+        # side, the body waits for our ACK of the headers. Quick ACKs avoid the delayed-ACK stall
+        # (docs/performance.md).
         with contextlib.suppress(OSError, AttributeError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         super().handle_one_request()

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
+from emulators.ssh_login import PasswordLogin
+
 from .ftp import serve_ftp
 from .hotel_logs import hotel_logs
 from .logins import authenticate
@@ -96,30 +98,13 @@ def mtce_command(ctrl: Controller, line: str, user: str, peer: str) -> str:
     return f"Invalid command: {words[0]}\n"
 
 
-class _Server(asyncssh.SSHServer):
+class _Server(PasswordLogin):
     def __init__(self, ctrl: Controller, live: set[asyncssh.SSHServerConnection]) -> None:
+        super().__init__(live)
         self.ctrl = ctrl
-        self.peer = ""
-        self.live = live
-        self.conn: asyncssh.SSHServerConnection | None = None
-
-    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
-        peer = conn.get_extra_info("peername")
-        self.peer = peer[0] if peer else ""
-        self.conn = conn
-        self.live.add(conn)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.live.discard(self.conn)  # type: ignore[arg-type]
-
-    def begin_auth(self, username: str) -> bool:
-        return True
-
-    def password_auth_supported(self) -> bool:
-        return True
 
     def validate_password(self, username: str, password: str) -> bool:
-        ok = authenticate(self.ctrl, username, password, self.peer, SSH_INTERFACE, allowed="ROOT").ok
+        ok = authenticate(self.ctrl, username, password, self.peer_address, SSH_INTERFACE, allowed="ROOT").ok
         if ok:
             with self.ctrl.lock:
                 self.ctrl.stats.ssh_logins += 1

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from plugins.module_utils.mivb_contract import TLS_APPLICATIONS, TLS_LEVELS
+
 from .access import ACCESS_LEVELS, AREAS
 from .forms import (
     EMAIL_METHODS,
@@ -17,8 +19,6 @@ from .forms import (
     PROTOCOLS,
     SMDR_FIELDS,
     SUPPORTED_SUITES,
-    TLS_APPLICATIONS,
-    TLS_LEVELS,
     YES_NO,
 )
 from .passwords import STRENGTHS

@@ -99,7 +99,7 @@ class _Hub:
                     continue
                 conn.setblocking(True)
                 # Headers and body go out as separate writes: without this, Nagle plus delayed ACK
-                # adds ~40 ms to every response.
+                # stalls every response (docs/performance.md).
                 conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 threading.Thread(target=self._serve, args=(key.data, conn, addr), daemon=True).start()
 
@@ -226,12 +226,6 @@ class EmulatorHandle:
         self._warmup = [threading.Thread(target=work, name="mivb-warmup", daemon=True) for _ in range(threads)]
         for thread in self._warmup:
             thread.start()
-
-    def wait_ready(self, timeout: float | None = None) -> bool:
-        """Block until every controller has its certificates (they are made on demand anyway)."""
-        for thread in self._warmup:
-            thread.join(timeout)
-        return not any(t.is_alive() for t in self._warmup)
 
     def stop(self) -> None:
         if not self._stopped:

@@ -21,17 +21,6 @@ AUDIT_FILE = "audit.jsonl"
 # file as JSON lines named after the entry ids it holds: audit-<first>-<last>.jsonl.
 ARCHIVE_DIR = "audit_archive"
 _ARCHIVE_NAME = re.compile(r"^audit-(\d{10})-(\d{10})\.jsonl$")
-# PEM files; every file with "key" in its name is private (0600).
-PEM_FILES = (
-    "web_cert.pem",
-    "web_key.pem",
-    "web_chain.pem",
-    "device_cert.pem",
-    "device_key.pem",
-    "device_chain.pem",
-    "device_csr_key.pem",
-)
-
 
 class StateStore:
     def __init__(self, state_dir: str | os.PathLike[str]) -> None:
@@ -71,7 +60,7 @@ class StateStore:
 
     def write_pem(self, name: str, text: str) -> None:
         if text:
-            self._write(name, text, private="key" in name)
+            self._write(name, text, private="key" in name)  # every *key* PEM file is private (0600)
         else:
             self.path(name).unlink(missing_ok=True)
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import aoscx_show
 from .acl import parse_ace
-from .dialect import Dialect
+from .acl_handlers import acl_entry, h_acl_seq_only
+from .dialect import COMMON_CONFIG, COMMON_PARAMS, Dialect
 from .engine import ApplyContext, HandlerError
 from .families import family_of
 from .grammar import (
@@ -30,14 +31,9 @@ from .grammar import (
     compress_vlan_list,
     expand_vlan_list,
     p_int,
-    p_ipv4,
     p_prefix,
-    p_vlan_list,
-    p_word,
-    rest_line,
     split_words,
 )
-from .ios import acl_entry, h_acl_seq_only
 from .model import Node
 from .secrets import cx_encrypt
 
@@ -78,11 +74,7 @@ def rest_ace(words: Words) -> str:
 
 
 PARAMS: dict[str, Token] = {
-    "vlan": Token("param", "vlan-id", check=p_int(1, 4094)),
-    "vlans": Token("param", "vlan-list", check=p_vlan_list),
-    "word": Token("param", "WORD", check=p_word),
-    "line": Token("rest", "LINE", rest=rest_line),
-    "ip": Token("param", "A.B.C.D", check=p_ipv4),
+    **COMMON_PARAMS,
     "prefix": Token("param", "A.B.C.D/M", check=p_prefix),
     "ifname": Token("param", "IFNAME", check=p_cx_ifname),
     "ifrange": Token("param", "IFRANGE", check=p_cx_range),
@@ -219,12 +211,6 @@ def remove_vlan(ctx: ApplyContext) -> None:
 
 
 # ---- grammar tables ------------------------------------------------------------------------
-
-COMMON_CONFIG: list[tuple[str, dict[str, Any]]] = [
-    ("exit", {"action": "exit", "no_negate": True}),
-    ("end", {"action": "end", "no_negate": True}),
-    ("do <line>", {"action": "do", "no_negate": True}),
-]
 
 GLOBAL: list[tuple[str, dict[str, Any]]] = [
     ("hostname <word>", {"key": 1}),

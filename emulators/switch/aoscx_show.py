@@ -9,13 +9,13 @@ import time
 from typing import TYPE_CHECKING
 
 from . import nac_show
+from .dialect import Dialect
 from .engine import HandlerError
 from .grammar import Match, expand_vlan_list
 from .model import Node
 from .secrets import cx_encrypt
 
 if TYPE_CHECKING:
-    from .aoscx import ArubaAOSCX
     from .device import Device
 
 VERSION = "FL.10.11.1021"
@@ -32,7 +32,7 @@ def _child_mode(parent_mode: str, node: Node) -> str:
     return _SUB_MODE.get(text.split()[0], "if")
 
 
-def _render(dialect: ArubaAOSCX, node: Node, mode: str, depth: int, out: list[str]) -> None:
+def _render(dialect: Dialect, node: Node, mode: str, depth: int, out: list[str]) -> None:
     pad = "    " * depth
     out.append(pad + node.text)
     sub = _child_mode(mode, node)
@@ -51,7 +51,7 @@ def _render(dialect: ArubaAOSCX, node: Node, mode: str, depth: int, out: list[st
             out.append(pad + "    " + child.text)
 
 
-def config_lines(dialect: ArubaAOSCX, device: Device, root: Node) -> list[str]:
+def config_lines(dialect: Dialect, device: Device, root: Node) -> list[str]:
     spec = device.spec
     out = ["!", f"!Version ArubaOS-CX {VERSION}", "!export-password: default"]
     nodes = dialect.ordered("config", root.children)
@@ -70,7 +70,7 @@ def config_lines(dialect: ArubaAOSCX, device: Device, root: Node) -> list[str]:
     return out
 
 
-def running_config(dialect: ArubaAOSCX, device: Device, root: Node | None = None) -> str:
+def running_config(dialect: Dialect, device: Device, root: Node | None = None) -> str:
     root = root if root is not None else device.running
     return "Current configuration:\r\n" + "\r\n".join(config_lines(dialect, device, root)) + "\r\n"
 
@@ -236,7 +236,7 @@ def _uptime(seconds: float) -> str:
     return " ".join(parts)
 
 
-def show_system(dialect: ArubaAOSCX, device: Device) -> str:
+def show_system(dialect: Dialect, device: Device) -> str:
     mac = device.base_mac.replace(":", "")
     lines = [
         f"Hostname           : {dialect.hostname(device.running)}",
@@ -269,7 +269,7 @@ def show_version() -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def run(dialect: ArubaAOSCX, device: Device, m: Match) -> str:
+def run(dialect: Dialect, device: Device, m: Match) -> str:
     action = m.rule.action
     if action == "show_version":
         return show_version()

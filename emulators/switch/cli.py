@@ -11,7 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .device import Device, mask_secrets
+from plugins.module_utils.secrets import mask_config_line
+
+from .device import Device
 from .engine import Frame, HandlerError, apply_line
 from .grammar import Match, NoMatch, match, split_words
 
@@ -100,7 +102,8 @@ class CliSession:
         if outcome.refused:
             return Reply(outcome.message)
         self.device.last_change = time.time()
-        self.device.audit("config", user=self.device.spec.username, peer=self.peer, command=mask_secrets(line.strip()))
+        self.device.audit("config", user=self.device.spec.username, peer=self.peer,
+                          command=mask_config_line(line.strip()))
         limit = self.device.faults.drop_after_config_lines
         if limit is not None and self.config_lines >= limit:
             self.device.faults.drop_after_config_lines = None  # one-shot, so a restore can succeed

@@ -9,14 +9,15 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import nac
 from .acl import evaluate
-from .device import Device
+from .device import Device, Faults
+from .engine import apply_commands
 
 if TYPE_CHECKING:
-    from .server import Fleet
     from .spec import ControlSpec
 
 _ROUTE = re.compile(r"^/switches/([^/]+)/(evaluate|faults|stats|drift|clients|reauthenticate)$")
@@ -30,10 +31,10 @@ class HttpError(Exception):
         self.message = message
 
 
-async def start_control(fleet: Fleet, spec: ControlSpec) -> asyncio.Server:
+async def start_control(devices: Mapping[str, Device], spec: ControlSpec) -> asyncio.Server:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            status, body = await _handle(fleet, reader)
+            status, body = await _handle(devices, reader)
         except HttpError as err:
             status, body = err.status, {"error": err.message}
         except (asyncio.IncompleteReadError, ConnectionError):
@@ -53,7 +54,7 @@ async def start_control(fleet: Fleet, spec: ControlSpec) -> asyncio.Server:
     return await asyncio.start_server(handle, spec.address, spec.port, reuse_address=True)
 
 
-async def _handle(fleet: Fleet, reader: asyncio.StreamReader) -> tuple[int, Any]:
+async def _handle(devices: Mapping[str, Device], reader: asyncio.StreamReader) -> tuple[int, Any]:
     request_line = (await reader.readline()).decode("latin-1").strip()
     parts = request_line.split()
     if len(parts) < 2:
@@ -73,11 +74,11 @@ async def _handle(fleet: Fleet, reader: asyncio.StreamReader) -> tuple[int, Any]
     except ValueError as err:
         raise HttpError(400, "body is not JSON") from err
     if path == "/switches" and method == "GET":
-        return 200, {"switches": sorted(n for n, d in fleet.devices.items() if d.spec.test_hooks)}
+        return 200, {"switches": sorted(n for n, d in devices.items() if d.spec.test_hooks)}
     m = _ROUTE.match(path)
     if not m:
         raise HttpError(404, "no such endpoint")
-    device = fleet.devices.get(m.group(1))
+    device = devices.get(m.group(1))
     if device is None or not device.spec.test_hooks:
         raise HttpError(404, f"no switch {m.group(1)!r} with test hooks")
     route = (method, m.group(2))
@@ -88,8 +89,6 @@ async def _handle(fleet: Fleet, reader: asyncio.StreamReader) -> tuple[int, Any]
     if route == ("GET", "faults"):
         return 200, device.faults.to_json()
     if route == ("DELETE", "faults"):
-        from .device import Faults
-
         device.faults = Faults()
         return 200, device.faults.to_json()
     if route == ("GET", "stats"):
@@ -98,7 +97,7 @@ async def _handle(fleet: Fleet, reader: asyncio.StreamReader) -> tuple[int, Any]
         commands = body.get("commands")
         if not isinstance(commands, list) or not all(isinstance(c, str) for c in commands):
             raise HttpError(400, "commands must be a list of strings")
-        errors = device.apply_commands(commands)
+        errors = apply_commands(device, commands)
         return 200, {"applied": len(commands) - len(errors), "errors": errors}
     if m.group(2) in ("clients", "reauthenticate"):
         return 200, await _clients(device, method, m.group(2), body)

@@ -1,4 +1,8 @@
-"""One emulated switch: running/startup config, state directory, faults, stats, audit trail."""
+"""One emulated switch: running/startup config, state directory, faults, stats, audit trail.
+
+The device model: it imports nothing of the dialect, session or server layers above it
+(tests/unit/emulators/test_switch_layers.py). Its platform dialect is handed in
+(dialects.new_device); configuration lines are applied by engine.py."""
 
 from __future__ import annotations
 
@@ -10,12 +14,10 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import asyncssh
 
-from .dialect import Dialect
-from .engine import Frame, apply_line
 from .lockout import LoginGuard
 from .model import Node
 from .nac import Client
@@ -24,17 +26,6 @@ from .spec import SwitchSpec
 STARTUP_FILE = "startup-config.json"
 HOST_KEY_FILE = "ssh_host_ed25519_key"
 AUDIT_FILE = "audit.log"
-
-_SECRET_PATTERNS = [
-    re.compile(r"(\bkey\s+(?:(?:0|7|plaintext|ciphertext)\s+)?)\S.*$", re.I),
-    re.compile(r"(\b(?:secret|password)\s+(?:(?:\d|ciphertext|plaintext)\s+)?)\S+", re.I),
-]
-
-
-def mask_secrets(line: str) -> str:
-    for pattern in _SECRET_PATTERNS:
-        line = pattern.sub(r"\1******", line)
-    return line
 
 
 @dataclass
@@ -51,35 +42,17 @@ class Faults:
         }
 
 
-def dialect_for(platform: str, family: str | None = None) -> Dialect:
-    if platform == "cisco_ios":
-        from .ios import CiscoIOS
+class DeviceDialect(Protocol):
+    """What the model itself needs of its platform dialect (dialect.Dialect implements it; the
+    sessions and handlers above use the whole Dialect through `device.dialect`)."""
 
-        return CiscoIOS(family)
-    if platform == "hp_procurve":
-        from .procurve import ArubaOSSwitch
-
-        return ArubaOSSwitch(family)
-    from .aoscx import ArubaAOSCX
-
-    return ArubaAOSCX(family)
-
-
-_DIALECTS: dict[tuple[str, str], Dialect] = {}
-
-
-def shared_dialect(platform: str, family: str | None = None) -> Dialect:
-    """Grammar tables are immutable after compilation: one instance per platform family is enough."""
-    key = (platform, family or "")
-    if key not in _DIALECTS:
-        _DIALECTS[key] = dialect_for(platform, family)
-    return _DIALECTS[key]
+    def factory(self, hostname: str, ports: int) -> Node: ...
 
 
 class Device:
-    def __init__(self, spec: SwitchSpec) -> None:
+    def __init__(self, spec: SwitchSpec, dialect: DeviceDialect) -> None:
         self.spec = spec
-        self.dialect = shared_dialect(spec.platform, spec.family or None)
+        self.dialect = dialect
         self.state_dir = Path(spec.state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()  # the control server and SSH sessions share the model
@@ -144,23 +117,6 @@ class Device:
     @property
     def unsaved(self) -> bool:
         return self.startup is None or self.startup.to_json() != self.running.to_json()
-
-    # ---- out-of-band configuration (drift hook) ------------------------------------------
-    def apply_commands(self, commands: list[str]) -> list[dict[str, Any]]:
-        errors: list[dict[str, Any]] = []
-        frames = [Frame("config", [self.running], self.dialect.config_mode_label)]
-        with self.lock:
-            for command in commands:
-                frames[0].targets = [self.running]
-                outcome = apply_line(self.dialect, self.running, frames, command)
-                if outcome.error is not None or outcome.refused:
-                    kind = outcome.error.kind if outcome.error is not None else outcome.message.strip()
-                    errors.append({"command": mask_secrets(command), "error": kind})
-                elif outcome.end:
-                    frames = [Frame("config", [self.running], self.dialect.config_mode_label)]
-                self.audit("drift", command=mask_secrets(command))
-            self.last_change = time.time()
-        return errors
 
     # ---- audit trail --------------------------------------------------------------------
     def audit(self, event: str, **fields: Any) -> None:

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .grammar import Match, NoMatch, Rule, split_words
+from .families import Family
+from .grammar import Match, NoMatch, Rule, Token, match, p_int, p_ipv4, p_vlan_list, p_word, rest_line, split_words
 from .model import Node
 
 if TYPE_CHECKING:
     from .device import Device
+
+
+# Parameters and config-mode rules every dialect's grammar tables share (same words, same
+# limits on IOS and AOS-CX); each dialect adds its own.
+COMMON_PARAMS: dict[str, Token] = {
+    "vlan": Token("param", "vlan-id", check=p_int(1, 4094)),
+    "vlans": Token("param", "vlan-list", check=p_vlan_list),
+    "word": Token("param", "WORD", check=p_word),
+    "line": Token("rest", "LINE", rest=rest_line),
+    "ip": Token("param", "A.B.C.D", check=p_ipv4),
+}
+# Leaving a configuration mode: the same three lines in every sub-mode of both platforms.
+COMMON_CONFIG: list[tuple[str, dict[str, Any]]] = [
+    ("exit", {"action": "exit", "no_negate": True}),
+    ("end", {"action": "end", "no_negate": True}),
+    ("do <line>", {"action": "do", "no_negate": True}),
+]
 
 
 def natural_key(text: str) -> tuple[object, ...]:
@@ -18,6 +36,7 @@ def natural_key(text: str) -> tuple[object, ...]:
 
 class Dialect:
     platform: ClassVar[str]
+    family: Family  # the switch family's limits and model names (families.py)
     modes: dict[str, list[Rule]]
     config_mode_label = "config"
     user_mode_after_login = "enable"  # "user" on IOS (`>`), "enable" on AOS-CX (`#`)
@@ -60,8 +79,6 @@ class Dialect:
 
     # ---- helpers shared by both dialects ------------------------------------------------
     def rank_of(self, mode: str, text: str) -> int:
-        from .grammar import match
-
         cache = self.__dict__.setdefault("_rank_cache", {})
         key = (mode, text)
         if key not in cache:

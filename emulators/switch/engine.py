@@ -7,14 +7,18 @@ enclosing modes (IOS and AOS-CX leave the sub-mode when you type a global comman
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from plugins.module_utils.secrets import mask_config_line
 
 from .grammar import Match, NoMatch, ParamError, match, split_words
 from .model import Node
 
 if TYPE_CHECKING:
+    from .device import Device
     from .dialect import Dialect
 
 
@@ -41,7 +45,6 @@ class ApplyContext:
     frames: list[Frame]
     match: Match
     negate: bool
-    word_offset: int
     messages: list[str] = field(default_factory=list)
 
     @property
@@ -109,7 +112,7 @@ def _execute(dialect: Dialect, root: Node, frames: list[Frame], m: Match, negate
         need = rule.key if rule.key is not None else len(rule.tokens)
         if len(m.words) < need:
             return Outcome(error=NoMatch("incomplete", len(m.words) + offset))
-    ctx = ApplyContext(dialect, root, frames, m, negate, offset)
+    ctx = ApplyContext(dialect, root, frames, m, negate)
     try:
         handler: Handler | None = rule.extra.get("handler")
         if handler is not None:
@@ -160,3 +163,23 @@ def _enter(ctx: ApplyContext) -> None:
     label = m.rule.extra.get("label")
     text = label(m) if callable(label) else (label or f"config-{m.rule.enters}")
     ctx.frames.append(Frame(str(m.rule.enters), nodes, text))
+
+
+def apply_commands(device: Device, commands: list[str]) -> list[dict[str, Any]]:
+    """Out-of-band configuration (the control server's drift hook): each line as if typed in
+    global configuration mode; the audit trail records it masked."""
+    dialect: Dialect = device.dialect  # type: ignore[assignment]  # the model holds the whole dialect
+    errors: list[dict[str, Any]] = []
+    frames = [Frame("config", [device.running], dialect.config_mode_label)]
+    with device.lock:
+        for command in commands:
+            frames[0].targets = [device.running]
+            outcome = apply_line(dialect, device.running, frames, command)
+            if outcome.error is not None or outcome.refused:
+                kind = outcome.error.kind if outcome.error is not None else outcome.message.strip()
+                errors.append({"command": mask_config_line(command), "error": kind})
+            elif outcome.end:
+                frames = [Frame("config", [device.running], dialect.config_mode_label)]
+            device.audit("drift", command=mask_config_line(command))
+        device.last_change = time.time()
+    return errors

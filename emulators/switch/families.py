@@ -35,7 +35,6 @@ class Family:
     software: tuple[str, ...]  # first lines of `show version`
     image: str = ""
     processor: str = ""
-    mac_word: str = "Base ethernet MAC Address"
 
 
 FAMILIES: dict[str, Family] = {

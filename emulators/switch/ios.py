@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import ios_show
 from .acl import parse_ace
-from .dialect import Dialect
+from .acl_handlers import acl_entry, h_acl_seq_only
+from .dialect import COMMON_CONFIG, COMMON_PARAMS, Dialect
 from .engine import ApplyContext, HandlerError
 from .families import family_of, for_family
 from .grammar import (
@@ -27,10 +28,7 @@ from .grammar import (
     compress_vlan_list,
     expand_vlan_list,
     p_int,
-    p_ipv4,
-    p_vlan_list,
-    p_word,
-    rest_line,
+    split_words,
 )
 from .model import Node
 from .secrets import type7_decode, type7_encode
@@ -55,10 +53,6 @@ def p_ifname(word: str) -> str | None:
     if m and 1 <= int(m.group(2)) <= 4094:
         return f"Vlan{int(m.group(2))}"
     return None
-
-
-def short_ifname(name: str) -> str:
-    return name.replace("GigabitEthernet", "Gi")
 
 
 _RANGE_PART = re.compile(r"^\s*([A-Za-z]+)\s*(\d+/\d+/)(\d+)\s*(?:-\s*(\d+))?\s*$")
@@ -88,11 +82,7 @@ def rest_ace(words: Words) -> str:
 
 
 PARAMS: dict[str, Token] = {
-    "vlan": Token("param", "vlan-id", check=p_int(1, 4094)),
-    "vlans": Token("param", "vlan-list", check=p_vlan_list),
-    "word": Token("param", "WORD", check=p_word),
-    "line": Token("rest", "LINE", rest=rest_line),
-    "ip": Token("param", "A.B.C.D", check=p_ipv4),
+    **COMMON_PARAMS,
     "ifname": Token("param", "interface", check=p_ifname),
     "ifrange": Token("rest", "interface-range", rest=rest_ifrange),
     "ace": Token("rest", "ace", rest=rest_ace),
@@ -232,48 +222,6 @@ def h_acl_entry(ctx: ApplyContext) -> None:
     acl_entry(ctx, "cisco_ios")
 
 
-def acl_entry(ctx: ApplyContext, platform: str) -> None:
-    """Add/remove an ACE keeping sequence order; a duplicate entry is ignored like IOS does."""
-    for target in ctx.targets:
-        words = ctx.match.words
-        if ctx.negate:
-            first = words[0].split()[0]
-            if first.isdigit():
-                target.children = [c for c in target.children if c.text.split()[0] != first]
-            else:
-                target.children = [c for c in target.children if c.text.split(None, 1)[1] != words[0]]
-            continue
-        ace = parse_ace(words[0].split(), platform)
-        # an AOS-CX comment shares its sequence number with the entry it describes
-        kind = "comment" if ace.action == "comment" else "entry"
-
-        def slot(node: Node, kind: str = kind) -> bool:
-            return ("comment" if node.text.split()[1] == "comment" else "entry") == kind
-
-        seqs = [int(c.text.split()[0]) for c in target.children]
-        if ace.seq is None:
-            if any(c.text.split(None, 1)[1] == ace.text for c in target.children):
-                continue
-            seq = (max(seqs) // 10 * 10 + 10) if seqs else 10
-        else:
-            seq = ace.seq
-            same = next((c for c in target.children if int(c.text.split()[0]) == seq and slot(c)), None)
-            if same is not None:
-                if same.text.split(None, 1)[1] == ace.text:
-                    continue
-                if platform == "cisco_ios":
-                    raise HandlerError("% Duplicate sequence number\r\n")
-                target.children.remove(same)
-        target.children.append(Node(f"{seq} {ace.text}"))
-        target.children.sort(key=lambda c: (int(c.text.split()[0]), c.text.split()[1] != "comment"))
-
-
-def h_acl_seq_only(ctx: ApplyContext) -> None:
-    seq = ctx.match.words[0]
-    for target in ctx.targets:
-        target.children = [c for c in target.children if c.text.split()[0] != seq]
-
-
 def resolve_interface(ctx: ApplyContext) -> list[Node]:
     name = ctx.match.words[-1]
     if name.startswith("Vlan"):
@@ -337,12 +285,6 @@ def section_vlan(ctx: ApplyContext) -> list[Node]:
 
 # ---- grammar tables ------------------------------------------------------------------------
 # Order = rendering order in `show running-config` (and in sub-sections).
-
-COMMON_CONFIG: list[tuple[str, dict[str, Any]]] = [
-    ("exit", {"action": "exit", "no_negate": True}),
-    ("end", {"action": "end", "no_negate": True}),
-    ("do <line>", {"action": "do", "no_negate": True}),
-]
 
 GLOBAL: list[tuple[str, dict[str, Any]]] = [
     ("service password-encryption", {}),
@@ -530,8 +472,6 @@ class CiscoIOS(Dialect):
             return "% Incomplete command.\r\n\r\n"
         if err.kind == "ambiguous":
             return f'% Ambiguous command:  "{line.strip()}"\r\n'
-        from .grammar import split_words
-
         stripped = line.lstrip()
         _, cols = split_words(stripped)
         col = cols[err.index] if err.index < len(cols) else len(stripped.rstrip()) + 1

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import nac_show
 from .acl import ace_from_line
+from .dialect import Dialect
 from .engine import HandlerError
 from .grammar import Match
 from .model import Node
@@ -17,18 +18,22 @@ from .secrets import type9_hash
 
 if TYPE_CHECKING:
     from .device import Device
-    from .ios import CiscoIOS
 
 DEFAULT_VLANS = [(1002, "fddi-default"), (1003, "token-ring-default"), (1004, "fddinet-default"),
                  (1005, "trnet-default")]
 
+
+
+def short_ifname(name: str) -> str:
+    """`GigabitEthernet1/0/5` -> `Gi1/0/5`, as IOS tables print interface names."""
+    return name.replace("GigabitEthernet", "Gi")
 
 def _sub_mode(text: str) -> str:
     word = text.split()[0]
     return {"interface": "if", "vlan": "vlan", "ip": "acl", "radius": "radius", "line": "line"}.get(word, "if")
 
 
-def config_lines(dialect: CiscoIOS, device: Device, root: Node) -> list[str]:
+def config_lines(dialect: Dialect, device: Device, root: Node) -> list[str]:
     spec = device.spec
     out = ["!", "version 15.2", "no service pad", "service timestamps debug datetime msec",
            "service timestamps log datetime msec"]
@@ -70,7 +75,7 @@ def config_lines(dialect: CiscoIOS, device: Device, root: Node) -> list[str]:
     return out
 
 
-def running_config(dialect: CiscoIOS, device: Device, root: Node | None = None) -> str:
+def running_config(dialect: Dialect, device: Device, root: Node | None = None) -> str:
     root = root if root is not None else device.running
     stamp = time.strftime("%H:%M:%S UTC %a %b %d %Y", time.gmtime(device.last_change))
     body_lines = [f"! Last configuration change at {stamp} by {device.spec.username}",
@@ -79,14 +84,14 @@ def running_config(dialect: CiscoIOS, device: Device, root: Node | None = None) 
     return f"Building configuration...\r\n\r\nCurrent configuration : {len(body)} bytes\r\n{body}"
 
 
-def startup_config(dialect: CiscoIOS, device: Device) -> str:
+def startup_config(dialect: Dialect, device: Device) -> str:
     if device.startup is None:
         return "startup-config is not present\r\n"
     body = "\r\n".join(config_lines(dialect, device, device.startup)) + "\r\n"
     return f"Using {len(body)} out of 524288 bytes\r\n{body}"
 
 
-def running_interface(dialect: CiscoIOS, device: Device, name: str) -> str:
+def running_interface(dialect: Dialect, device: Device, name: str) -> str:
     node = device.running.find(f"interface {name}")
     if node is None:
         return None  # type: ignore[return-value]
@@ -111,7 +116,7 @@ def _uptime(seconds: float) -> str:
     return ", ".join(parts)
 
 
-def show_version(dialect: CiscoIOS, device: Device) -> str:
+def show_version(dialect: Dialect, device: Device) -> str:
     host = dialect.hostname(device.running)
     serial = device.serial
     restarted = time.strftime("%H:%M:%S UTC %a %b %d %Y", time.gmtime(device.boot_time))
@@ -288,7 +293,7 @@ def show_dot1x(device: Device) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def run(dialect: CiscoIOS, device: Device, m: Match) -> str:
+def run(dialect: Dialect, device: Device, m: Match) -> str:
     action = m.rule.action
     if action == "show_version":
         return show_version(dialect, device)
@@ -311,7 +316,6 @@ def run(dialect: CiscoIOS, device: Device, m: Match) -> str:
     if action == "show_dot1x":
         return show_dot1x(device)
     if action == "show_auth_sessions":
-        from .ios import short_ifname
 
         return nac_show.ios_table(device, short_ifname)
     if action == "show_auth_session_if":

@@ -35,15 +35,15 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulators.radius.protocol import AUTH_PORT, Answer, Server, authenticate_mab, mac_username
 
 from .model import Node
 from .secrets import cx_decrypt, type7_decode
 
-if TYPE_CHECKING:
-    from .device import Device
+# The device model (device.Device) imports this module: typed loosely here, no import upward.
+Device = Any
 
 DEVICES = ("phone", "pc")
 

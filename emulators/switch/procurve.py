@@ -31,8 +31,6 @@ Show output lives in procurve_show.py.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -55,6 +53,7 @@ from .grammar import (
     split_words,
 )
 from .model import Node
+from .procurve_show import decrypt_key, encrypt_key, unquote
 
 if TYPE_CHECKING:
     from .device import Device
@@ -70,10 +69,6 @@ def p_qword(word: str) -> str | None:
     if not inner or '"' in inner:
         return None
     return f'"{inner}"'
-
-
-def unquote(text: str) -> str:
-    return text[1:-1] if text.startswith('"') and text.endswith('"') else text
 
 
 def p_ports(word: str) -> str | None:
@@ -124,21 +119,6 @@ def _address(addr: Any) -> str:
 
 def _ports_text(op: str, ports: tuple[int, ...]) -> str:
     return f"{op} {' '.join(str(p) for p in ports)}"
-
-
-_PAD = hashlib.sha256(b"aos-switch-emulator").digest()
-
-
-def encrypt_key(plain: str) -> str:
-    """`encrypt-credentials`: the switch shows keys AES-encrypted with its own key; here a
-    reversible stand-in that never shows the clear text."""
-    data = plain.encode()
-    return base64.b64encode(bytes(b ^ _PAD[i % len(_PAD)] for i, b in enumerate(data))).decode()
-
-
-def decrypt_key(text: str) -> str:
-    data = base64.b64decode(text)
-    return bytes(b ^ _PAD[i % len(_PAD)] for i, b in enumerate(data)).decode()
 
 
 PARAMS: dict[str, Token] = {

@@ -7,6 +7,8 @@ real 2930F's (VLAN membership as port lists under `vlan N`, `no untagged` in DEF
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import time
 from typing import TYPE_CHECKING
 
@@ -15,14 +17,34 @@ from .model import Node
 
 if TYPE_CHECKING:
     from .device import Device
-    from .procurve import ArubaOSSwitch
+    from .dialect import Dialect
 
 VERSION = "WC.16.10.0012"
 ROM = "WC.17.02.0006"
 INDENT = "   "
 
 
-def banner(dialect: ArubaOSSwitch) -> str:
+# The switch's stored-key obfuscation and quoted words (procurve.py uses them too).
+_PAD = hashlib.sha256(b"aos-switch-emulator").digest()
+
+
+def encrypt_key(plain: str) -> str:
+    """`encrypt-credentials`: the switch shows keys AES-encrypted with its own key; here a
+    reversible stand-in that never shows the clear text."""
+    data = plain.encode()
+    return base64.b64encode(bytes(b ^ _PAD[i % len(_PAD)] for i, b in enumerate(data))).decode()
+
+
+def decrypt_key(text: str) -> str:
+    data = base64.b64decode(text)
+    return bytes(b ^ _PAD[i % len(_PAD)] for i, b in enumerate(data)).decode()
+
+
+def unquote(text: str) -> str:
+    return text[1:-1] if text.startswith('"') and text.endswith('"') else text
+
+
+def banner(dialect: Dialect) -> str:
     model = dialect.family.model
     return ("\r\nHP " + model.split()[0] + " " + " ".join(model.split()[1:]) + " Switch\r\n"
             f"Software revision {VERSION}\r\n\r\n"
@@ -100,7 +122,7 @@ def _port_access(root: Node, kind: str) -> list[str]:
     return out
 
 
-def config_lines(dialect: ArubaOSSwitch, device: Device, root: Node) -> list[str]:
+def config_lines(dialect: Dialect, device: Device, root: Node) -> list[str]:
     encrypt = root.find("encrypt-credentials") is not None
     include = bool(root.find_prefix("include-credentials"))
     out = [f"; {dialect.family.model.split()[0]} Configuration Editor; Created on release #{VERSION}",
@@ -120,7 +142,6 @@ def config_lines(dialect: ArubaOSSwitch, device: Device, root: Node) -> list[str
         elif text.startswith("radius-server host ") and " encrypted-key " in text and not (include and encrypt):
             head, _, secret = text.partition(" encrypted-key ")
             if include:
-                from .procurve import decrypt_key
 
                 out.append(f'{head} key "{decrypt_key(secret.strip(chr(34)))}"')
             else:  # stored, not displayed (no include-credentials)
@@ -135,7 +156,7 @@ def config_lines(dialect: ArubaOSSwitch, device: Device, root: Node) -> list[str
     return out
 
 
-def running_config(dialect: ArubaOSSwitch, device: Device, root: Node | None = None) -> str:
+def running_config(dialect: Dialect, device: Device, root: Node | None = None) -> str:
     root = root if root is not None else device.running
     return "\r\nRunning configuration:\r\n\r\n" + "\r\n".join(config_lines(dialect, device, root)) + "\r\n"
 
@@ -149,7 +170,7 @@ def _uptime(seconds: float) -> str:
     return f"{minutes // 1440} days"
 
 
-def show_system(dialect: ArubaOSSwitch, device: Device) -> str:
+def show_system(dialect: Dialect, device: Device) -> str:
     mac = device.base_mac.replace(":", "")
     serial = "SG" + device.serial[3:]
     lines = [
@@ -193,7 +214,6 @@ def show_vlans(device: Device) -> str:
              "  VLAN ID Name                             | Status     Voice Jumbo",
              "  ------- -------------------------------- + ---------- ----- -----"]
     for node in vlans:
-        from .procurve import unquote
 
         name = next((unquote(c.text.split(None, 1)[1]) for c in node.children if c.text.startswith("name ")), "")
         voice = "Yes" if node.find("voice") is not None else "No"
@@ -201,7 +221,7 @@ def show_vlans(device: Device) -> str:
     return "\r\n".join([*lines, ""]) + "\r\n"
 
 
-def run(dialect: ArubaOSSwitch, device: Device, m: Match) -> str:
+def run(dialect: Dialect, device: Device, m: Match) -> str:
     action = m.rule.action
     if action == "show_version":
         return show_version()

@@ -19,25 +19,27 @@ from typing import Any
 
 import asyncssh
 
+from emulators.ssh_login import PasswordLogin
+
 from .cli import CliSession
+from .control import start_control
 from .device import Device
+from .dialects import new_device
 from .spec import ControlSpec, LabSpec, SwitchSpec
 
 log = logging.getLogger("emulators.switch")
 
 
-class _SshServer(asyncssh.SSHServer):
+class _SshServer(PasswordLogin):
     def __init__(self, device: Device, live: set[asyncssh.SSHServerConnection]) -> None:
+        super().__init__(live)
         self.device = device
-        self.peer = ""
-        self.live = live
-        self.conn: asyncssh.SSHServerConnection | None = None
 
-    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
-        peer = conn.get_extra_info("peername")
-        self.peer = f"{peer[0]}:{peer[1]}" if peer else ""
-        self.conn = conn
-        self.live.add(conn)
+    @property
+    def peer(self) -> str:
+        return f"{self.peer_address}:{self.peer_port}" if self.peer_address else ""
+
+    def on_connect(self, conn: asyncssh.SSHServerConnection) -> None:
         device = self.device
         with device.lock:
             quiet = device.logins.connection_blocked(device.spec.platform, device.running)
@@ -45,15 +47,6 @@ class _SshServer(asyncssh.SSHServer):
             # IOS quiet mode: the default quiet-mode ACL refuses SSH before any login.
             device.audit("login", peer=self.peer, result="blocked", quiet_seconds_left=quiet)
             conn.abort()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.live.discard(self.conn)  # type: ignore[arg-type]
-
-    def begin_auth(self, username: str) -> bool:
-        return True
-
-    def password_auth_supported(self) -> bool:
-        return True
 
     def validate_password(self, username: str, password: str) -> bool:
         spec = self.device.spec
@@ -146,7 +139,7 @@ class Fleet:
 
     def __init__(self, lab: LabSpec) -> None:
         self.lab = lab
-        self.devices = {s.name: Device(s) for s in lab.switches}
+        self.devices = {s.name: new_device(s) for s in lab.switches}
         self.ports: dict[str, int] = {}
         self.control_port: int | None = None
         self._servers: list[Any] = []
@@ -172,9 +165,7 @@ class Fleet:
             self._servers.append(server)
             self.ports[name] = server.sockets[0].getsockname()[1]
         if self.lab.control is not None and any(s.test_hooks for s in self.lab.switches):
-            from .control import start_control
-
-            server = await start_control(self, self.lab.control)
+            server = await start_control(self.devices, self.lab.control)
             self._servers.append(server)
             self.control_port = server.sockets[0].getsockname()[1]
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .families import family_of
+
 PLATFORMS = ("cisco_ios", "aruba_aoscx", "hp_procurve")
 
 
@@ -30,8 +32,6 @@ class SwitchSpec:
         spec = cls(**known)
         if spec.platform not in PLATFORMS:
             raise ValueError(f"switch {spec.name}: unknown platform {spec.platform!r} (known: {PLATFORMS})")
-        from .families import family_of
-
         family_of(spec.platform, spec.family or None)  # ValueError naming the known families
         if not 8 <= spec.ports <= 48:
             raise ValueError(f"switch {spec.name}: ports must be 8-48")

@@ -2,8 +2,8 @@
 """Action plugin: the whole controller baseline in one task, over one HTTPS connection.
 
 Why in-process and without the httpapi connection: every task on a persistent connection
-starts an `ansible-connection` helper, and one task per control made a 20-controller audit
-140-200x slower than the raw HTTPS work. This plugin reads the role's variables, decides
+starts an `ansible-connection` helper, and one task per control made an audit many times
+slower than the raw HTTPS work (docs/performance.md). This plugin reads the role's variables, decides
 per control (tags, toggles), validates every value, then runs mivb_plan.ControllerPlan over
 one kept-alive, certificate-verified HTTPS connection: one login, each form read once.
 
@@ -28,7 +28,8 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_login_guard import LoginGuard, guard_key
 from ansible_collections.voicesec.mivb.plugins.module_utils.role_vars import RoleInterface, RoleVarsError
-from ansible_collections.voicesec.mivb.plugins.plugin_utils.mivb_action import mask, preload
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_no_log_values
+from ansible_collections.voicesec.mivb.plugins.plugin_utils.mivb_action import preload
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_location import audit_trail_dir
 
 preload(
@@ -132,7 +133,7 @@ class ActionModule(ActionBase):
         # Input errors are the validators' own words, which never quote a secret: masking them
         # would garble rules such as "(like 1234)" when a secret happens to be 1234.
         keep = {cid: r["detail"] for cid, r in controls.items() if r["detail"] in outcome.input_errors}
-        masked = mask(out, no_log)
+        masked = mask_no_log_values(out, no_log)
         for cid, detail in keep.items():
             masked["controls"][cid]["detail"] = detail
         if outcome.input_errors and failed:

@@ -1,7 +1,7 @@
 """Action plugin: the whole switch in one SSH session, in the controller process.
 
 Why an action plugin: a module would pay Python start-up plus the netmiko import per
-switch per task (about 1.2 s). The linear strategy loads this class in the parent
+switch per task (docs/performance.md). The linear strategy loads this class in the parent
 process (action_loader.get(..., class_only=True)), so the imports below happen once and
 every forked worker inherits them; `timing.preloaded` in the result proves it.
 """
@@ -16,7 +16,7 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
 
 # Heavy imports at module top on purpose (see the module docstring).
-from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock, switch_render, switch_rollback
+from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock, secrets, switch_render, switch_rollback
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
@@ -114,7 +114,7 @@ class ActionModule(ActionBase):
             return self._fail(
                 result,
                 scope,
-                f"{target.where}: {sd.mask_text(str(exc)) or type(exc).__name__}",
+                f"{target.where}: {secrets.mask_config_text(str(exc)) or type(exc).__name__}",
                 kind=getattr(exc, "kind", se.SessionLost.kind),
             )
         finally:
@@ -145,8 +145,8 @@ class ActionModule(ActionBase):
         out = {
             "changed": False,
             "platform": platform.name,
-            "commands": [sd.mask_line(c) for c in plan.commands],
-            "before": "\n".join(sd.mask_line(x) for x in sd.render(plan.before)),
+            "commands": [secrets.mask_config_line(c) for c in plan.commands],
+            "before": "\n".join(secrets.mask_config_line(x) for x in sd.render(plan.before)),
         }
         if identity is not None:
             out.update(family=self._norm["family"], model=identity.model, identity=identity.as_dict())
@@ -166,7 +166,7 @@ class ActionModule(ActionBase):
             out.update(
                 changed=True,
                 saved=False,
-                after="\n".join(sd.mask_line(x) for x in sd.render(predicted)),
+                after="\n".join(secrets.mask_config_line(x) for x in sd.render(predicted)),
                 diff={"prepared": sd.unified_diff(plan.before, predicted)},
                 controls=sd.control_results(plan, scope, check_mode=True, pushed=False),
             )
@@ -180,7 +180,7 @@ class ActionModule(ActionBase):
             if left.commands:
                 raise se.VerifyFailed(
                     "after the push the running config still differs from intent: "
-                    + "; ".join(sd.mask_line(c.strip()) for c in left.commands[:5]),
+                    + "; ".join(secrets.mask_config_line(c.strip()) for c in left.commands[:5]),
                 )
         except (se.SwitchError, *ss.SESSION_LOST) as exc:
             typed = exc if isinstance(exc, se.SwitchError) else se.SessionLost(
@@ -198,7 +198,7 @@ class ActionModule(ActionBase):
         out.update(
             changed=True,
             saved=saved,
-            after="\n".join(sd.mask_line(x) for x in sd.render(after_scoped)),
+            after="\n".join(secrets.mask_config_line(x) for x in sd.render(after_scoped)),
             diff={"prepared": sd.unified_diff(plan.before, after_scoped)},
             controls=sd.control_results(plan, scope, check_mode=False, pushed=True),
         )
@@ -236,7 +236,7 @@ class ActionModule(ActionBase):
             msg=msg,
             rolled_back=True,
             error_kind=kind,
-            rollback_commands=[sd.mask_line(c) for c in rollback.commands],
+            rollback_commands=[secrets.mask_config_line(c) for c in rollback.commands],
             controls={c: {"status": "error", "detail": msg} for c in scope.controls},
         )
         return out

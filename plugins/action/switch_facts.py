@@ -10,8 +10,7 @@ import os
 import time
 
 from ansible.plugins.action import ActionBase
-from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock
-from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
+from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock, secrets
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_identity as sid
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
@@ -53,7 +52,7 @@ class ActionModule(ActionBase):
         facts = sf.gather(platform, running, sid.parse_identity(platform, identity_text).as_dict(),
                           family.name if family else None)
         if args["include_running"]:
-            facts["running_config"] = sd.mask_text(running)
+            facts["running_config"] = secrets.mask_config_text(running)
         result.update(
             changed=False,
             facts=facts,

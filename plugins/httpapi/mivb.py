@@ -131,9 +131,6 @@ class HttpApi(HttpApiBase):
     def change_password(self, new_password: str) -> dict[str, Any]:
         return envelope(lambda: self._core().change_password(new_password))
 
-    def connection_stats(self) -> dict[str, Any]:
-        return envelope(lambda: dict(self._core().stats, cached_forms=self._core().cache_names()))
-
     def served_certificate(self) -> dict[str, Any]:
         host = self.connection.get_option("host")
         port = int(self.connection.get_option("port") or 443)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 try:
     import yaml
@@ -116,12 +115,6 @@ def control_ids_from_task_name(name: str | None) -> list[str]:
     return CONTROL_ID_RE.findall(match.group(1)) if match else []
 
 
-def task_kind(name: str | None) -> str | None:
-    """PATCH or AUDIT for a control task name."""
-    match = TASK_NAME_RE.match(name or "")
-    return match.group(2) if match else None
-
-
 def worse(a: str | None, b: str) -> str:
     """The worse of two evaluated statuses (error > drift > manual > compliant)."""
     if a is None:
@@ -137,80 +130,3 @@ def host_roles(groups: set[str], network_os: str | None) -> set[str]:
     if groups & SWITCH_GROUPS or network_os in SWITCH_NETWORK_OS:
         roles.add("switch")
     return roles
-
-
-# --- secret masking -------------------------------------------------------------------------
-
-MASK = "********"
-SECRET_KEY_RE = re.compile(r"password|passcode|secret|key|token|private", re.IGNORECASE)
-# Settings *about* secrets are not secrets: an AUTH-02 diff must still show Weak -> Strong.
-NON_SECRET_KEY_RE = re.compile(
-    r"(strength|expiry|expiry_days|_days|_minutes|_set|_enabled|_length|_attempts|_interval|_type|"
-    r"fingerprint|_bits|_size|_algorithm|_usage)$", re.IGNORECASE)
-
-
-def is_secret_key(name: str) -> bool:
-    """True for a field name that holds a secret (password, passcode, radius_key, ...)."""
-    return bool(SECRET_KEY_RE.search(name)) and not NON_SECRET_KEY_RE.search(name)
-
-
-_PEM_PRIVATE_RE = re.compile(
-    r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)", re.DOTALL)
-# Config lines such as "enable secret 9 $9$...", "username x secret 0 y", " key 7 0822...",
-# "radius-server host 10.0.0.1 key plaintext abc": mask the value after the keyword (and
-# after the encoding marker) so a diff still shows *which* line changed. With an encoding
-# marker the pattern is unambiguous and applies everywhere; without one ("radius-server key
-# abc") only in configuration text (diffs, commands): in prose it would eat "password expiry".
-_CONFIG_MARKED_RE = re.compile(
-    r"(?P<kw>\b(?:password|passcode|secret|key)\s+(?:\d{1,2}|plaintext|ciphertext|cleartext|encrypted)\s+)"
-    r"(?P<val>[^\s\"',}]+)", re.IGNORECASE)
-_CONFIG_SECRET_RE = re.compile(
-    r"(?P<kw>\b(?:password|passcode|secret|key|token|community)\s+)"
-    # prose ("the private key does not match") is not a secret: skip common words
-    r"(?!(?:does|do|is|are|was|must|match\w*|not|file|the|a|an|for|of|and|or|has|have|in|from|to|"
-    r"with|required|length|strength|change\w*|set|expired|expiry|invalid|mismatch)\b)"
-    # already handled by _CONFIG_MARKED_RE ("secret 0 ********")
-    r"(?!(?:\d{1,2}|plaintext|ciphertext|cleartext|encrypted)\s|\*)"
-    r"(?P<val>[^\s\"',}]+)")
-# JSON/YAML/kv forms: "password": "x", api_token: x, passcode=1234
-_KV_SECRET_RE = re.compile(
-    r"(?P<kw>[\"']?(?P<name>[\w.-]*(?:password|passcode|secret|key|token|private)[\w.-]*)[\"']?\s*[:=]\s*)"
-    r"(?P<val>\"[^\"]*\"|'[^']*'|[^\s,}\]]+)",
-    re.IGNORECASE)
-
-
-def mask_text(text: str, config: bool = False) -> str:
-    """Mask PEM private keys and secret values inside free text.
-
-    config=True for configuration text (diffs, command lists): also masks the word after a
-    bare secret keyword, as in "radius-server key abc" or "snmp-server community public".
-    """
-    text = _PEM_PRIVATE_RE.sub(lambda m: f"-----BEGIN {m.group(1)}-----\n{MASK}\n-----END {m.group(1)}-----",
-                               text)
-    text = _KV_SECRET_RE.sub(lambda m: _keep_quotes(m.group("kw"), m.group("val"))
-                             if is_secret_key(m.group("name")) else m.group(0), text)
-    text = _CONFIG_MARKED_RE.sub(lambda m: m.group("kw") + MASK, text)
-    if config:
-        text = _CONFIG_SECRET_RE.sub(lambda m: m.group("kw") + MASK, text)
-    return text
-
-
-def _keep_quotes(prefix: str, value: str) -> str:
-    if value.startswith(("-----BEGIN", MASK)) or value.strip("\"'") == MASK:
-        return prefix + value
-    if value[:1] in "\"'":
-        return f"{prefix}{value[0]}{MASK}{value[0]}"
-    return prefix + MASK
-
-
-def mask_data(value: Any) -> Any:
-    """Deep copy of value with secret-named keys replaced and text masked."""
-    if isinstance(value, dict):
-        return {k: (MASK if isinstance(k, str) and is_secret_key(k) and not isinstance(v, bool)
-                    else mask_data(v))
-                for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [mask_data(v) for v in value]
-    if isinstance(value, str):
-        return mask_text(value)
-    return value

@@ -7,12 +7,13 @@ from typing import Any
 
 from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_options, mivb_specs
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError, MivbError
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import MASK_NEW, FormBackend
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import FormBackend
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation import (
     check_passcode,
     check_tls_justifications,
     strong_password_problem,
 )
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import DIFF_NEW_VALUE, drop_secret_fields
 
 
 class SecuritySettingsBackend(FormBackend):
@@ -141,7 +142,7 @@ class AdminPasswordBackend:
 
     def dump(self) -> dict[str, Any]:
         before = "factory/expired (change required)" if self.state.get("password_change_required") else "set"
-        after = MASK_NEW if self.reason else before
+        after = DIFF_NEW_VALUE if self.reason else before
         if self.reason == "password_change_required":
             detail = "factory/expired password " + ("changed" if self.applied else "must be changed")
         elif self.reason == "rotate":
@@ -158,22 +159,6 @@ class AdminPasswordBackend:
             "before": {"password": before},
             "after": {"password": after},
         }
-
-
-# Write-only values of the contract; the API never returns them, this is defence in depth.
-SECRET_KEYS = frozenset({
-    "password", "new_password", "current_password", "phone_admin_passcode",
-    "set_registration_access_code", "private_key_pem", "token",
-})
-
-
-def scrub(value: Any) -> Any:
-    """Drop secret keys at any depth (the `<name>_set` booleans stay)."""
-    if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items() if str(k).lower() not in SECRET_KEYS}
-    if isinstance(value, list):
-        return [scrub(v) for v in value]
-    return value
 
 
 class FactsBackend:
@@ -213,7 +198,7 @@ class FactsBackend:
         audit = self._try(errors, "audit_trail", t.send_request, "GET", "/audit_trail?limit=1")
         session = self._try(errors, "session", t.session_state)
         banner = self._try(errors, "banner", t.send_request, "GET", "/banner")
-        self.facts = scrub({
+        self.facts = drop_secret_fields({
             "forms": forms,
             "admin_policies": (policies or {}).get("policies"),
             "user_profiles": (profiles or {}).get("profiles"),

@@ -47,7 +47,8 @@ def load_certs(field: str, pem: str) -> list[Any]:
 
 
 def load_key(field: str, pem: str, consistency: bool = True) -> Any:
-    """consistency=False skips OpenSSL's RSA private-key consistency check (about 60 ms per key):
+    """consistency=False skips OpenSSL's RSA private-key consistency check (the largest
+    single cost of an audit, docs/performance.md):
     enough to compare the public key with the certificate's; the full check runs before a key is
     uploaded (WebCertificateBackend.apply)."""
     from cryptography.hazmat.primitives import serialization

@@ -63,7 +63,6 @@ class MivbSession:
         self._accepted_password: str | None = None
         self._login_source: str | None = None
         self._login_error: MivbError | None = None
-        self._login_info: dict[str, Any] = {}
         self._cache: dict[str, dict[str, Any]] = {}
         # What the admin port serves, read by a TLS handshake: cached like a form, dropped
         # when the web certificate form is written (the next handshake serves the new one).
@@ -115,7 +114,6 @@ class MivbSession:
         self._token = str(token)
         self._accepted_password = password
         self._login_source = source
-        self._login_info = {k: v for k, v in body.items() if k != "token"}
 
     def login(self) -> None:
         """Log in once. A rejected password is never sent again in this session."""
@@ -302,9 +300,6 @@ class MivbSession:
         self._login_source = "managed"
         self._cache.clear()
         return dict(data) if isinstance(data, dict) else {}
-
-    def cache_names(self) -> list[str]:
-        return sorted(self._cache)
 
 
 def _fields_of(data: Any) -> dict[str, Any]:

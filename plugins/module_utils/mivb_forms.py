@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import MivbError
-
-MASK_SET = "set"
-MASK_UNSET = "unset"
-MASK_NEW = "set (new value)"
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import DIFF_IS_SET, DIFF_NEW_VALUE, DIFF_NOT_SET
 
 
 @dataclass(frozen=True)
@@ -90,8 +87,8 @@ class FormBackend:
     def _view(self, source: dict[str, Any], f: Field, predicted_change: bool) -> Any:
         if f.kind == "secret":
             if predicted_change:
-                return MASK_NEW
-            return MASK_SET if source.get(f"{f.name}_set") else MASK_UNSET
+                return DIFF_NEW_VALUE
+            return DIFF_IS_SET if source.get(f"{f.name}_set") else DIFF_NOT_SET
         return source.get(f.name)
 
     def before(self) -> dict[str, Any]:
@@ -101,7 +98,7 @@ class FormBackend:
         if self.applied and self.after is not None:
             view = {}
             for f in self.managed():
-                view[f.name] = MASK_NEW if f.kind == "secret" and f.name in self.changes else self._view(
+                view[f.name] = DIFF_NEW_VALUE if f.kind == "secret" and f.name in self.changes else self._view(
                     self.after, f, False
                 )
             return view

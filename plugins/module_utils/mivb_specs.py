@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_options import Option, argument_spec
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation import (
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_contract import (
     PASSWORD_STRENGTHS,
-    SUPPORTED_CIPHERS,
     TLS_APPLICATIONS,
     TLS_LEVELS,
 )
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_options import Option, argument_spec
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation import SUPPORTED_CIPHERS
 
 # no_log=False on names that only look like secrets (pass*): without it AnsibleModule warns
 # "Module did not set no_log" on every task.

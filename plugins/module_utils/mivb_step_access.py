@@ -28,7 +28,6 @@ from typing import Any
 from urllib.parse import quote
 
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError, MivbError
-from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import MASK_NEW, MASK_SET
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import (
     ControlDef,
     PlanContext,
@@ -36,6 +35,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base impor
     result,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_validation import strong_password_problem
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import DIFF_IS_SET, DIFF_NEW_VALUE
 
 POLICIES_VAR = "mivb_hardening_admin_policies"
 POLICIES_PURGE_VAR = "mivb_hardening_admin_policies_purge"
@@ -469,9 +469,9 @@ def _report(plan: PlanContext, acc: AccessBackend, ids: list[str], ch: Changes, 
         deletes = {} if app else ch.profile_deletes
         if puts or deletes or (app and ch.app_problems):
             names = [*puts, *deletes]
-            before = {n: _profile_view(have_prof.get(n), MASK_SET) for n in names}
-            after = {n: _profile_view((acc.profiles or {})[n], MASK_NEW if puts[n] & {"password", "created"}
-                                      else MASK_SET) if n in puts else None for n in names}
+            before = {n: _profile_view(have_prof.get(n), DIFF_IS_SET) for n in names}
+            after = {n: _profile_view((acc.profiles or {})[n], DIFF_NEW_VALUE if puts[n] & {"password", "created"}
+                                      else DIFF_IS_SET) if n in puts else None for n in names}
             what = [f"{verb}{'created' if 'created' in k else 'updated (' + ', '.join(sorted(k)) + ')'} {n}"
                     for n, k in puts.items()]
             what += [f"{verb}removed {n} ({why})" for n, why in deletes.items()]

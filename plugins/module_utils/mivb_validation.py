@@ -9,31 +9,14 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils import mivb_contract
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError
 
-TLS_APPLICATIONS = (
-    "sip",
-    "ip_sets",
-    "ip_trunks",
-    "trusted_applications",
-    "system_data_synchronization",
-    "mitai",
-    "data_services",
-)
-TLS_LEVELS = ("High", "Low", "Legacy")
-PASSWORD_STRENGTHS = ("Weak", "Medium", "Strong")
-GUIDELINE_CIPHERS = (
-    "ECDHE-RSA-AES256-GCM-SHA384",
-    "ECDHE-RSA-AES256-SHA384",
-    "AES256-GCM-SHA384",
-    "AES256-SHA256",
-    "ECDHE-RSA-AES128-GCM-SHA256",
-    "ECDHE-RSA-AES128-SHA256",
-    "AES128-GCM-SHA256",
-    "AES128-SHA256",
-)
+# The contract's names (mivb_contract), re-exported for the modules' option rows and the TLS-02 guard.
+PASSWORD_STRENGTHS = mivb_contract.PASSWORD_STRENGTHS
+GUIDELINE_CIPHERS = mivb_contract.GUIDELINE_CIPHERS
 # What the controller's web server accepts (docs/management-api.md, https_cipher_suites): the
-# factory twelve (the guideline's eight and four SHA-1 suites) plus ECDHE-RSA-CHACHA20-POLY1305.
+# guideline's eight, four SHA-1 suites and ECDHE-RSA-CHACHA20-POLY1305.
 SUPPORTED_CIPHERS = (
     *GUIDELINE_CIPHERS,
     "AES128-SHA",

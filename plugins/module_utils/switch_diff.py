@@ -14,12 +14,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import (
+    MASK,
+    has_secret,
+    mask_config_line,
+    secret_state,
+)
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import (
     SwitchPlatform,
     classify_child,
     hier_platform,
 )
-from ansible_collections.voicesec.mivb.plugins.module_utils.switch_secrets import secret_state
 
 try:
     from hier_config import HConfig, WorkflowRemediation, get_hconfig
@@ -28,33 +33,6 @@ except ImportError as _import_exc:  # reported by the action plugins (requiremen
     HIER_CONFIG_IMPORT_ERROR: ImportError | None = _import_exc
 else:
     HIER_CONFIG_IMPORT_ERROR = None
-
-MASK = "********"
-# `key`, `password`, `secret` and all that follows them on the line (type digits, the
-# value, trailing options) are hidden: a hash is as sensitive as the plain value here.
-_SECRET_RE = re.compile(r"(?<![\w-])(key|password|secret)(?![\w-])(?!\s+chain\b)\s+\S.*$", re.IGNORECASE)
-_NOT_SECRET = re.compile(r"^\s*(no\s+)?crypto key\b", re.IGNORECASE)
-
-
-# ArubaOS-Switch with encrypt-credentials shows `encrypted-key "<base64>"`: masked like a
-# `key`, so the device's line and the intent's `key "<plain>"` line are the same line masked.
-_ENCRYPTED_KEY_RE = re.compile(r"(?<![\w-])encrypted-key\s+\S.*$", re.IGNORECASE)
-
-
-def mask_line(line: str) -> str:
-    if _NOT_SECRET.match(line):
-        return line
-    if "encrypted-key" in line:
-        line = _ENCRYPTED_KEY_RE.sub(f"key {MASK}", line)
-    return _SECRET_RE.sub(lambda m: f"{m.group(1)} {MASK}", line)
-
-
-def mask_text(text: str) -> str:
-    return "\n".join(mask_line(line) for line in text.splitlines())
-
-
-def has_secret(line: str) -> bool:
-    return mask_line(line) != line
 
 
 @dataclass
@@ -146,7 +124,7 @@ def unsequenced_acls(platform: SwitchPlatform, text: str) -> set[str]:
 def _owns(scope: Scope, text: str, intended_tops: set[str]) -> bool:
     # Secret-bearing lines (AOS-CX `radius-server host X key ...`) are matched masked: the
     # device shows the key hashed, the intent has it in clear.
-    return (text in scope.sections or text in intended_tops or mask_line(text) in intended_tops
+    return (text in scope.sections or text in intended_tops or mask_config_line(text) in intended_tops
             or any(text.startswith(p) for p in scope.lines))
 
 
@@ -158,7 +136,7 @@ def _prune(node: HConfig, patterns: list[str]) -> None:
 
 def scoped(config: HConfig, scope: Scope, intended_tops: Iterable[str]) -> HConfig:
     """A copy of `config` holding only the owned top-level sections/lines."""
-    tops = set(intended_tops) | {mask_line(t) for t in intended_tops}
+    tops = set(intended_tops) | {mask_config_line(t) for t in intended_tops}
     out = HConfig(config.driver)
     for child in config.children:
         if _owns(scope, child.text, tops):
@@ -173,7 +151,7 @@ def keep_device_secrets(running: HConfig, intended: HConfig, update_secrets: boo
 
     Devices show keys obfuscated (`key 7 ...`, `key ciphertext ...`), so an intended
     `key <plain>` never equals the running line. For each intended secret line with a
-    running twin (same line once masked), switch_secrets.secret_state() decides:
+    running twin (same line once masked), secrets.secret_state() decides:
 
     - "same": the device's form is kept in the intended copy: nothing is pushed;
     - "differs" (IOS type 7 / clear text, read exactly): left as intended: the key is
@@ -195,7 +173,7 @@ def keep_device_secrets(running: HConfig, intended: HConfig, update_secrets: boo
 
 def _keep_secrets(running: Any, intended: Any, update_secrets: bool, parents: list[str],
                   unverified: list[list[str]], hidden_keys: bool = False) -> None:
-    by_mask = {mask_line(c.text): c.text for c in running.children if has_secret(c.text)}
+    by_mask = {mask_config_line(c.text): c.text for c in running.children if has_secret(c.text)}
     hidden: set[str] = set()
     if hidden_keys:
         for c in running.children:
@@ -204,7 +182,7 @@ def _keep_secrets(running: Any, intended: Any, update_secrets: bool, parents: li
                 hidden.add(c.text)
     for child in tuple(intended.children):
         if has_secret(child.text):
-            running_text = by_mask.get(mask_line(child.text))
+            running_text = by_mask.get(mask_config_line(child.text))
             if running_text is None or running_text == child.text:
                 continue
             if running_text in hidden and update_secrets:
@@ -216,7 +194,7 @@ def _keep_secrets(running: Any, intended: Any, update_secrets: bool, parents: li
             if state == "same" or (state == "unknown" and not update_secrets):
                 child.text = running_text
             if state == "unknown" and not update_secrets:
-                unverified.append([*parents, mask_line(running_text)])
+                unverified.append([*parents, mask_config_line(running_text)])
         else:
             twin = running.get_child(equals=child.text)
             if twin is not None and child.children:
@@ -338,8 +316,8 @@ def render(config: HConfig) -> list[str]:
 
 def unified_diff(before: HConfig, after: HConfig, label: str = "running") -> str:
     lines = difflib.unified_diff(
-        [mask_line(x) for x in render(before)],
-        [mask_line(x) for x in render(after)],
+        [mask_config_line(x) for x in render(before)],
+        [mask_config_line(x) for x in render(after)],
         fromfile=f"{label} (before)",
         tofile=f"{label} (after)",
         lineterm="",
@@ -383,7 +361,7 @@ def commands_by_control(plan_: Plan, scope: Scope) -> dict[str, list[str]]:
                 key = tuple(lineage[:depth])
                 if key not in seen:
                     seen.add(key)
-                    lines.append(" " * (depth - 1) + mask_line(lineage[depth - 1]))
+                    lines.append(" " * (depth - 1) + mask_config_line(lineage[depth - 1]))
     return out
 
 

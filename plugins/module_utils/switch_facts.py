@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ansible_collections.voicesec.mivb.plugins.module_utils.switch_diff import mask_line, parse
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_config_line
+from ansible_collections.voicesec.mivb.plugins.module_utils.switch_diff import parse
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatform
 
 try:
@@ -151,9 +152,9 @@ def gather(platform: SwitchPlatform, running: str | HConfig, identity: dict[str,
                 # IOS shows no mode line for the factory default `switchport mode dynamic auto`.
                 facts["ports"][name]["mode"] = "dynamic auto"
         elif text.startswith(acl_prefix):
-            facts["acls"][text[len(acl_prefix):]] = [mask_line(c.text) for c in node.children]
+            facts["acls"][text[len(acl_prefix):]] = [mask_config_line(c.text) for c in node.children]
         elif platform.name == "hp_procurve" and text.startswith("ip access-list extended "):
-            facts["acls"][text.split(None, 3)[3].strip('"')] = [mask_line(c.text) for c in node.children]
+            facts["acls"][text.split(None, 3)[3].strip('"')] = [mask_config_line(c.text) for c in node.children]
         elif text in ("dot1x system-auth-control", "aaa port-access authenticator active") or (
                 aoscx and text == "aaa authentication port-access dot1x authenticator"
                 and any(c.text == "enable" for c in node.children)):

@@ -244,10 +244,6 @@ class SwitchFamily:
     dot1x_syntax: str
     reference: str
 
-    @property
-    def platform_spec(self) -> SwitchPlatform:
-        return PLATFORMS[self.platform]
-
 
 FAMILIES: dict[str, SwitchFamily] = {
     family.name: family

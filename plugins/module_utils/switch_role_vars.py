@@ -3,14 +3,14 @@
 
 `switch_config intent_from_vars=true` reads each `lan_*` variable the role documents in
 `roles/switch_hardening/meta/argument_specs.yml`, templates it on its own (plain data
-costs nothing to template; one large nested template per switch costs about 15 ms of
-Jinja compilation in every forked worker), validates the set against that same argument
+costs nothing to template; one large nested template per switch costs Jinja compilation
+in every forked worker, docs/performance.md), validates the set against that same argument
 spec (ansible-core's ArgumentSpecValidator: types, choices, required sub-options,
 defaults) and returns the intent dict `switch_intent.normalize_intent` takes.
 
 So the role's argument_specs are enforced on every path, including playbooks that import
 the role with `rolespec_validate: false` to save Ansible's implicit validation task
-(one more forked task per switch, about 2.3 s at 100 switches on 2 cores).
+(one more forked task per switch; docs/performance.md).
 """
 
 from __future__ import annotations

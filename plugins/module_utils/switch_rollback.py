@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils import secrets
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
@@ -59,9 +60,9 @@ def restore(box: list[Any], platform: SwitchPlatform, target: ss.Target, failed:
         now = ss.show_running(conn, platform, target.timeout)
         left = sd.rollback_plan(platform, now, failed.before, failed.intended, scope)
     except (se.SwitchError, *ss.SESSION_LOST) as exc:
-        raise se.RollbackFailed(sd.mask_text(str(exc)) or type(exc).__name__) from None
+        raise se.RollbackFailed(secrets.mask_config_text(str(exc)) or type(exc).__name__) from None
     if left.commands:
         raise se.RollbackFailed(
             "the config still differs from the pre-run copy after the rollback: "
-            + "; ".join(sd.mask_line(c.strip()) for c in left.commands[:5]))
+            + "; ".join(secrets.mask_config_line(c.strip()) for c in left.commands[:5]))
     return rollback

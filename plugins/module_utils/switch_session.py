@@ -14,7 +14,7 @@ from typing import Any
 
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
 from ansible_collections.voicesec.mivb.plugins.module_utils.device_lock import RejectedLogins
-from ansible_collections.voicesec.mivb.plugins.module_utils.switch_diff import mask_line
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_config_line
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatform
 
 try:
@@ -200,7 +200,7 @@ def _rejected_line(output: str, lines: list[str]) -> str:
     for row in output.splitlines():
         for line in lines:
             if line and line.strip() in row:
-                last = mask_line(line.strip())
+                last = mask_config_line(line.strip())
     return last or "a command"
 
 

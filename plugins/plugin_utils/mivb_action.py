@@ -2,7 +2,7 @@
 """Shared base of the controller action plugins: a module's work inside the Ansible worker.
 
 Why: as a module every controller task paid AnsibleZ packaging, a fresh Python and the
-imports (about 0.9 s per controller per task). The action plugin validates the task with the
+imports, per controller and task (docs/performance.md). The action plugin validates the task with the
 module's own argument spec (module_utils/mivb_specs.py), then runs the same backend from
 module_utils over the same persistent httpapi connection (JSON-RPC on its socket), so the
 login, the form cache and every result key stay exactly as with the module.
@@ -17,12 +17,12 @@ import importlib
 from typing import Any, ClassVar
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import run_facts
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import HttpApiTransport
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import run_task
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_no_log_values
 
 
 def preload(*names: str) -> None:
@@ -41,15 +41,6 @@ NO_CONNECTION = (
     "{name} needs the persistent httpapi connection to the controller: set ansible_connection="
     "ansible.netcommon.httpapi and ansible_network_os=voicesec.mivb.mivb"
 )
-
-
-def mask(result: dict[str, Any], no_log_values: set[str]) -> dict[str, Any]:
-    """What AnsibleModule.exit_json/fail_json do: replace any no_log value, wherever it occurs,
-    keeping top-level booleans and None as they are."""
-    preserved = {k: v for k, v in result.items() if v is None or isinstance(v, bool)}
-    masked = remove_values(result, no_log_values)
-    masked.update(preserved)
-    return masked
 
 
 class MivbAction(ActionBase):
@@ -77,5 +68,5 @@ class MivbAction(ActionBase):
                 out = run_facts(transport, params)
             else:
                 out = run_task(self.BACKEND, transport, params, bool(self._task.check_mode))
-        result.update(mask(out, validation._no_log_values))
+        result.update(mask_no_log_values(out, validation._no_log_values))
         return result

@@ -22,10 +22,9 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.catalog import (
     REPORT_STATUSES,
     Control,
     control_ids_from_task_name,
-    mask_data,
-    mask_text,
     worse,
 )
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_data, mask_text
 
 SCHEMA = "voicesec.mivb/report/v1"
 PHASES = ("harden", "audit")

@@ -319,7 +319,7 @@ def test_radius_key_is_obfuscated_and_never_logged(ios):
     assert f" key 7 {key7}" in conn.send_command("show running-config | section radius")
     conn.disconnect()
     audit = (handle.devices["sw1"].state_dir / "audit.log").read_text()
-    assert secret not in audit and "key ******" in audit
+    assert secret not in audit and key7 not in audit and "key ********" in audit
 
 
 def test_hier_config_remediation_round_trip(ios):

@@ -16,6 +16,8 @@ from ntc_templates.parse import parse_output
 from switch_fixtures import ENABLE, PASSWORD, USERNAME, connect, start, switch_spec
 
 from emulators.switch.device import Device
+from emulators.switch.dialects import new_device
+from emulators.switch.engine import apply_commands
 from emulators.switch.spec import SwitchSpec
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -35,7 +37,7 @@ def pc(tmp_path):
 
 
 def _device(tmp_path) -> Device:
-    return Device(SwitchSpec.from_dict({"name": "sw1", "platform": "hp_procurve", "address": "127.0.0.1",
+    return new_device(SwitchSpec.from_dict({"name": "sw1", "platform": "hp_procurve", "address": "127.0.0.1",
                                         "port": 0, "state_dir": str(tmp_path / "sw1"), "username": "u",
                                         "password": "p"}))
 
@@ -59,7 +61,7 @@ def test_factory_state_is_default_vlan_with_every_port_untagged(tmp_path):
     (["no vlan 1"], "The Default VLAN cannot be deleted."),
 ])
 def test_refuses_what_the_real_switch_refuses(tmp_path, commands, error):
-    assert _device(tmp_path).apply_commands(commands)[-1]["error"] == error
+    assert apply_commands(_device(tmp_path), commands)[-1]["error"] == error
 
 
 def test_netmiko_session_prompts_errors_and_save(pc):
@@ -95,7 +97,7 @@ def test_banner_pager_and_logout_questions_on_the_raw_channel(pc):
 
     device = pc.devices["pc1"]
     # enough configuration for more than one screen (24 lines)
-    assert device.apply_commands([c for n in range(1, 11) for c in (f"interface {n}", f'name "P{n}"', "exit")]) == []
+    assert apply_commands(device, [c for n in range(1, 11) for c in (f"interface {n}", f'name "P{n}"', "exit")]) == []
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())  # test-local emulator on port 0
     client.connect(device.spec.address, port=pc.ports["pc1"], username=USERNAME, password=PASSWORD,
@@ -150,11 +152,11 @@ def test_banner_pager_and_logout_questions_on_the_raw_channel(pc):
 
 def test_radius_key_stored_but_shown_only_with_include_credentials(tmp_path):
     dev = _device(tmp_path)
-    assert dev.apply_commands(['radius-server host 10.0.0.9 key "Se-cret1"']) == []
+    assert apply_commands(dev, ['radius-server host 10.0.0.9 key "Se-cret1"']) == []
     assert "radius-server host 10.0.0.9\r\n" in dev.dialect.render_running(dev)
-    assert dev.apply_commands(["include-credentials radius-tacacs-only"]) == []
+    assert apply_commands(dev, ["include-credentials radius-tacacs-only"]) == []
     assert 'radius-server host 10.0.0.9 key "Se-cret1"\r\n' in dev.dialect.render_running(dev)
-    assert dev.apply_commands(["encrypt-credentials"]) == []
+    assert apply_commands(dev, ["encrypt-credentials"]) == []
     shown = dev.dialect.render_running(dev)
     assert "Se-cret1" not in shown and re.search(r'radius-server host 10.0.0.9 encrypted-key "[A-Za-z0-9+/=]+"', shown)
     assert "Se-cret1" not in (tmp_path / "sw1" / "audit.log").read_text()

@@ -17,6 +17,7 @@ from ansible.utils.collection_loader._collection_finder import _AnsibleCollectio
 from switch_fixtures import _NET, connect, hook, start, switch_spec
 
 from emulators.radius import start_radius
+from emulators.switch.engine import apply_commands
 
 ROOT = Path(__file__).resolve().parents[3]
 _AnsibleCollectionFinder(paths=[str(ROOT / ".venv" / "collections")])._install()
@@ -51,7 +52,7 @@ def switch(tmp_path, radius, request):
     text = switch_render.render_config(normalize_intent(lan, platform))
     handle = start([switch_spec(tmp_path, family, platform, family=family)])
     device = handle.devices[family]
-    assert device.apply_commands([line for line in text.splitlines() if line.strip()]) == []
+    assert apply_commands(device, [line for line in text.splitlines() if line.strip()]) == []
     radius.start()
     yield handle, family, platform
     radius.start()
@@ -114,7 +115,7 @@ def test_phone_stays_in_voice_vlan_while_radius_is_dead(switch, radius):
     drop = ([f"interface {port}", "no authentication event server dead action authorize voice"]
             if platform == "cisco_ios" else
             [f"interface {port}", "no aaa authentication port-access critical-voice-role MIVB-CRITICAL-VOICE"])
-    assert handle.devices[family].apply_commands(drop) == []
+    assert apply_commands(handle.devices[family], drop) == []
     hook(handle, "POST", f"/switches/{family}/reauthenticate", {"interface": port})
     phone = _read(handle, family, platform, port)["0800.0f12.3456"]
     assert phone[0] != "VOICE" and phone[3] is None, phone
@@ -129,7 +130,7 @@ def test_a_wrong_shared_secret_looks_like_a_dead_server(tmp_path, radius):
     text = switch_render.render_config(normalize_intent(lan, platform))
     handle = start([switch_spec(tmp_path, "wrongkey", platform, family=family)])
     try:
-        assert handle.devices["wrongkey"].apply_commands([x for x in text.splitlines() if x.strip()]) == []
+        assert apply_commands(handle.devices["wrongkey"], [x for x in text.splitlines() if x.strip()]) == []
         radius.start()
         dropped = radius.stats.dropped
         _, body = hook(handle, "POST", "/switches/wrongkey/clients",

@@ -195,52 +195,6 @@ def test_worst_wins():
     assert worse("drift", "compliant") == "drift"
 
 
-@pytest.mark.parametrize(("text", "secret"), [
-    ("enable secret 9 $9$abcdefgh", "$9$abcdefgh"),
-    ("username netops privilege 15 secret 0 Pa55word!", "Pa55word!"),
-    ("radius-server host 10.1.1.1 key plaintext R4dius", "R4dius"),
-    (" key 7 0822455D0A16", "0822455D0A16"),
-    ('{"password": "hunter2", "x": 1}', "hunter2"),
-    ("api_token=abc123def more", "abc123def"),
-    ("passcode: 5938271046", "5938271046"),
-    ("-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretbody\n-----END RSA PRIVATE KEY-----", "MIIEsecretbody"),
-    ("-----BEGIN PRIVATE KEY-----\nMIIEtruncatedbody", "MIIEtruncatedbody"),
-])
-def test_mask_text(text, secret):
-    masked = catalog_mod.mask_text(text)
-    assert secret not in masked
-    assert "********" in masked
-
-
-def test_mask_text_leaves_prose_and_public_data():
-    text = ("the private key does not match the certificate; vlan 20 name phones; "
-            "AUTH-04 | AUDIT | Password expiry interval is 90; password_strength: Strong")
-    assert catalog_mod.mask_text(text) == text
-    assert catalog_mod.mask_text(text, config=True) == text
-
-
-@pytest.mark.parametrize(("text", "secret"), [
-    ("+radius-server key R4diusKey", "R4diusKey"),
-    ("+snmp-server community s3cretcomm RO", "s3cretcomm"),
-    ("-admin password TopSecretPw1", "TopSecretPw1"),
-])
-def test_mask_config_text(text, secret):
-    assert secret in catalog_mod.mask_text(text)  # bare keyword + word: only masked as config
-    assert secret not in catalog_mod.mask_text(text, config=True)
-
-
-def test_mask_data_by_key_name():
-    data = {"password_strength": "Strong", "phone_admin_passcode_set": True,
-            "nested": [{"radius_key": "k1"}, {"name": "x", "API_TOKEN": "t"}],
-            "private_key_pem": "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----"}
-    masked = catalog_mod.mask_data(data)
-    # settings about secrets stay readable: an AUTH-02 drift must show Weak -> Strong
-    assert masked["password_strength"] == "Strong"
-    assert masked["phone_admin_passcode_set"] is True  # booleans say "is set", never the secret
-    assert masked["nested"] == [{"radius_key": "********"}, {"name": "x", "API_TOKEN": "********"}]
-    assert masked["private_key_pem"] == "********"
-
-
 def test_host_roles():
     roles = catalog_mod.host_roles
     assert roles({"mivb_controllers", "all"}, None) == {"controller"}

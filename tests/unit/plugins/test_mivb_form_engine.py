@@ -8,7 +8,6 @@ import pytest
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_backends import (
     SecuritySettingsBackend,
     SystemOptionsBackend,
-    scrub,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import execute
@@ -145,8 +144,3 @@ def test_system_options_limits():
     assert t.calls == []
     changed, result = execute(SystemOptionsBackend(t, dict(disa_failed_attempts=3, disa_lockout_minutes=30)), False)
     assert changed and result["controls"]["TOLL-02"]["status"] == "drift"
-
-
-def test_scrub_drops_secret_keys_keeps_flags():
-    data = {"a": {"password": "x", "phone_admin_passcode_set": True, "private_key_pem": "k"}, "b": [{"token": 1}]}
-    assert scrub(data) == {"a": {"phone_admin_passcode_set": True}, "b": [{}]}

@@ -17,6 +17,7 @@ _AnsibleCollectionFinder(paths=[str(ROOT / ".venv" / "collections")])._install()
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd  # noqa: E402
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf  # noqa: E402
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_render  # noqa: E402
+from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_config_line  # noqa: E402
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (  # noqa: E402
     SwitchIntentError,
     expand_interfaces,
@@ -297,21 +298,6 @@ def test_acl_applied_in_on_controller_ports_and_wrong_direction_removed():
 
 # ---- masking and per-control results ---------------------------------------------------------
 
-@pytest.mark.parametrize(("line", "masked"), [
-    (" key 7 0822455D0A16544541", " key ********"),
-    (" key plain-text-key", " key ********"),
-    ("radius-server host 10.0.0.1 key plaintext abc", "radius-server host 10.0.0.1 key ********"),
-    ("enable secret 9 $9$abc", "enable secret ********"),
-    ("username netops privilege 15 secret 9 $9$x", "username netops privilege 15 secret ********"),
-    ("user admin group administrators password ciphertext AQB", "user admin group administrators password ********"),
-    ("snmp-server community x", "snmp-server community x"),
-    ("crypto key generate rsa modulus 2048", "crypto key generate rsa modulus 2048"),
-    (" authentication key-management wpa", " authentication key-management wpa"),
-])
-def test_secrets_are_masked(line, masked):
-    assert sd.mask_line(line) == masked
-
-
 @pytest.mark.parametrize("platform", ["cisco_ios", "aruba_aoscx"])
 def test_controls_key_classifies_every_line_and_hides_secrets(platform):
     p = platform_for(NETWORK_OS[platform])
@@ -321,7 +307,7 @@ def test_controls_key_classifies_every_line_and_hides_secrets(platform):
     controls = sd.control_results(plan, scope, check_mode=True, pushed=False)
     assert set(controls) == {"LAN-01", "LAN-02", "LAN-03", "LAN-04", "LAN-05", "LAN-06", "LOG-03", "LOG-04"}
     assert all(v["status"] == "drift" for v in controls.values())
-    masked_commands = [sd.mask_line(c) for c in plan.commands]
+    masked_commands = [mask_config_line(c) for c in plan.commands]
     blob = repr(controls) + sd.unified_diff(plan.before, plan.predicted_after()) + repr(masked_commands)
     assert RADIUS_KEY not in blob
     assert any("1752" in c for c in controls["LOG-03"]["commands"])
@@ -332,7 +318,7 @@ def test_controls_key_classifies_every_line_and_hides_secrets(platform):
     # Each leaf command is classified under some control.
     leaves = {c.text for c in plan.remediation.all_children() if not c.children}
     classified = {line.strip() for v in controls.values() for line in v["commands"]}
-    assert {sd.mask_line(x) for x in leaves} <= classified
+    assert {mask_config_line(x) for x in leaves} <= classified
 
 
 def test_compliant_switch_reports_compliant_per_control():

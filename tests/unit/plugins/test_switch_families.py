@@ -33,6 +33,8 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms imp
 
 from emulators.switch.control import _evaluate  # noqa: E402
 from emulators.switch.device import Device  # noqa: E402
+from emulators.switch.dialects import new_device  # noqa: E402
+from emulators.switch.engine import apply_commands  # noqa: E402
 from emulators.switch.spec import SwitchSpec  # noqa: E402
 
 NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "aruba_aoscx": "arubanetworks.aoscx.aoscx",
@@ -65,7 +67,7 @@ def intent(family: str, **over):
 
 
 def device(tmp_path: Path, family: str) -> Device:
-    return Device(SwitchSpec.from_dict({
+    return new_device(SwitchSpec.from_dict({
         "name": "sw1", "platform": FAMILIES[family].platform, "family": family, "address": "127.0.0.1",
         "port": 0, "state_dir": str(tmp_path / family), "username": "u", "password": "p"}))
 
@@ -86,14 +88,14 @@ def test_each_family_accepts_its_rendered_config_line_by_line_and_then_plans_not
     assert norm["parked"], "the emulator has 28 ports, the roles cover 26"
     intended = switch_render.render_config(norm)
     lines = [line for line in intended.splitlines() if line.strip()]
-    assert dev.apply_commands(lines) == [], "rejected lines"
+    assert apply_commands(dev, lines) == [], "rejected lines"
     plan = sd.plan(platform, running(dev), intended, sd.Scope.from_dict(norm["managed"]))
     assert plan.commands == [], f"not idempotent on {family}: {plan.commands[:5]}"
     # hier_config's remediation (what switch_config pushes, in its order) from factory state
     # is accepted by the same family too, and converges.
     pushed = device(tmp_path / "push", family)
     plan = sd.plan(platform, running(pushed), intended, sd.Scope.from_dict(norm["managed"]))
-    assert pushed.apply_commands(plan.push_lines()) == [], "remediation rejected"
+    assert apply_commands(pushed, plan.push_lines()) == [], "remediation rejected"
     assert sd.plan(platform, running(pushed), intended, sd.Scope.from_dict(norm["managed"])).commands == []
     # LOG-03/LOG-04 enforced inbound: the controller's replies from 1752/1753 reach only the
     # listed collectors (the emulator's own first-match evaluation of the bound ACL).
@@ -147,7 +149,7 @@ def test_templates_branch_on_the_family_capabilities(family, present, absent):
     ("aoscx_6100_6300", ["interface 1/1/1", "apply access-list ip MIVB-SMDR-PMS out"]),
 ])
 def test_each_family_refuses_what_the_real_family_refuses(tmp_path, family, commands):
-    errors = device(tmp_path, family).apply_commands(commands)
+    errors = apply_commands(device(tmp_path, family), commands)
     assert [e["command"] for e in errors] == commands[-1:]
 
 

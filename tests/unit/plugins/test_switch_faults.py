@@ -31,6 +31,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import platform_for  # noqa: E402
 
 from emulators.lab import _host_key_line  # noqa: E402
+from emulators.switch.engine import apply_commands  # noqa: E402
 from emulators.switch.server import start_switches  # noqa: E402
 
 PASSWORD, ENABLE = "Fault-pass-7", "Fault-enable-7"
@@ -103,7 +104,7 @@ class Bench:
     def reset(self, drift: list[str]) -> None:
         with self.device.lock:
             self.device.running = self.converged.clone()
-        assert self.device.apply_commands(drift) == []
+        assert apply_commands(self.device, drift) == []
 
     def fresh_read(self) -> str:
         """An independent netmiko session (not the toolkit's) reads the running config."""

@@ -22,6 +22,7 @@ import pytest
 import yaml
 from test_switch_playbook import ENABLE, PASSWORD, RADIUS_KEY, ROOT, Lab
 
+from emulators.switch.engine import apply_commands
 from emulators.switch.secrets import cx_decrypt, type7_decode
 
 NETS = {"cisco_ios": "127.0.15", "aruba_aoscx": "127.0.16"}
@@ -81,7 +82,7 @@ def test_radius_key_rotation_and_key_drift(lab):
     other = "Changed-Out-Of-Band-7"
     drift = (["radius server radius1", f"key {other}", "end"] if lab.platform == "cisco_ios"
              else [f"radius-server host 10.10.0.21 key plaintext {other}"])
-    assert lab.device("radius").apply_commands(drift) == []
+    assert apply_commands(lab.device("radius"), drift) == []
     assert _model_key(lab, "radius") == other
     audit = lab.play("radius", "--check")
     lan04 = audit["controls"]["LAN-04"]
@@ -148,7 +149,7 @@ def test_lockout_policy_is_never_triggered_by_a_run(lab):
     device = lab.device("lockout")
     policy = ("login block-for 60 attempts 2 within 60" if lab.platform == "cisco_ios"
               else "aaa authentication limit-login-attempts 2 lockout-time 60")
-    assert device.apply_commands([policy]) == []
+    assert apply_commands(device, [policy]) == []
     before = len(_logins(lab, "lockout"))
     # Two switch tasks in one run, the first failing (ignored): the second must not retry.
     result = lab.play("lockout", playbook="twice.yml", ansible_password="Wrong-pass-Lock-1")
