@@ -18,7 +18,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import
     park_unnamed,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import FAMILIES, platform_for
-from test_switch_families import NETWORK_OS, device, intent, running
+from test_switch_families import NETWORK_OS, apply_commands, device, intent, running
 
 UNNAMED = {"cisco_ios": ["GigabitEthernet1/0/27", "GigabitEthernet1/0/28"], "aruba_aoscx": ["1/1/27", "1/1/28"]}
 
@@ -44,7 +44,7 @@ def test_ports_without_a_role_are_parked_and_shut(tmp_path, mode, family):
     assert parked == UNNAMED[dev.spec.platform]
     scope = sd.Scope.from_dict(managed)
     plan = sd.plan(platform, before, intended, scope)
-    assert dev.apply_commands(plan.push_lines()) == []
+    assert apply_commands(dev, plan.push_lines()) == []
     after = running(dev)
     for name in parked:
         section = after.split(f"interface {name}", 1)[1].split("\ninterface ", 1)[0]

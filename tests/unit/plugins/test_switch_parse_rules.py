@@ -21,7 +21,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms imp
     platform_for,
 )
 from hier_config import Platform, get_hconfig, get_hconfig_driver
-from test_switch_families import NETWORK_OS, device, intent, running
+from test_switch_families import NETWORK_OS, apply_commands, device, intent, running
 
 NOISE = ("Building configuration...\n\nCurrent configuration : 9999 bytes\n!\n! Last configuration change at x\n"
          "! NVRAM config last updated at y\nversion 15.2\nntp clock-period 1234\n"
@@ -41,8 +41,9 @@ def test_folded_rules_parse_exactly_like_the_stock_driver(tmp_path: Path, family
     if platform.name == "cisco_ios":
         assert len(stock.rules.per_line_sub) > 1 and len(ours.rules.per_line_sub) == 1, "rules folded"
     factory = running(dev)
-    norm = complete_from_device(normalize_intent(intent(family), platform.name), device_interfaces(factory), platform)
+    norm = complete_from_device(normalize_intent(intent(family), platform.name), device_interfaces(factory, platform),
+                                platform)
     intended = switch_render.render_config(norm)
-    assert dev.apply_commands([line for line in intended.splitlines() if line.strip()]) == []
+    assert apply_commands(dev, [line for line in intended.splitlines() if line.strip()]) == []
     for text in (factory, intended, running(dev), NOISE):
         assert _tree(ours, text) == _tree(stock, text)

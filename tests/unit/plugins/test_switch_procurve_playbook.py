@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_switch_playbook import ENABLE, PASSWORD, RADIUS_KEY, Lab  # noqa: E402
 
 from emulators.switch.control import _evaluate  # noqa: E402
+from emulators.switch.engine import apply_commands  # noqa: E402
 
 NAMES = ("converge", "audit", "drift")
 
@@ -96,7 +97,7 @@ def test_acl_enforced_inbound_on_the_controller_port(lab):
     assert _evaluate(device, {"interface": "1", "direction": "out", "src": "10.99.0.7", "dst": "10.0.1.1",
                               "protocol": "tcp", "dst_port": 1752})["matched"] == "no access list applied"
     # and the switch refuses an outbound port ACL with its own error text
-    errors = device.apply_commands(["interface 1", 'ip access-group "MIVB-SMDR-PMS" out'])
+    errors = apply_commands(device, ["interface 1", 'ip access-group "MIVB-SMDR-PMS" out'])
     assert errors == [{"command": 'ip access-group "MIVB-SMDR-PMS" out', "error": "invalid"}]
 
 
@@ -119,7 +120,7 @@ def test_out_of_band_drift_is_found_and_remediated(lab):
     assert not lab.play("drift").get("failed")
     # someone moves a phone port to the data VLAN untagged only, opens a parked port, re-names
     # the voice VLAN, drops an ACL entry and turns 802.1X off on a phone port
-    errors = device.apply_commands(["vlan 20", "no tagged 5", 'name "TEMP"', "exit", "interface 18", "enable",
+    errors = apply_commands(device, ["vlan 20", "no tagged 5", 'name "TEMP"', "exit", "interface 18", "enable",
                                     "exit", 'ip access-list extended "MIVB-SMDR-PMS"', "no 20", "exit",
                                     "no aaa port-access authenticator 7"])
     assert errors == []
@@ -156,10 +157,10 @@ def test_the_toolkits_error_pattern_catches_every_refusal_the_cli_prints(tmp_pat
     from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import platform_for
 
     from emulators.switch.cli import CliSession
-    from emulators.switch.device import Device
+    from emulators.switch.dialects import new_device
     from emulators.switch.spec import SwitchSpec
 
-    device = Device(SwitchSpec.from_dict({"name": "sw1", "platform": "hp_procurve", "address": "127.0.0.1",
+    device = new_device(SwitchSpec.from_dict({"name": "sw1", "platform": "hp_procurve", "address": "127.0.0.1",
                                           "port": 0, "state_dir": str(tmp_path / "sw1"), "username": "u",
                                           "password": "p"}))
     session = CliSession(device)
@@ -189,7 +190,7 @@ def test_update_secrets_pushes_the_hidden_key_again(lab):
     assert rotated["changed"] is True and rotated["controls"]["LAN-04"]["status"] == "drift"
     assert rotated["commands"] == ['radius-server host 10.10.0.21 key ********']
     # the emulator's model holds the key the inventory names (its own encryption, not shown)
-    from emulators.switch.procurve import decrypt_key
+    from emulators.switch.procurve_show import decrypt_key
 
     line = next(c.text for c in device.running.children if c.text.startswith("radius-server host 10.10.0.21"))
     assert decrypt_key(line.split('encrypted-key "')[1].rstrip('"')) == RADIUS_KEY
