@@ -68,7 +68,9 @@ class _SshServer(PasswordLogin):
 
 
 def _split_lines(data: str, state: dict[str, Any]) -> list[str]:
-    """CR, LF and CR LF all end a line (netmiko sends \\n for IOS, \\r for AOS-CX)."""
+    """CR, LF and CR LF all end a line (netmiko sends \\n for IOS, \\r for AOS-CX). NUL bytes are
+    dropped, as a terminal line does (netmiko's is_alive() sends one as a keepalive)."""
+    data = data.replace("\x00", "")
     if state.get("skip_lf") and data.startswith("\n"):
         data = data[1:]
     state["skip_lf"] = data.endswith("\r")

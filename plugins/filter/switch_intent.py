@@ -19,7 +19,8 @@ description:
   - Fails with every problem listed (VLAN 0/4095, duplicate VLAN ids, a port in two roles, a collector
     that is not an IP address, an unsupported platform, ...).
   - Returns the data C(templates/switch/<platform>/config.j2) renders from (as C(sw)) plus C(managed)
-    for M(voicesec.mivb.switch_config).
+    for M(voicesec.mivb.switch_config). With LAN-06 selected, C(managed.park) lets switch_config park
+    and shut the ports this intent gives no role, which it learns from the switch's running config.
 positional: network_os
 options:
   _input:

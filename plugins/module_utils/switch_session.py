@@ -162,18 +162,21 @@ def disconnect(conn: Any) -> None:
         pass
 
 
-def prompt_pattern(conn: Any) -> str:
+def prompt_pattern(conn: Any, command: str) -> str:
     """The switch's prompt as a whole line (exec, enable or a config context), from the base
-    prompt netmiko learnt at login. A line that merely contains the hostname (`hostname sw1`)
-    does not match."""
-    return rf"(?m)^{re.escape(conn.base_prompt)}(?:\([^)\r\n]*\))?[>#]\s*$"
+    prompt netmiko learnt at login, after the echo of `command`. A line that merely contains
+    the hostname (`hostname sw1`) does not match, nor does a prompt still buffered from before
+    the command (netmiko's is_alive() sends a NUL, which some CLIs answer with a new prompt)."""
+    # netmiko keeps only the first 16 characters of a Cisco hostname as the base prompt
+    prompt = rf"^{re.escape(conn.base_prompt)}[^\s#>()]*(?:\([^)\r\n]*\))?[>#]\s*$"
+    return rf"(?ms){re.escape(command)}.*?{prompt}"
 
 
 def run_show(conn: Any, command: str, timeout: float = 60) -> str:
     """One exec command's output. netmiko's send_command looks the prompt up again before
     every command (a newline and a read: about half the time of a short command); the prompt
     is known since login, so it is given instead (docs/performance.md)."""
-    return conn.send_command(command, read_timeout=timeout, expect_string=prompt_pattern(conn),
+    return conn.send_command(command, read_timeout=timeout, expect_string=prompt_pattern(conn, command),
                              auto_find_prompt=False)
 
 
