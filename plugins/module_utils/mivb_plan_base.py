@@ -89,7 +89,7 @@ class SharedSessions:
 
     def close(self) -> None:
         while self._open:
-            _, session = self._open.popitem()
+            _name, session = self._open.popitem()
             with contextlib.suppress(Exception):
                 session.close()
 

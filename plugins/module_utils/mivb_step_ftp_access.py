@@ -69,7 +69,7 @@ def probe_plain_ftp(host: str, port: int, timeout: float = 10.0) -> tuple[bool, 
 
 def _greeting(stream: Any) -> str:
     """The last line of a (possibly multi-line, `220-` ... `220 `) reply."""
-    for _ in range(50):
+    for _attempt in range(50):
         line = stream.readline(1024).decode("utf-8", "replace").rstrip("\r\n")
         if not line:
             return "(closed without a greeting)"

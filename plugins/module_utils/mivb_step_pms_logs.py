@@ -86,7 +86,7 @@ def to_purge(entries: list[tuple[int, dt.datetime]], backend: PmsLogs, now: dt.d
     count = 0
     if backend.days is not None:
         cutoff = now - dt.timedelta(days=backend.days)
-        count = len(entries) if backend.days == 0 else sum(1 for _, t in entries if t < cutoff)
+        count = len(entries) if backend.days == 0 else sum(1 for _entry_id, t in entries if t < cutoff)
     if backend.max_entries is not None:
         count = max(count, len(entries) - backend.max_entries)
     return count
@@ -111,7 +111,7 @@ def run(plan: PlanContext, backend: PmsLogs, ids: list[str]) -> None:
         if not answer or int(answer[-1]) != purge:
             raise MaintenanceError(f"LOG-05: {command} did not answer \"{purge} HOTEL log(s) purged\"")
         fresh = parse_logs(shell.mtce("LOGS READ HOTEL ALL"))
-        left = {i for i, _ in entries[:purge]} & {i for i, _ in fresh}
+        left = {i for i, _when in entries[:purge]} & {i for i, _when in fresh}
         if left:
             raise MaintenanceError(f"LOG-05: after {command} a fresh read still shows {len(left)} of the purged logs")
         after = {"hotel_logs": len(fresh)}

@@ -168,7 +168,7 @@ def test_converge_from_factory_then_idempotent_then_check_detects_drift(lab):
     res = result(second, "mivb1")
     assert res["changed"] is False
     assert statuses(res) == {**dict.fromkeys(CONTROL_IDS, "compliant"), **dict.fromkeys(NOT_APPLICABLE,
-                                                                                         "not_applicable")}
+                                                                                        "not_applicable")}
     assert res["controls"]["WAN-01"]["detail"].startswith("mivb_controller_model is Virtual (vMiVB)")
     steps = ["login", "system_security_management", "web_server_certificate", "served_certificate", "system_options",
              "class_of_service_options", "class_of_restriction", "user_and_services_configuration",

@@ -44,7 +44,7 @@ def test_cleartext_port_25_and_short_passcodes_are_refused_before_any_request():
                              "'Cleartext' is not an encrypted "
                              "method (allowed: STARTTLS, SSL/TLS)")
     detail = refused(dict(VM, mivb_hardening_vm_forward_email_method="STARTTLS",
-                           mivb_hardening_vm_forward_email_port=25), IDS, "VM-02")
+                          mivb_hardening_vm_forward_email_port=25), IDS, "VM-02")
     assert detail.startswith("VM-02 mivb_hardening_vm_forward_email_port: forward_to_email_port: 25 "
                              "is not allowed with "
                              "forward_to_email_method STARTTLS (allowed: STARTTLS 587, SSL/TLS 465; never 25)")

@@ -59,7 +59,7 @@ def test_pptp_enabled_needs_a_strong_password_set_write_only(cxi):
     # proven through the second account (access) and verify-secret (the value), not by the plan's answer
     other = reader(cxi)
     assert other.call("GET", "/api/v1/forms/pptp")[1]["fields"] == {"pptp_access": "Enabled",
-                                                                     "pptp_password_set": True}
+                                                                    "pptp_password_set": True}
     assert cxi.raw.call("POST", "/api/v1/forms/pptp/verify-secret",
                         {"field": "pptp_password", "value": PPTP_PASSWORD})[1]["match"] is True
     assert run_plan(cxi, values, IDS).controls["WAN-02"]["status"] == "compliant"

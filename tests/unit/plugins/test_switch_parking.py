@@ -57,7 +57,7 @@ def test_both_input_paths_plan_the_same_commands(tmp_path, family):
     before = running(device(tmp_path, family))
     plans = []
     for mode in ("intent", "intended"):
-        platform, intended, managed, _ = _inputs(mode, family, before)
+        platform, intended, managed, _norm = _inputs(mode, family, before)
         plans.append(sorted(sd.plan(platform, before, intended, sd.Scope.from_dict(managed)).commands))
     assert plans[0] == plans[1]
 

@@ -121,8 +121,8 @@ def test_out_of_band_drift_is_found_and_remediated(lab):
     # someone moves a phone port to the data VLAN untagged only, opens a parked port, re-names
     # the voice VLAN, drops an ACL entry and turns 802.1X off on a phone port
     errors = apply_commands(device, ["vlan 20", "no tagged 5", 'name "TEMP"', "exit", "interface 18", "enable",
-                                    "exit", 'ip access-list extended "MIVB-SMDR-PMS"', "no 20", "exit",
-                                    "no aaa port-access authenticator 7"])
+                                     "exit", 'ip access-list extended "MIVB-SMDR-PMS"', "no 20", "exit",
+                                     "no aaa port-access authenticator 7"])
     assert errors == []
     audit = lab.play("drift", "--check")
     drifted = {k for k, c in audit["controls"].items() if c["status"] == "drift"}
@@ -161,8 +161,8 @@ def test_the_toolkits_error_pattern_catches_every_refusal_the_cli_prints(tmp_pat
     from emulators.switch.spec import SwitchSpec
 
     device = new_device(SwitchSpec.from_dict({"name": "sw1", "platform": "hp_procurve", "address": "127.0.0.1",
-                                          "port": 0, "state_dir": str(tmp_path / "sw1"), "username": "u",
-                                          "password": "p"}))
+                                             "port": 0, "state_dir": str(tmp_path / "sw1"), "username": "u",
+                                              "password": "p"}))
     session = CliSession(device)
     session.handle_line("")  # "Press any key to continue"
     session.handle_line("configure")

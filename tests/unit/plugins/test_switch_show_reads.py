@@ -40,7 +40,7 @@ def test_live_read_after_a_keepalive_is_whole(tmp_path, platform):
     try:
         conn = ss.connect(plat, target)
         try:
-            for _ in range(2):
+            for _read in range(2):
                 assert conn.is_alive()
                 text = ss.show_running(conn, plat, 20)
                 # whole: the hostname line did not end the read, and every port came through
