@@ -10,7 +10,7 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
-from plugins.module_utils.mivb_contract import GUIDELINE_CIPHERS, TLS_APPLICATIONS, TLS_LEVELS
+from plugins.module_utils.mivb_contract import GUIDELINE_CIPHERS, SMDR_FIELDS, TLS_APPLICATIONS, TLS_LEVELS, YES_NO
 from plugins.module_utils.secrets import CONTROLLER_SECRET_FIELDS
 
 from . import toll_forms
@@ -33,22 +33,6 @@ SUPPORTED_SUITES = [
     "ECDHE-RSA-AES256-SHA",
     "ECDHE-RSA-CHACHA20-POLY1305",
 ]
-
-# SMDR Options (LOG-02). The guideline ("SMDR Options") names Station Message Detail Recording,
-# Program External SMDR, Program Internal SMDR and Location Based Accounting, and says a Yes/No
-# option left empty defaults to "No". The other three are options of the same SAT form described
-# in the MiVB System Administration Tool help ("SMDR Extended Reporting": Level 1, Level 2 only
-# with Level 1; "Report Internal Unanswered Calls").
-YES_NO = ("Yes", "No")
-SMDR_FIELDS = (
-    "station_message_detail_recording",
-    "program_external_smdr",
-    "program_internal_smdr",
-    "location_based_accounting",
-    "extended_reporting_level_1",
-    "extended_reporting_level_2",
-    "report_internal_unanswered_calls",
-)
 
 FACTORY: dict[str, dict[str, Any]] = {
     "system_security_management": {

@@ -50,3 +50,24 @@ def h_acl_seq_only(ctx: ApplyContext) -> None:
     seq = ctx.match.words[0]
     for target in ctx.targets:
         target.children = [c for c in target.children if c.text.split()[0] != seq]
+
+
+def bind_acl(ctx: ApplyContext, command: str) -> None:
+    """`<command> NAME <direction>` on each target interface/VLAN (IOS `ip access-group`, AOS-CX
+    `apply access-list ip`, ArubaOS-Switch `ip access-group "NAME"`): one ACL per direction, so
+    a new binding replaces the one the direction had; `no ...` removes it."""
+    direction = ctx.match.words[-1]
+    for target in ctx.targets:
+        if ctx.negate:
+            target.remove_prefix(ctx.match.text)
+            continue
+        target.children = [c for c in target.children
+                           if not (c.text.startswith(command + " ") and c.text.endswith(f" {direction}"))]
+        target.children.append(Node(ctx.match.text))
+
+
+def clear_radius_host(ctx: ApplyContext) -> str | None:
+    """`[no] radius-server host H ...`: the host's previous line goes; returns H, or None for `no`."""
+    host = ctx.match.words[2]
+    ctx.root.remove_prefix(f"radius-server host {host}")
+    return None if ctx.negate else host

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import aoscx_show
 from .acl import parse_ace
-from .acl_handlers import acl_entry, h_acl_seq_only
+from .acl_handlers import acl_entry, bind_acl, clear_radius_host, h_acl_seq_only
 from .dialect import COMMON_CONFIG, COMMON_PARAMS, Dialect
 from .engine import ApplyContext, HandlerError
 from .families import family_of
@@ -146,21 +146,13 @@ def h_trunk_allowed(ctx: ApplyContext) -> None:
 
 
 def h_apply_acl(ctx: ApplyContext) -> None:
-    direction = ctx.match.words[-1]
-    for target in ctx.targets:
-        if ctx.negate:
-            target.remove_prefix(ctx.match.text)
-            continue
-        target.children = [c for c in target.children
-                           if not (c.text.startswith("apply access-list ") and c.text.endswith(f" {direction}"))]
-        target.children.append(Node(ctx.match.text))
+    bind_acl(ctx, "apply access-list")
 
 
 def h_radius_host(ctx: ApplyContext) -> None:
     words = ctx.match.words
-    host = words[2]
-    ctx.root.remove_prefix(f"radius-server host {host}")
-    if ctx.negate:
+    host = clear_radius_host(ctx)
+    if host is None:
         return
     out = ["radius-server", "host", host]
     rest = words[3:]

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import procurve_show
 from .acl import parse_ace
+from .acl_handlers import bind_acl, clear_radius_host
 from .dialect import Dialect
 from .engine import ApplyContext, HandlerError
 from .families import family_of
@@ -200,21 +201,13 @@ def h_enable(ctx: ApplyContext) -> None:
 
 
 def h_access_group(ctx: ApplyContext) -> None:
-    direction = ctx.match.words[-1]
-    for target in ctx.targets:
-        if ctx.negate:
-            target.remove_prefix(ctx.match.text)
-            continue
-        target.children = [c for c in target.children
-                           if not (c.text.startswith("ip access-group ") and c.text.endswith(f" {direction}"))]
-        target.children.append(Node(ctx.match.text))
+    bind_acl(ctx, "ip access-group")
 
 
 def h_radius_host(ctx: ApplyContext) -> None:
     words = ctx.match.words
-    host = words[2]
-    ctx.root.remove_prefix(f"radius-server host {host}")
-    if ctx.negate:
+    host = clear_radius_host(ctx)
+    if host is None:
         return
     if len(words) > 3:  # the model keeps the key encrypted; procurve_show decides how to show it
         value = unquote(words[4])

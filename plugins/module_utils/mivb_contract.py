@@ -33,3 +33,19 @@ GUIDELINE_CIPHERS = (
     "AES128-GCM-SHA256",
     "AES128-SHA256",
 )
+
+# SMDR Options (LOG-02). The guideline ("SMDR Options") names Station Message Detail Recording,
+# Program External SMDR, Program Internal SMDR and Location Based Accounting, and says a Yes/No
+# option left empty defaults to "No". The other three are options of the same SAT form described
+# in the MiVB System Administration Tool help ("SMDR Extended Reporting": Level 1, Level 2 only
+# with Level 1; "Report Internal Unanswered Calls").
+YES_NO = ("Yes", "No")
+SMDR_FIELDS = (
+    "station_message_detail_recording",
+    "program_external_smdr",
+    "program_internal_smdr",
+    "location_based_accounting",
+    "extended_reporting_level_1",
+    "extended_reporting_level_2",
+    "report_internal_unanswered_calls",
+)

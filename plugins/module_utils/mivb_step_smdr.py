@@ -12,21 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_contract import SMDR_FIELDS, YES_NO
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_forms import Field, FormBackend
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import ControlDef, PlanContext, StepDef
 
 VAR = "mivb_hardening_smdr_options"
-YES_NO = ("Yes", "No")
-SMDR_FIELDS = (
-    "station_message_detail_recording",
-    "program_external_smdr",
-    "program_internal_smdr",
-    "location_based_accounting",
-    "extended_reporting_level_1",
-    "extended_reporting_level_2",
-    "report_internal_unanswered_calls",
-)
 
 
 class SmdrOptionsBackend(FormBackend):
