@@ -445,6 +445,16 @@ def paths() -> dict[str, Any]:
     user = _path_param("username", "user profile name")
     hook = "emulator-test-hooks"
     return {
+        "/mixml/login": {
+            "post": _op(
+                "MiXML web service login (the same user profiles and lockout as every login path)",
+                "session",
+                _responses(_obj({"username": STR, "policy": STR}), 400, 401, 403, 423),
+                "LoginRequest",
+                auth=False,
+                desc="Only the login of the MiXML service is modelled (AUTH-01 on every login path).",
+            )
+        },
         f"{V1}/login": {
             "post": _op(
                 "Log in",

@@ -82,6 +82,8 @@ for _method, _template, _handler in (
     ("POST", "/sip_accounts/{name}/verify-secret", api_sip.verify_account),
 ):
     ROUTER.add(_method, _V1 + _template, _handler)
+# The MiXML web service has its own base path on the same HTTPS port (only its login is modelled).
+ROUTER.add("POST", "/mixml/login", api_session.mixml_login)
 for _method, _template, _handler in (
     ("POST", "/_emulator/faults", api_hooks.add_fault),
     ("DELETE", "/_emulator/faults", api_hooks.clear_faults),

@@ -119,7 +119,7 @@ def test_from_factory_audit_then_apply_then_idempotent_one_ssh_session_per_run(c
 
 def test_factory_password_fails_on_every_login_path_after_hardening(controller):
     """AUTH-01: after the toolkit changed the password (SAT path), a real login attempt with the
-    factory password fails on HTTPS, the maintenance shell, SFTP and FTP. A good login follows
+    factory password fails on HTTPS (SAT), MiXML, the maintenance shell, SFTP and FTP. A good login follows
     each failure, so the account's consecutive-failure counter never gets near the lockout."""
     ctl = controller
     assert ssh(ctl, "LOGS READ HOTEL NEW 1", password=FACTORY_PASSWORD)  # factory state: the shell opens
@@ -133,6 +133,9 @@ def test_factory_password_fails_on_every_login_path_after_hardening(controller):
 
     assert ctl.raw.login(FACTORY_PASSWORD) == 401
     reset()
+    # MiXML: its own web service login on the same HTTPS port
+    assert ctl.raw.call("POST", "/mixml/login", {"username": "system", "password": FACTORY_PASSWORD})[0] == 401
+    assert ctl.raw.call("POST", "/mixml/login", {"username": "system", "password": MANAGED_PASSWORD})[0] == 200
     with pytest.raises(asyncssh.PermissionDenied):
         ssh(ctl, "LOGS READ HOTEL", password=FACTORY_PASSWORD)
     reset()
@@ -160,7 +163,7 @@ def test_factory_password_fails_on_every_login_path_after_hardening(controller):
     reset()
     entries = ctl.raw.audit(MANAGED_PASSWORD)
     failed = {e["interface"] for e in entries if e["action"] == "Login Failed"}
-    assert failed == {"Management API (HTTPS)", "Maintenance SSH (MSL shell, SFTP)", "FTP"}
+    assert failed == {"Management API (HTTPS)", "MiXML", "Maintenance SSH (MSL shell, SFTP)", "FTP"}
     assert not [e for e in entries if e["action"] == "Lockout"]
 
 
