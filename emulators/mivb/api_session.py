@@ -21,12 +21,17 @@ if TYPE_CHECKING:
 HTTPS_INTERFACE = "Management API (HTTPS)"
 
 
-def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
+MIXML_INTERFACE = "MiXML"
+
+
+def _checked_login(ctrl: Controller, req: Request, interface: str) -> str:
+    """The credentials of a login request, checked on `interface` (one lockout counter per
+    account for every path); returns the user name or raises the contract's error."""
     body = body_dict(req, {"username", "password"}, {"username", "password"})
     username, password = body["username"], body["password"]
     if not isinstance(username, str) or not isinstance(password, str):
         raise invalid("username", "username and password must be strings")
-    checked = authenticate(ctrl, username, password, req.client_ip, HTTPS_INTERFACE)
+    checked = authenticate(ctrl, username, password, req.client_ip, interface)
     if checked.outcome == "locked":
         raise ApiError(423, "account_locked", "account locked after 3 consecutive failed logins",
                        locked_until=checked.locked_until)
@@ -36,6 +41,11 @@ def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
     if not checked.ok:
         message = "the user profile has expired" if checked.outcome == "expired" else "wrong username or password"
         raise ApiError(401, "invalid_credentials", message, attempts_remaining=checked.attempts_remaining)
+    return username
+
+
+def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
+    username = _checked_login(ctrl, req, HTTPS_INTERFACE)
     user = ctrl.state["users"][username]
     now = ctrl.clock.now()
     expiry_days = ctrl.state["forms"]["system_security_management"]["password_expiry_days"]
@@ -52,27 +62,11 @@ def login(ctrl: Controller, req: Request) -> tuple[int, Any]:
     }
 
 
-MIXML_INTERFACE = "MiXML"
-
-
 def mixml_login(ctrl: Controller, req: Request) -> tuple[int, Any]:
     """The MiXML web service's login (Security Guidelines, "Application - Login Security"): the
     same user profiles, the same per-account lockout as every other path. No session is kept:
     the emulator models MiXML only as far as its login (AUTH-01 is proven on every path)."""
-    body = body_dict(req, {"username", "password"}, {"username", "password"})
-    username, password = body["username"], body["password"]
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise invalid("username", "username and password must be strings")
-    checked = authenticate(ctrl, username, password, req.client_ip, MIXML_INTERFACE)
-    if checked.outcome == "locked":
-        raise ApiError(423, "account_locked", "account locked after 3 consecutive failed logins",
-                       locked_until=checked.locked_until)
-    if checked.outcome == "no_certificate":
-        raise ApiError(403, "forbidden", "an Application-only profile needs a MiXML certificate "
-                       "(mixml_certificate_sha256) before it can log in")
-    if not checked.ok:
-        message = "the user profile has expired" if checked.outcome == "expired" else "wrong username or password"
-        raise ApiError(401, "invalid_credentials", message, attempts_remaining=checked.attempts_remaining)
+    username = _checked_login(ctrl, req, MIXML_INTERFACE)
     return 200, {"username": username, "policy": ctrl.state["users"][username]["policy"]}
 
 
