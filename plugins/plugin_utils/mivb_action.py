@@ -35,6 +35,22 @@ def preload(*names: str) -> None:
             pass
 
 
+def preload_jinja_plugins() -> None:
+    """Load Ansible's filter and test plugins (and the crypt library lookup the core filters
+    do at import, which spawns ldconfig) in the parent process. Inventories template their
+    variables ("{{ vault_x }}", "{{ path | dirname }}"); the first filter a worker meets would
+    otherwise make every forked worker import and wrap all of them again (about 0.3 s of CPU
+    per host, docs/performance.md)."""
+    from ansible.plugins.loader import filter_loader, test_loader
+
+    for loader in (filter_loader, test_loader):
+        try:
+            for _plugin in loader.all():
+                pass
+        except Exception:  # noqa: S110 - a broken third-party plugin is reported where it is used
+            pass
+
+
 preload("ansible.module_utils.connection")  # HttpApiTransport's JSON-RPC client
 
 NO_CONNECTION = (
