@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import ssl
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -300,12 +301,16 @@ class ControllerPlan:
         if not self.selected or not (self.validated or self.validate()):
             return self.out
         try:
+            started = time.perf_counter()
             if not self._login() or not self._preflight():
                 return self.out
+            self._took("login", started)
+            self._prefetch()
             for step in STEPS[1:]:
                 ids = self._ids(step)
                 if not ids:
                     continue
+                started = time.perf_counter()
                 custom = STEP_DEFS[step].run if step in STEP_DEFS else None
                 if step == "served_certificate":
                     self._served_certificate(ids)
@@ -315,12 +320,16 @@ class ControllerPlan:
                     self._form_step(step, ids, functools.partial(custom, self))
                 else:
                     self._form_step(step, ids, self.field_form)
+                self._took(step, started)
         except Stop as stop:
             for cid in self.selected:
                 self.out.controls.setdefault(cid, result(stop.status, stop.reason))
         finally:
             self.shared.close()
         return self.out
+
+    def _took(self, step: str, started: float) -> None:
+        self.out.seconds[step] = round(time.perf_counter() - started, 3)
 
     def _ids(self, step: str) -> list[str]:
         return [cid for cid in self.selected if BY_ID[cid].step == step]
@@ -388,6 +397,15 @@ class ControllerPlan:
             except MivbError:
                 continue
         return True
+
+    def _prefetch(self) -> None:
+        """Let the selected steps start their out-of-band sessions now (StepDef.prefetch)."""
+        for step, sdef in STEP_DEFS.items():
+            if sdef.prefetch is not None and self._ids(step):
+                try:
+                    sdef.prefetch(self, self.backends[step])
+                except MivbError:
+                    continue  # the step meets the same error when it runs, and reports it
 
     def _blocked(self, why: str, must_change: bool) -> bool:
         if not must_change:

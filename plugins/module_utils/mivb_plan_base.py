@@ -9,6 +9,7 @@ imports mivb_plan. docs/controller-plan.md says how to add one.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -47,6 +48,7 @@ class Outcome:
     changed: bool = False
     warnings: list[str] = field(default_factory=list)
     input_errors: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per step (login, each form step)
 
     @property
     def failed(self) -> bool:
@@ -70,13 +72,44 @@ class Stop(Exception):
 class SharedSessions:
     """Sessions several steps of one run share (the maintenance SSH session of LOG-05, MSL-01,
     MSL-02 and ACC-04): opened by the first step that asks, closed when the plan ends. An opener
-    that failed is not called again in the run (a refused login is never repeated)."""
+    that failed is not called again in the run (a refused login is never repeated).
+
+    prefetch() starts an opener in a background thread right after the HTTPS login, so the
+    maintenance SSH login (key exchange, authentication, prompt) overlaps the HTTPS steps that
+    run before the first SSH step (docs/performance.md); get() then waits for it. Either way
+    the session is opened at most once per run."""
 
     def __init__(self) -> None:
         self._open: dict[str, Any] = {}
         self._failed: dict[str, Exception] = {}
+        self._pending: dict[str, tuple[threading.Thread, dict[str, Any]]] = {}
+
+    def prefetch(self, key: str, opener: Callable[[], Any]) -> None:
+        if key in self._open or key in self._failed or key in self._pending:
+            return
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["session"] = opener()
+            except Exception as exc:  # kept for the step that needs the session: it reports it
+                box["error"] = exc
+
+        thread = threading.Thread(target=work, name=f"voicesec-{key}", daemon=True)
+        self._pending[key] = (thread, box)
+        thread.start()
+
+    def _settle(self, key: str) -> None:
+        thread, box = self._pending.pop(key)
+        thread.join()  # the opener has its own connect and login timeouts
+        if "error" in box:
+            self._failed[key] = box["error"]
+        else:
+            self._open[key] = box["session"]
 
     def get(self, key: str, opener: Callable[[], Any]) -> Any:
+        if key in self._pending:
+            self._settle(key)
         if key in self._failed:
             raise self._failed[key]
         if key not in self._open:
@@ -88,6 +121,8 @@ class SharedSessions:
         return self._open[key]
 
     def close(self) -> None:
+        for key in list(self._pending):
+            self._settle(key)
         while self._open:
             _name, session = self._open.popitem()
             with contextlib.suppress(Exception):
@@ -127,6 +162,9 @@ class StepDef:
     preflight(plan, backend, ids): input checks that need a read of the controller (e.g. that a
         listed number exists there). Runs after login, before the first write of the whole plan;
         an InputError refuses the plan like invalid input (nothing is written).
+    prefetch(plan, backend): called once after the login and the preflight checks, before the
+        first step runs: starts, in the background, what the step will need from outside the HTTPS
+        session (plan.shared.prefetch, e.g. the maintenance SSH login). Must not write anything.
     """
 
     name: str
@@ -135,3 +173,4 @@ class StepDef:
     run: Callable[[PlanContext, Any, list[str]], None] | None = None
     not_applicable: Callable[[Mapping[str, Any]], str | None] | None = None
     preflight: Callable[[PlanContext, Any, list[str]], None] | None = None
+    prefetch: Callable[[PlanContext, Any], None] | None = None

@@ -21,6 +21,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_maintenance imp
     MaintenanceError,
     SshAccess,
     check_port,
+    prefetch_step,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import (
     ControlDef,
@@ -101,4 +102,5 @@ STEP = StepDef(
     controls=(ControlDef("ACC-04", "ftp_access", {"ftp_port": FTP_PORT_VAR, **SSH_PARAMS}),),
     build=build,
     run=run,
+    prefetch=prefetch_step,
 )

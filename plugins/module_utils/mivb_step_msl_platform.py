@@ -23,6 +23,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_maintenance imp
     MaintenanceError,
     SshAccess,
     clean,
+    prefetch_step,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import (
     ControlDef,
@@ -143,4 +144,5 @@ STEP = StepDef(
     ),
     build=build,
     run=run,
+    prefetch=prefetch_step,
 )

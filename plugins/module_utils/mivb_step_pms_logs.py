@@ -24,6 +24,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_maintenance imp
     SSH_PARAMS,
     MaintenanceError,
     SshAccess,
+    prefetch_step,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_plan_base import (
     ControlDef,
@@ -133,4 +134,5 @@ STEP = StepDef(
     controls=(ControlDef("LOG-05", "pms_logs", {"retention": RETENTION_VAR, **SSH_PARAMS}, (RETENTION_VAR,)),),
     build=build,
     run=run,
+    prefetch=prefetch_step,
 )
