@@ -173,18 +173,30 @@ _KV_SECRET_RE = re.compile(
     re.IGNORECASE)
 
 
+# Words each pattern below cannot match without, searched with the same case rules (so text
+# that has none of them skips that pattern: the same result, without running the long
+# patterns with their backtracking on every detail string of every report row;
+# docs/performance.md).
+_KV_HINT = re.compile(_alternation(SECRET_WORDS), re.IGNORECASE)
+_MARKED_HINT = re.compile(_alternation(_MARKED_KEYWORDS), re.IGNORECASE)
+_CONFIG_HINT = re.compile(_alternation(CONFIG_TEXT_KEYWORDS))
+
+
 def mask_text(text: str, config: bool = False) -> str:
     """Mask PEM private keys and secret values inside free text.
 
     config=True for configuration text (diffs, command lists): also masks the word after a
     bare secret keyword, as in "radius-server key abc" or "snmp-server community public".
     """
-    text = _PEM_PRIVATE_RE.sub(lambda m: f"-----BEGIN {m.group(1)}-----\n{MASK}\n-----END {m.group(1)}-----",
-                               text)
-    text = _KV_SECRET_RE.sub(lambda m: _keep_quotes(m.group("kw"), m.group("val"))
-                             if is_secret_key(m.group("name")) else m.group(0), text)
-    text = _CONFIG_MARKED_RE.sub(lambda m: m.group("kw") + MASK, text)
-    if config:
+    if "PRIVATE KEY-----" in text:
+        text = _PEM_PRIVATE_RE.sub(lambda m: f"-----BEGIN {m.group(1)}-----\n{MASK}\n-----END {m.group(1)}-----",
+                                   text)
+    if ("=" in text or ":" in text) and _KV_HINT.search(text):
+        text = _KV_SECRET_RE.sub(lambda m: _keep_quotes(m.group("kw"), m.group("val"))
+                                 if is_secret_key(m.group("name")) else m.group(0), text)
+    if _MARKED_HINT.search(text):
+        text = _CONFIG_MARKED_RE.sub(lambda m: m.group("kw") + MASK, text)
+    if config and _CONFIG_HINT.search(text):
         text = _CONFIG_SECRET_RE.sub(lambda m: m.group("kw") + MASK, text)
     return text
 

@@ -89,6 +89,43 @@ def test_mask_text_leaves_prose_and_public_data():
     assert secrets.mask_text(text, config=True) == text
 
 
+def _mask_text_unfiltered(text: str, config: bool = False) -> str:
+    """mask_text without its word pre-checks: every pattern on every text."""
+    text = secrets._PEM_PRIVATE_RE.sub(
+        lambda m: f"-----BEGIN {m.group(1)}-----\n{secrets.MASK}\n-----END {m.group(1)}-----", text)
+    text = secrets._KV_SECRET_RE.sub(lambda m: secrets._keep_quotes(m.group("kw"), m.group("val"))
+                                     if secrets.is_secret_key(m.group("name")) else m.group(0), text)
+    text = secrets._CONFIG_MARKED_RE.sub(lambda m: m.group("kw") + secrets.MASK, text)
+    if config:
+        text = secrets._CONFIG_SECRET_RE.sub(lambda m: m.group("kw") + secrets.MASK, text)
+    return text
+
+
+_CORPUS = [
+    "compliant", "12 occupancy log(s) read (LOGS READ HOTEL ALL); keep 30 days: nothing to purge",
+    "password: hunter2", "PASSWORD=hunter2", "Api_Token: abc", "the private key does not match",
+    "\u017fecret: long-s-value",  # long s (U+017F) matches 's' under IGNORECASE
+    "\u212aey=kelvin-k-value",  # the Kelvin sign matches 'k'
+    "pr\u0131vate_key: dotless-i", "PR\u0130VATE: dotted-I", "radius-server key R4diusKey",
+    "snmp-server community s3cretcomm RO", "enable secret 9 $9$abc", "user x password ciphertext Q",
+    "-----BEGIN EC PRIVATE KEY-----\nbody\n-----END EC PRIVATE KEY-----", "key chain RIP-KEYS",
+    "passcode 5938271046", '{"secret_value": "x", "passcode_length": 6}', "Token:t0k3n,next",
+    "AUTH-04 | Password expiry interval is 90", "admin PASSCODE 0 1234", "no key here: just words",
+]
+
+
+@pytest.mark.parametrize("config", [False, True])
+def test_word_pre_checks_change_no_result(config):
+    """The pre-checks only skip patterns that cannot match: identical output on every text of
+    the corpus (Unicode case folding included) and on every line of the lab's fixtures."""
+    texts = list(_CORPUS)
+    for path in sorted((ROOT / "emulators").rglob("*.txt")) + sorted((ROOT / "docs").glob("*.md")):
+        texts.extend(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    assert len(texts) > 500
+    for text in texts:
+        assert secrets.mask_text(text, config=config) == _mask_text_unfiltered(text, config), text
+
+
 @pytest.mark.parametrize(("text", "secret"), [
     ("+radius-server key R4diusKey", "R4diusKey"),
     ("+snmp-server community s3cretcomm RO", "s3cretcomm"),
