@@ -44,6 +44,29 @@ def load_options(path: str) -> dict[str, Any]:
         raise RoleVarsError(f"{path}: no argument_specs.main.options ({exc})") from None
 
 
+def native(value: Any) -> Any:
+    """The templated value as plain Python data (dict, list, str, int, float, bool, None).
+
+    Templated values carry Ansible's data tags (str, dict and list subclasses);
+    ArgumentSpecValidator deep-copies what it validates, and deep-copying tagged values goes
+    through their pickling protocol: about ten times the cost of plain data, per host
+    (docs/performance.md). Values of other types (a vaulted string, a date) are kept as they
+    are, for the validator to convert as before."""
+    if isinstance(value, Mapping):
+        return {native(key): native(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [native(item) for item in value]
+    if isinstance(value, str):
+        return value if type(value) is str else str.__str__(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
+
+
 def validator_spec(options: Mapping[str, Any]) -> dict[str, Any]:
     """Role argument_specs carry documentation keys the validator does not take."""
     out: dict[str, Any] = {}
@@ -67,7 +90,7 @@ class RoleInterface:
     def read(self, task_vars: Mapping[str, Any], render: Callable[[Any], Any]) -> tuple[dict[str, Any], set[str]]:
         """(validated values, no_log values). `render` is the action plugin's templar; unset
         variables get the spec's defaults. Raises RoleVarsError naming every bad variable."""
-        provided = {name: render(task_vars[name]) for name in self.names if task_vars.get(name) is not None}
+        provided = {name: native(render(task_vars[name])) for name in self.names if task_vars.get(name) is not None}
         result = self.validator.validate(provided)
         if result.error_messages:
             raise RoleVarsError(

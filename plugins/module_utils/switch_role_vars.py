@@ -51,7 +51,8 @@ class RoleVars:
         `render` is the action plugin's templar (it resolves `{{ vault_radius_key }}` and
         the like); variables that are not set get the argument spec's defaults.
         """
-        provided = {name: render(task_vars[name]) for name in self.names if task_vars.get(name) is not None}
+        provided = {name: _role_vars.native(render(task_vars[name])) for name in self.names
+                    if task_vars.get(name) is not None}
         result = self.validator.validate(provided)
         if result.error_messages:
             raise RoleVarsError(
