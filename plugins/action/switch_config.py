@@ -16,7 +16,13 @@ from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
 
 # Heavy imports at module top on purpose (see the module docstring).
-from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock, secrets, switch_render, switch_rollback
+from ansible_collections.voicesec.mivb.plugins.module_utils import (
+    device_lock,
+    secrets,
+    switch_render,
+    switch_rollback,
+    switch_warmup,
+)
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_diff as sd
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
@@ -41,6 +47,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.switch_target import
 
 _LOADED_IN_PID = os.getpid()
 switch_render.preload()  # compiled once here, inherited by every forked worker
+switch_warmup.warm_up()  # the regexes of every switch read, compiled here once (not per worker)
 connection_loader.get("ansible.builtin.local", class_only=True)  # the role's connection, loaded here once
 _ROLE_VARS = RoleVars(load_role_spec())  # the role's argument_specs, read once here too
 # With intent_from_vars, options the task leaves unset come from the role's variables.
