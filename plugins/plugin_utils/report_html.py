@@ -49,10 +49,13 @@ def render_html(report: dict[str, Any], statuses: tuple[str, ...]) -> str:
     hosts = list(dict.fromkeys(r["host"] for r in results))
     controls = list(dict.fromkeys(r["control"] for r in results))
     titles = {r["control"]: r["title"] for r in results}
+    by_host: dict[str, list[dict[str, Any]]] = {h: [] for h in hosts}
+    for r in results:  # grouped once here: a filter per host in the template is hosts x results
+        by_host[r["host"]].append(r)
     return _environment().get_template("report.html.j2").render(
         report=report, summary=report["summary"], statuses=statuses, hosts=hosts, controls=controls,
         titles=titles, families=sorted({family(c) for c in controls}),
-        by_key={(r["host"], r["control"]): r for r in results},
+        by_key={(r["host"], r["control"]): r for r in results}, by_host=by_host,
         findings=[r for r in results if r["status"] in ("error", "drift")],
         changes=report.get("changes", {}))
 
