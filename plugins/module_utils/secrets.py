@@ -19,6 +19,7 @@ so the emulators import this file as `plugins.module_utils.secrets` (docs/lab.md
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from dataclasses import dataclass
@@ -180,21 +181,34 @@ _KV_SECRET_RE = re.compile(
 _KV_HINT = re.compile(_alternation(SECRET_WORDS), re.IGNORECASE)
 _MARKED_HINT = re.compile(_alternation(_MARKED_KEYWORDS), re.IGNORECASE)
 _CONFIG_HINT = re.compile(_alternation(CONFIG_TEXT_KEYWORDS))
+# For ASCII text, IGNORECASE is plain lower-casing (its extra matches, such as the long s for
+# 's' or the Kelvin sign for 'k', are non-ASCII), so substring tests decide the same.
+_KV_WORDS = tuple(w.lower() for w in SECRET_WORDS)
+_MARKED_WORDS = tuple(sorted(w.lower() for w in _MARKED_KEYWORDS))
 
 
+def _has(text: str, words: tuple[str, ...], hint: re.Pattern[str]) -> bool:
+    if text.isascii():
+        lower = text.lower()
+        return any(w in lower for w in words)
+    return hint.search(text) is not None
+
+
+@functools.lru_cache(maxsize=8192)
 def mask_text(text: str, config: bool = False) -> str:
     """Mask PEM private keys and secret values inside free text.
 
     config=True for configuration text (diffs, command lists): also masks the word after a
     bare secret keyword, as in "radius-server key abc" or "snmp-server community public".
+    Memoized (a pure function; a fleet's reports repeat the same texts), in this process only.
     """
     if "PRIVATE KEY-----" in text:
         text = _PEM_PRIVATE_RE.sub(lambda m: f"-----BEGIN {m.group(1)}-----\n{MASK}\n-----END {m.group(1)}-----",
                                    text)
-    if ("=" in text or ":" in text) and _KV_HINT.search(text):
+    if ("=" in text or ":" in text) and _has(text, _KV_WORDS, _KV_HINT):
         text = _KV_SECRET_RE.sub(lambda m: _keep_quotes(m.group("kw"), m.group("val"))
                                  if is_secret_key(m.group("name")) else m.group(0), text)
-    if _MARKED_HINT.search(text):
+    if _has(text, _MARKED_WORDS, _MARKED_HINT):
         text = _CONFIG_MARKED_RE.sub(lambda m: m.group("kw") + MASK, text)
     if config and _CONFIG_HINT.search(text):
         text = _CONFIG_SECRET_RE.sub(lambda m: m.group("kw") + MASK, text)
