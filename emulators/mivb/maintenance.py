@@ -134,12 +134,31 @@ async def _session(ctrl: Controller, process: asyncssh.SSHServerProcess) -> None
             process.exit(127 if output.startswith("bash: ") else 0)
             return
         in_mtce = True
-    process.stdout.write(mtce_prompt if in_mtce else linux_prompt)
+    # A terminal (pty) echoes what is typed and ends output lines with CR LF, as the MSL shell's
+    # tty does; without a pty (ssh host cmd, piped input) neither happens. Done here rather than
+    # by asyncssh's line editor, which builds a table of every printable character per session
+    # (most of the lab's SSH CPU, docs/performance.md).
+    tty = process.get_terminal_type() is not None
+
+    def write(text: str) -> None:
+        process.stdout.write(text.replace("\n", "\r\n") if tty else text)
+
+    write(mtce_prompt if in_mtce else linux_prompt)
+    after_cr = False
     try:
         while True:
-            line = await process.stdin.readline()
+            try:
+                line = await process.stdin.readuntil(("\n", "\r"))
+            except asyncio.IncompleteReadError as eof:  # end of input: a last line without a newline
+                line = str(eof.partial)
             if not line:
                 break
+            if after_cr and line == "\n":  # the LF of a CR LF
+                after_cr = False
+                continue
+            after_cr = line.endswith("\r")
+            if tty:
+                write(line.rstrip("\r\n") + "\n")
             text = line.strip()
             if in_mtce:
                 if text.upper() in ("EXIT", "QUIT"):
@@ -150,14 +169,14 @@ async def _session(ctrl: Controller, process: asyncssh.SSHServerProcess) -> None
                     output = await asyncio.get_running_loop().run_in_executor(
                         None, mtce_command, ctrl, text, user, peer
                     )
-                    process.stdout.write(output)
+                    write(output)
             elif text == MTCE_TERM:
                 in_mtce = True
             elif text in ("exit", "logout"):
                 break
             elif text:
-                process.stdout.write(linux_command(ctrl, text))
-            process.stdout.write(mtce_prompt if in_mtce else linux_prompt)
+                write(linux_command(ctrl, text))
+            write(mtce_prompt if in_mtce else linux_prompt)
     except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
         pass
     process.exit(0)
@@ -201,6 +220,7 @@ class MaintenanceSsh:
                 server_host_keys=[key],
                 process_factory=lambda p: _session(ctrl, p),
                 sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=root),
+                line_editor=False,
                 encoding="utf-8",
             )
 
