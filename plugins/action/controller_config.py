@@ -27,6 +27,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
     DirectTransport,
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_login_guard import LoginGuard, guard_key
+from ansible_collections.voicesec.mivb.plugins.module_utils.netmiko_warmup import warm_netmiko_filters
 from ansible_collections.voicesec.mivb.plugins.module_utils.role_vars import RoleInterface, RoleVarsError
 from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_no_log_values
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.mivb_action import preload, preload_jinja_plugins
@@ -46,6 +47,7 @@ preload(
     "ftplib",
 )
 preload_jinja_plugins()
+warm_netmiko_filters()  # the maintenance SSH reads' regexes, compiled here once (not per worker)
 for _name in ("ansible.builtin.local", "ansible.netcommon.httpapi"):
     # The worker builds the inventory's connection object before it learns this plugin needs
     # none; loaded here, the class is inherited instead of imported per host.

@@ -51,7 +51,7 @@ class RoleVars:
         `render` is the action plugin's templar (it resolves `{{ vault_radius_key }}` and
         the like); variables that are not set get the argument spec's defaults.
         """
-        provided = {name: _role_vars.native(render(task_vars[name])) for name in self.names
+        provided = {name: _role_vars.resolve(task_vars[name], render) for name in self.names
                     if task_vars.get(name) is not None}
         result = self.validator.validate(provided)
         if result.error_messages:
