@@ -100,7 +100,9 @@ stats:
   returned: always
   type: dict
 timing:
-  description: Seconds spent and whether the plugin's imports were inherited from the parent process.
+  description:
+    - Seconds spent (C(total)), wall seconds per plan step (C(steps), e.g. C(login), C(pms_logs)),
+      and whether the plugin's imports were inherited from the parent process (C(preloaded)).
   returned: always
   type: dict
 """
