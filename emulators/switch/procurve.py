@@ -24,8 +24,11 @@ References followed (HPE support "eginfolib" ArubaOS-Switch 16.x library):
 
 Error texts: `Invalid input: <word>` at the first word that does not fit, `Incomplete
 input: <command>` and `Module not present for port or invalid port: <port>`, as ArubaOS-Switch
-prints them. The look-up tools found no vendor page quoting these strings verbatim; they
-follow the issue's brief and the CLI captures the maintainers supplied.
+prints them. No vendor page quoting them verbatim was found; the closest vendor source is HPE
+Aruba's own Ansible collection for these switches (aruba/aos-switch-ansible-collection,
+plugins/terminal/arubaoss.py), whose error patterns match "invalid input" (any case) and
+"incomplete|ambiguous command": consistent with `Invalid input:`; `Incomplete input:` stays
+unconfirmed (netmiko's error pattern for the toolkit matches both spellings).
 Show output lives in procurve_show.py.
 """
 

@@ -121,7 +121,9 @@ PLATFORMS: dict[str, SwitchPlatform] = {
         netmiko_device_type="hp_procurve",
         hier_platform="HP_PROCURVE",
         acl_header='ip access-list extended "{name}"',
-        error_pattern=(r"^(Invalid input|Incomplete input|Ambiguous input|Unknown command"
+        # "incomplete|ambiguous command" as well: HPE Aruba's own Ansible collection for these
+        # switches treats those spellings as errors too (plugins/terminal/arubaoss.py).
+        error_pattern=(r"^(Invalid input|Incomplete (?:input|command)|Ambiguous (?:input|command)|Unknown command"
                        r"|Module not present for port|VLAN \d+ not configured|Duplicate sequence)"),
         interface_pattern=r"^(\d+|[A-Z]\d+|\d+/[A-Z]?\d+|Trk\d+)$",
         physical_port_pattern=r"^(\d+|[A-Z]\d+|\d+/[A-Z]?\d+)$",

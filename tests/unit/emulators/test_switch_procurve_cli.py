@@ -160,3 +160,15 @@ def test_radius_key_stored_but_shown_only_with_include_credentials(tmp_path):
     shown = dev.dialect.render_running(dev)
     assert "Se-cret1" not in shown and re.search(r'radius-server host 10.0.0.9 encrypted-key "[A-Za-z0-9+/=]+"', shown)
     assert "Se-cret1" not in (tmp_path / "sw1" / "audit.log").read_text()
+
+
+@pytest.mark.parametrize("reply", [
+    "Invalid input: acess-group", "Incomplete input: show", "Incomplete command.", "Ambiguous command: sh",
+    "Ambiguous input: s", "Module not present for port or invalid port: 99",
+])
+def test_the_toolkits_error_pattern_takes_every_spelling_the_vendor_collection_treats_as_an_error(reply):
+    """HPE Aruba's Ansible collection for ArubaOS-Switch (plugins/terminal/arubaoss.py) treats
+    "invalid input" and "incomplete|ambiguous command" as errors; so does the toolkit's pattern,
+    besides the emulator's own texts, so a refused line is never taken for accepted."""
+    assert re.search(ERRORS, f"{reply}\n", flags=re.MULTILINE)
+    assert not re.search(ERRORS, "   10 permit tcp 10.0.0.5 0.0.0.0 eq 1752 any\nname \"VOICE\"\n", flags=re.MULTILINE)
