@@ -57,7 +57,7 @@ def test_a_failed_prefetch_is_raised_by_every_get_and_never_retried():
     opener = Opener(error=RuntimeError("login refused"))
     opener.release.set()
     shared.prefetch("ssh", opener)
-    for _ in range(3):
+    for _attempt in range(3):
         with pytest.raises(RuntimeError, match="login refused"):
             shared.get("ssh", opener)
     shared.prefetch("ssh", opener)  # a known failure is not prefetched again either

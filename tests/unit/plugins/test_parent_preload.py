@@ -49,8 +49,8 @@ def test_resolve_returns_plain_builtin_types():
         pass
 
     out = role_vars.resolve(TaggedDict(name=Tagged("v"), items=(Tagged("a"), 1)), lambda value: value)
-    assert type(out) is dict and type(out["name"]) is str and out["items"] == ["a", 1]
-    assert type(out["items"]) is list and type(out["items"][0]) is str
+    assert out.__class__ is dict and out["name"].__class__ is str and out["items"] == ["a", 1]
+    assert out["items"].__class__ is list and out["items"][0].__class__ is str
 
 
 def _compiles(action) -> int:
