@@ -111,7 +111,7 @@ class MaintenanceShell:
     def _send(self, command: str, expect: str | None) -> str:
         """One command; `expect` None = the Linux prompt read at login. Read with netmiko's
         read_until_pattern up to the prompt that follows the command's echo (the prompt is
-        known, so none of send_command's prompt look-ups and 25 ms read loops: about 1 ms per
+        known, so none of send_command's prompt look-ups and 25 ms read loops: about 10 ms per
         command instead of 65 ms, docs/performance.md); echo and prompt stripped as
         send_command strips them."""
         self.commands += 1
