@@ -1,9 +1,12 @@
 """The server side of an emulator's SSH login, shared by the switch CLI and the MiVB
 maintenance shell: password authentication only (what both devices offer to a client that
-has no key) and the set of live connections a stop() closes. Each emulator decides the
+has no key), the set of live connections a stop() closes, and the terminal line discipline
+(line endings, backspace) both sessions read their input with. Each emulator decides the
 password itself (validate_password) and may refuse a connection before login (on_connect)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import asyncssh
 
@@ -35,3 +38,30 @@ class PasswordLogin(asyncssh.SSHServer):
 
     def password_auth_supported(self) -> bool:
         return True
+
+
+def split_lines(data: str, state: dict[str, Any]) -> list[str]:
+    """A terminal line's input: CR, LF and CR LF all end a line (netmiko sends \\n for IOS and
+    Linux, \\r for AOS-CX). NUL bytes are
+    dropped, as a terminal line does (netmiko's is_alive() sends one as a keepalive)."""
+    data = data.replace("\x00", "")
+    if state.get("skip_lf") and data.startswith("\n"):
+        data = data[1:]
+    state["skip_lf"] = data.endswith("\r")
+    text = state.get("carry", "") + data.replace("\r\n", "\n").replace("\r", "\n")
+    *lines, state["carry"] = text.split("\n")
+    return lines
+
+
+def edit_line(line: str) -> str:
+    """Apply backspace/delete the way a terminal line would."""
+    if "\x08" not in line and "\x7f" not in line:
+        return line
+    out: list[str] = []
+    for ch in line:
+        if ch in "\x08\x7f":
+            if out:
+                out.pop()
+        else:
+            out.append(ch)
+    return "".join(out)

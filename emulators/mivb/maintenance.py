@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
-from emulators.ssh_login import PasswordLogin
+from emulators.ssh_login import PasswordLogin, edit_line, split_lines
 
 from .ftp import serve_ftp
 from .hotel_logs import hotel_logs
@@ -144,39 +144,36 @@ async def _session(ctrl: Controller, process: asyncssh.SSHServerProcess) -> None
         process.stdout.write(text.replace("\n", "\r\n") if tty else text)
 
     write(mtce_prompt if in_mtce else linux_prompt)
-    after_cr = False
+    state: dict[str, Any] = {}
     try:
         while True:
-            try:
-                line = await process.stdin.readuntil(("\n", "\r"))
-            except asyncio.IncompleteReadError as eof:  # end of input: a last line without a newline
-                line = str(eof.partial)
-            if not line:
+            data = await process.stdin.read(4096)
+            # at the end of input, a last line without a newline still counts
+            lines = split_lines(data, state) if data else [state["carry"]] if state.get("carry") else []
+            for raw in lines:
+                line = edit_line(raw)
+                if tty:
+                    write(line + "\n")
+                text = line.strip()
+                if in_mtce:
+                    if text.upper() in ("EXIT", "QUIT"):
+                        if not interactive:
+                            return process.exit(0)
+                        in_mtce = False
+                    else:
+                        output = await asyncio.get_running_loop().run_in_executor(
+                            None, mtce_command, ctrl, text, user, peer
+                        )
+                        write(output)
+                elif text == MTCE_TERM:
+                    in_mtce = True
+                elif text in ("exit", "logout"):
+                    return process.exit(0)
+                elif text:
+                    write(linux_command(ctrl, text))
+                write(mtce_prompt if in_mtce else linux_prompt)
+            if not data:
                 break
-            if after_cr and line == "\n":  # the LF of a CR LF
-                after_cr = False
-                continue
-            after_cr = line.endswith("\r")
-            if tty:
-                write(line.rstrip("\r\n") + "\n")
-            text = line.strip()
-            if in_mtce:
-                if text.upper() in ("EXIT", "QUIT"):
-                    if not interactive:
-                        break
-                    in_mtce = False
-                else:
-                    output = await asyncio.get_running_loop().run_in_executor(
-                        None, mtce_command, ctrl, text, user, peer
-                    )
-                    write(output)
-            elif text == MTCE_TERM:
-                in_mtce = True
-            elif text in ("exit", "logout"):
-                break
-            elif text:
-                write(linux_command(ctrl, text))
-            write(mtce_prompt if in_mtce else linux_prompt)
     except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
         pass
     process.exit(0)

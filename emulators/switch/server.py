@@ -19,7 +19,7 @@ from typing import Any
 
 import asyncssh
 
-from emulators.ssh_login import PasswordLogin
+from emulators.ssh_login import PasswordLogin, edit_line, split_lines
 
 from .cli import CliSession
 from .control import start_control
@@ -67,32 +67,6 @@ class _SshServer(PasswordLogin):
         return ok
 
 
-def _split_lines(data: str, state: dict[str, Any]) -> list[str]:
-    """CR, LF and CR LF all end a line (netmiko sends \\n for IOS, \\r for AOS-CX). NUL bytes are
-    dropped, as a terminal line does (netmiko's is_alive() sends one as a keepalive)."""
-    data = data.replace("\x00", "")
-    if state.get("skip_lf") and data.startswith("\n"):
-        data = data[1:]
-    state["skip_lf"] = data.endswith("\r")
-    text = state.get("carry", "") + data.replace("\r\n", "\n").replace("\r", "\n")
-    *lines, state["carry"] = text.split("\n")
-    return lines
-
-
-def _edit(line: str) -> str:
-    """Apply backspace/delete the way a terminal line would."""
-    if "\x08" not in line and "\x7f" not in line:
-        return line
-    out: list[str] = []
-    for ch in line:
-        if ch in "\x08\x7f":
-            if out:
-                out.pop()
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 async def _session(process: asyncssh.SSHServerProcess[str], device: Device) -> None:
     conn = process.get_extra_info("connection")
     peer = process.get_extra_info("peername")
@@ -115,8 +89,8 @@ async def _session(process: asyncssh.SSHServerProcess[str], device: Device) -> N
             return
         if not data:
             break
-        for raw in _split_lines(data, state):
-            line = _edit(raw)
+        for raw in split_lines(data, state):
+            line = edit_line(raw)
             if session.echo_input:
                 write(line.replace("\x1a", "^Z") + "\r\n")
             if device.faults.slow_reply_seconds > 0:
