@@ -78,7 +78,7 @@ def resolve(value: Any, render: Callable[[Any], Any]) -> Any:
     if isinstance(value, str):
         if any(marker in value for marker in _JINJA_MARKERS):
             return native(render(value))
-        return str.__str__(value)  # the same object for a plain str, a plain copy of a tagged one
+        return native(value)
     if isinstance(value, Mapping):
         return {native(key): resolve(item, render) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

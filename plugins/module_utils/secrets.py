@@ -174,24 +174,20 @@ _KV_SECRET_RE = re.compile(
     re.IGNORECASE)
 
 
-# Words each pattern below cannot match without, searched with the same case rules (so text
-# that has none of them skips that pattern: the same result, without running the long
-# patterns with their backtracking on every detail string of every report row;
-# docs/performance.md).
-_KV_HINT = re.compile(_alternation(SECRET_WORDS), re.IGNORECASE)
-_MARKED_HINT = re.compile(_alternation(_MARKED_KEYWORDS), re.IGNORECASE)
-_CONFIG_HINT = re.compile(_alternation(CONFIG_TEXT_KEYWORDS))
-# For ASCII text, IGNORECASE is plain lower-casing (its extra matches, such as the long s for
-# 's' or the Kelvin sign for 'k', are non-ASCII), so substring tests decide the same.
+# Words each pattern below cannot match without. For ASCII text the patterns' IGNORECASE is
+# plain lower-casing (its extra matches, such as the long s for 's' or the Kelvin sign for 'k',
+# are non-ASCII), so a substring test decides whether a pattern can match; text with other
+# characters runs every pattern. Same result, without the long patterns' backtracking on every
+# detail string of every report row (docs/performance.md).
 _KV_WORDS = tuple(w.lower() for w in SECRET_WORDS)
 _MARKED_WORDS = tuple(sorted(w.lower() for w in _MARKED_KEYWORDS))
 
 
-def _has(text: str, words: tuple[str, ...], hint: re.Pattern[str]) -> bool:
-    if text.isascii():
-        lower = text.lower()
-        return any(w in lower for w in words)
-    return hint.search(text) is not None
+def _may_match(text: str, words: tuple[str, ...]) -> bool:
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    return any(w in lower for w in words)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -205,12 +201,12 @@ def mask_text(text: str, config: bool = False) -> str:
     if "PRIVATE KEY-----" in text:
         text = _PEM_PRIVATE_RE.sub(lambda m: f"-----BEGIN {m.group(1)}-----\n{MASK}\n-----END {m.group(1)}-----",
                                    text)
-    if ("=" in text or ":" in text) and _has(text, _KV_WORDS, _KV_HINT):
+    if ("=" in text or ":" in text) and _may_match(text, _KV_WORDS):
         text = _KV_SECRET_RE.sub(lambda m: _keep_quotes(m.group("kw"), m.group("val"))
                                  if is_secret_key(m.group("name")) else m.group(0), text)
-    if _has(text, _MARKED_WORDS, _MARKED_HINT):
+    if _may_match(text, _MARKED_WORDS):
         text = _CONFIG_MARKED_RE.sub(lambda m: m.group("kw") + MASK, text)
-    if config and _CONFIG_HINT.search(text):
+    if config and any(w in text for w in CONFIG_TEXT_KEYWORDS):  # that pattern is case-sensitive
         text = _CONFIG_SECRET_RE.sub(lambda m: m.group("kw") + MASK, text)
     return text
 
