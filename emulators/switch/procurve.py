@@ -57,7 +57,8 @@ from .grammar import (
     split_words,
 )
 from .model import Node
-from .procurve_show import decrypt_key, encrypt_key, unquote
+from .procurve_show import unquote
+from .secrets import aos_decrypt, aos_encrypt
 
 if TYPE_CHECKING:
     from .device import Device
@@ -216,11 +217,11 @@ def h_radius_host(ctx: ApplyContext) -> None:
         value = unquote(words[4])
         if words[3] == "encrypted-key":
             try:
-                decrypt_key(value)
+                aos_decrypt(value)
             except ValueError:
                 raise HandlerError("Invalid encrypted key.\r\n") from None
         else:
-            value = encrypt_key(value)
+            value = aos_encrypt(value)
         ctx.root.children.append(Node(f'radius-server host {host} encrypted-key "{value}"'))
     else:
         ctx.root.children.append(Node(f"radius-server host {host}"))

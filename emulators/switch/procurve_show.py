@@ -7,13 +7,12 @@ real 2930F's (VLAN membership as port lists under `vlan N`, `no untagged` in DEF
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import time
 from typing import TYPE_CHECKING
 
 from .grammar import Match
 from .model import Node
+from .secrets import aos_decrypt
 
 if TYPE_CHECKING:
     from .device import Device
@@ -24,23 +23,8 @@ ROM = "WC.17.02.0006"
 INDENT = "   "
 
 
-# The switch's stored-key obfuscation and quoted words (procurve.py uses them too).
-_PAD = hashlib.sha256(b"aos-switch-emulator").digest()
-
-
-def encrypt_key(plain: str) -> str:
-    """`encrypt-credentials`: the switch shows keys AES-encrypted with its own key; here a
-    reversible stand-in that never shows the clear text."""
-    data = plain.encode()
-    return base64.b64encode(bytes(b ^ _PAD[i % len(_PAD)] for i, b in enumerate(data))).decode()
-
-
-def decrypt_key(text: str) -> str:
-    data = base64.b64decode(text)
-    return bytes(b ^ _PAD[i % len(_PAD)] for i, b in enumerate(data)).decode()
-
-
 def unquote(text: str) -> str:
+    """A quoted word without its quotes (procurve.py uses it too)."""
     return text[1:-1] if text.startswith('"') and text.endswith('"') else text
 
 
@@ -143,7 +127,7 @@ def config_lines(dialect: Dialect, device: Device, root: Node) -> list[str]:
             head, _, secret = text.partition(" encrypted-key ")
             if include:
 
-                out.append(f'{head} key "{decrypt_key(secret.strip(chr(34)))}"')
+                out.append(f'{head} key "{aos_decrypt(secret.strip(chr(34)))}"')
             else:  # stored, not displayed (no include-credentials)
                 out.append(head)
         else:

@@ -1,7 +1,8 @@
 """How secrets look in a running config: obfuscated the way each platform shows them.
 
 IOS (with `service password-encryption`, as in our factory config) shows RADIUS keys as
-`key 7 <type-7 text>`; AOS-CX shows `key ciphertext <base64>`. Both are reversible
+`key 7 <type-7 text>`; AOS-CX shows `key ciphertext <base64>`; ArubaOS-Switch keeps
+`encrypted-key "<base64>"` (shown only with include-credentials and encrypt-credentials). Both are reversible
 obfuscations, exactly as on the real devices; login secrets are shown as one-way hashes.
 """
 
@@ -48,6 +49,22 @@ def cx_decrypt(cipher: str) -> str | None:
     except ValueError:
         return None
     return bytes(b ^ _CX_PAD[i % len(_CX_PAD)] for i, b in enumerate(mixed)).decode(errors="replace")
+
+
+_AOS_PAD = hashlib.sha256(b"aos-switch-emulator").digest()
+
+
+def aos_encrypt(plain: str) -> str:
+    """ArubaOS-Switch `encrypt-credentials`: the switch encrypts keys (AES) with its own key;
+    here a reversible stand-in that never shows the clear text."""
+    data = plain.encode()
+    return base64.b64encode(bytes(b ^ _AOS_PAD[i % len(_AOS_PAD)] for i, b in enumerate(data))).decode()
+
+
+def aos_decrypt(text: str) -> str:
+    """ValueError when `text` is not one of aos_encrypt's values."""
+    data = base64.b64decode(text, validate=True)
+    return bytes(b ^ _AOS_PAD[i % len(_AOS_PAD)] for i, b in enumerate(data)).decode()
 
 
 def type9_hash(secret: str, salt_source: str) -> str:

@@ -190,7 +190,7 @@ def test_update_secrets_pushes_the_hidden_key_again(lab):
     assert rotated["changed"] is True and rotated["controls"]["LAN-04"]["status"] == "drift"
     assert rotated["commands"] == ['radius-server host 10.10.0.21 key ********']
     # the emulator's model holds the key the inventory names (its own encryption, not shown)
-    from emulators.switch.procurve_show import decrypt_key
+    from emulators.switch.secrets import aos_decrypt
 
     line = next(c.text for c in device.running.children if c.text.startswith("radius-server host 10.10.0.21"))
-    assert decrypt_key(line.split('encrypted-key "')[1].rstrip('"')) == RADIUS_KEY
+    assert aos_decrypt(line.split('encrypted-key "')[1].rstrip('"')) == RADIUS_KEY
