@@ -3,11 +3,12 @@ the critical (server dead) behaviour when none answers.
 
 A client (a phone, or a PC) is attached to a port through the test hooks
 (`POST /switches/<name>/clients`); the switch then authenticates it by MAC (IOS `mab`,
-AOS-CX `mac-auth`) against the RADIUS servers its running config names, with the keys
+AOS-CX `mac-auth`, ArubaOS-Switch `mac-based`) against the RADIUS servers its running config names, with the keys
 that config holds, from the switch's own address. A phone has no 802.1X supplicant, so
 the dot1x method is not run for it (a real switch first waits for dot1x to time out).
 `show authentication sessions` (IOS) / `show aaa authentication port-access interface
-... client-status` (AOS-CX) read the result.
+... client-status` (AOS-CX) / `show port-access mac-based clients [<ports> detailed]`
+(ArubaOS-Switch) read the result.
 
 What the references say and the model does:
 - IOS 15.2(x)E / IOS-XE 17 (Catalyst 2960-X / 3750-X / 9300 Security Configuration
@@ -28,6 +29,16 @@ What the references say and the model does:
   voice device (known from its LLDP-MED) gets the critical-voice-role, others the
   critical-role, each only when that role exists locally; else the client stays
   unauthenticated.
+- ArubaOS-Switch 16.x (Access Security Guide 16.06, "MAC authentication": the assigned
+  VLAN is the RADIUS-assigned one, else the port's auth-vid, else the port's static
+  untagged VLAN; a client failing authentication goes to the unauth-vid when one is set;
+  "Allowing reauthentication when RADIUS server is unavailable": `aaa authentication
+  mac-based chap-radius authorized` lets clients in without authentication while no server
+  answers, on the port's static VLAN memberships): an accepted phone uses a tagged VLAN
+  from the Access-Accept (Egress-VLANID) or the port's static tagged voice VLAN (the phone
+  learns it by LLDP-MED); with every server silent a phone is let in on that tagged voice
+  VLAN only when the secondary method is `authorized`, else it stays unauthenticated. The
+  switch has no dead-server memory in this model: every authentication asks the servers.
 """
 
 from __future__ import annotations
@@ -40,7 +51,7 @@ from typing import Any
 from emulators.radius.protocol import AUTH_PORT, Answer, Server, authenticate_mab, mac_username
 
 from .model import Node
-from .secrets import cx_decrypt, type7_decode
+from .secrets import aos_decrypt, cx_decrypt, type7_decode
 
 # The device model (device.Device) imports this module: typed loosely here, no import upward.
 Device = Any
@@ -84,6 +95,8 @@ class PortAuth:
     deadtime: float = 0.0  # IOS radius-server deadtime, seconds
     critical_voice: tuple[str, list[int]] | None = None  # AOS-CX role, its VLANs
     critical_data: tuple[str, list[int]] | None = None
+    dead_authorized: bool = False  # ArubaOS-Switch secondary method `authorized`
+    unauth_vlan: int | None = None  # ArubaOS-Switch mac-based unauth-vid
     reason: str = ""
 
 
@@ -190,10 +203,41 @@ def cx_port(root: Node, interface: str) -> PortAuth:
     return auth
 
 
+def _unquote(text: str) -> str:
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] == '"' else text
+
+
+def procurve_port(root: Node, interface: str) -> PortAuth:
+    if root.find(f"interface {interface}") is None:
+        raise KeyError(interface)
+    servers: list[Server] = []
+    for line in root.find_prefix("radius-server host"):
+        words = line.text.split()  # the model keeps every key as `encrypted-key "..."` (procurve.py)
+        if len(words) > 4 and words[3] == "encrypted-key":  # a host without a key is never asked
+            servers.append(Server(words[2], AUTH_PORT, aos_decrypt(_unquote(words[4]))))
+    vlans = [n for n in root.children if n.text.startswith("vlan ")]
+    untagged = [int(n.text.split()[1]) for n in vlans if n.find(f"untagged {interface}") is not None]
+    voice = [int(n.text.split()[1]) for n in vlans
+             if n.find(f"tagged {interface}") is not None and n.find("voice") is not None]
+    auth_vid = _words_after(root, f"aaa port-access mac-based {interface} auth-vid")
+    unauth_vid = _words_after(root, f"aaa port-access mac-based {interface} unauth-vid")
+    secondary = _words_after(root, "aaa authentication mac-based chap-radius") or ["none"]
+    auth = PortAuth(
+        enabled=root.find(f"aaa port-access mac-based {interface}") is not None, servers=servers,
+        data_vlan=int(auth_vid[0]) if auth_vid and auth_vid[0] != "0" else (untagged[0] if untagged else 1),
+        voice_vlan=voice[0] if voice else None, dead_authorized=secondary[0] == "authorized",
+        unauth_vlan=int(unauth_vid[0]) if unauth_vid and unauth_vid[0] != "0" else None)
+    if not auth.enabled:
+        auth.reason = "port without aaa port-access mac-based"
+    return auth
+
+
 def port_auth(device: Device, interface: str) -> PortAuth:
     with device.lock:
         if device.spec.platform == "cisco_ios":
             return ios_port(device.running, interface)
+        if device.spec.platform == "hp_procurve":
+            return procurve_port(device.running, interface)
         return cx_port(device.running, interface)
 
 
@@ -252,6 +296,31 @@ def _cx_result(client: Client, auth: PortAuth, answer: Answer) -> None:
         client.status, client.authorized, client.vlan, client.domain = "mac-auth Failed", False, None, "UNKNOWN"
 
 
+def _procurve_result(client: Client, auth: PortAuth, answer: Answer) -> None:
+    client.critical, client.role = False, ""
+    if answer.reachable:
+        client.server = answer.server
+        if not answer.accepted:
+            client.status, client.authorized, client.domain = "unauthenticated", False, "UNKNOWN"
+            client.vlan, client.tagged = auth.unauth_vlan, False
+            return
+        client.status, client.authorized = "authenticated", True
+        assigned = [v & 0xFFF for v in answer.egress_vlans if v >> 24 == 0x31]
+        tagged = assigned[0] if assigned else (auth.voice_vlan if client.device == "phone" else None)
+        client.vlan, client.tagged = (tagged, True) if tagged is not None else (auth.data_vlan, False)
+        client.domain = "VOICE" if tagged is not None else "DATA"
+        return
+    client.server = ""
+    if auth.dead_authorized:  # let in without authentication, on the port's static VLANs
+        client.status, client.authorized, client.critical = "authenticated", True, True
+        phone = client.device == "phone" and auth.voice_vlan is not None
+        client.vlan, client.tagged = (auth.voice_vlan, True) if phone else (auth.data_vlan, False)
+        client.domain = "VOICE" if phone else "DATA"
+    else:
+        client.status, client.authorized, client.domain = "unauthenticated", False, "UNKNOWN"
+        client.vlan, client.tagged = None, False
+
+
 async def authenticate(device: Device, client: Client) -> Client:
     """Run MAB for one client now (attach, re-authentication) and record the result."""
     auth = port_auth(device, client.interface)
@@ -271,7 +340,12 @@ async def authenticate(device: Device, client: Client) -> Client:
     all_dead = bool(auth.servers) and ios and auth.deadtime > 0 and all(
         device.radius_dead.get(f"{s.address}:{s.port}", 0.0) > now for s in auth.servers)
     client.method = "mab"
-    (_ios_result(client, auth, answer, all_dead) if ios else _cx_result(client, auth, answer))
+    if ios:
+        _ios_result(client, auth, answer, all_dead)
+    elif device.spec.platform == "hp_procurve":
+        _procurve_result(client, auth, answer)
+    else:
+        _cx_result(client, auth, answer)
     client.since = time.time()
     client.session_id = _session_id(device, client)
     device.audit("nac", interface=client.interface, mac=client.mac, status=client.status, domain=client.domain,

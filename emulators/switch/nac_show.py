@@ -1,10 +1,15 @@
 """Show output of the access sessions (nac.py), shaped like the captures in
 fixtures/real-device-output: IOS `show authentication sessions` (the table ntc-templates'
 cisco_ios_show_authentication_sessions parses) and its per-interface detail (IOS 15.2
-layout), AOS-CX `show aaa authentication port-access interface ... client-status`.
+layout), AOS-CX `show aaa authentication port-access interface ... client-status`,
+ArubaOS-Switch `show port-access mac-based clients [<ports> [detailed]]` (the table after a
+2930-class capture: Port, MAC Address, Session Status, Time, gist pwood/388671; the detail's
+"Client Base Details" / "Untagged VLAN" / "Tagged VLANs" after the 16.x Access Security
+Guide's `show port-access clients detailed` example).
 
-The critical-authorization line of the IOS detail and the AOS-CX VLAN lines are the
-emulator's wording of what the configuration guides describe, not captured from a device.
+The critical-authorization line of the IOS detail, the AOS-CX VLAN lines and the
+ArubaOS-Switch "Authorized By" line are the emulator's wording of what the configuration
+guides describe, not captured from a device.
 """
 
 from __future__ import annotations
@@ -87,4 +92,32 @@ def cx_client_status(device: Device, interface: str | None) -> str:
                 "  VLAN Details", "  ------------",
                 f"    VLANs  : {c.vlan if c.vlan is not None else ''}"
                 f"{(' (tagged)' if c.tagged else ' (untagged)') if c.vlan is not None else ''}", ""]
+    return "\r\n".join(out) + "\r\n"
+
+
+def _aos_mac(mac: str) -> str:
+    d = "".join(c for c in mac.lower() if c.isalnum())
+    return f"{d[0:6]}-{d[6:12]}"
+
+
+def procurve_clients(device: Device, ports: list[str] | None, detailed: bool) -> str:
+    clients = [c for c in _sessions(device, None) if ports is None or c.interface in ports]
+    if not detailed:
+        out = ["", " Port Access MAC-Based Client Status", "",
+               "  Port  MAC Address   Session Status        Time",
+               "  ----- ------------- --------------------- --------"]
+        out += [f"  {c.interface:<5} {_aos_mac(c.mac):<13} {c.status:<21} 0" for c in clients]
+        return "\r\n".join(out) + "\r\n"
+    out = ["", " Port Access MAC-Based Client Status Detail"]
+    for c in clients:
+        name = "".join(ch for ch in c.mac.lower() if ch.isalnum())
+        untagged = c.vlan if c.vlan is not None and not c.tagged else ""
+        out += ["", "  Client Base Details :",
+                f"   Port            : {c.interface}",
+                f"   Session Status  : {c.status:<21} Session Time(sec) : 0",
+                f"   Client Name     : {name}", f"   MAC Address     : {_aos_mac(c.mac)}", "   IP              : n/a",
+                "", "  Access Policy Details :",
+                f"   Untagged VLAN   : {untagged}", f"   Tagged VLANs    : {c.vlan if c.tagged else ''}",
+                "   Authorized By   : " + ("secondary method authorized (no RADIUS server answered)" if c.critical
+                                           else "RADIUS server" if c.authorized else "")]
     return "\r\n".join(out) + "\r\n"

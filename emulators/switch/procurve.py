@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import procurve_show
+from . import nac_show, procurve_show
 from .acl import parse_ace
 from .acl_handlers import bind_acl, clear_radius_host
 from .dialect import Dialect
@@ -385,6 +385,10 @@ EXEC: list[tuple[str, dict[str, Any]]] = [
     ("show running-config", {"action": "show_run"}),
     ("show config", {"action": "show_start"}),
     ("show vlans", {"action": "show_vlans"}),
+    # Access Security Guide 16.06: show port-access mac-based clients [<port-list> [detailed]]
+    ("show port-access mac-based clients", {"action": "show_mac_clients"}),
+    ("show port-access mac-based clients <ports>", {"action": "show_mac_clients"}),
+    ("show port-access mac-based clients <ports> detailed", {"action": "show_mac_clients"}),
     ("no page", {"action": "nopage"}),
     ("page", {"action": "page"}),
     ("terminal length <lines>", {"action": "terminal_length"}),
@@ -467,6 +471,9 @@ class ArubaOSSwitch(Dialect):
         return procurve_show.running_config(self, device, root)
 
     def run_exec(self, device: Device, m: Match) -> str:
+        if m.rule.action == "show_mac_clients":
+            ports = expand_ports(m.words[4]) if len(m.words) > 4 else None
+            return nac_show.procurve_clients(device, ports, m.words[-1] == "detailed")
         return procurve_show.run(self, device, m)
 
     def applied_acl(self, root: Node, interface: str, direction: str) -> tuple[str | None, list[str] | None] | None:

@@ -2,9 +2,10 @@
 MAB request for a phone with `device-traffic-class=voice`; with the server stopped, the phone
 (re-authenticating) stays in the voice VLAN only where the configuration has the critical-voice
 lines (IOS `authentication event server dead action authorize voice`, AOS-CX
-critical-voice-role). Configurations come from the collection's own templates; every result is
-read over a fresh SSH session (IOS table parsed by ntc-templates), and the RADIUS server's own
-counters show the switch really asked it.
+critical-voice-role, ArubaOS-Switch `aaa authentication mac-based chap-radius authorized`).
+Configurations come from the collection's own templates; every result is read over a fresh
+SSH session (IOS table parsed by ntc-templates; the ArubaOS-Switch table and detail agree),
+and the RADIUS server's own counters show the switch really asked it.
 """
 
 from __future__ import annotations
@@ -32,7 +33,16 @@ RADIUS_ADDRESS = f"{_NET}.252"  # switch_fixtures hands out .1-.250; RADIUS list
 KEY = "Rad1us-K3y"  # test-only shared secret, the one intent() renders
 PHONE = "08:00:0f:12:34:56"  # Mitel OUI: the lab server's phone policy
 PC = "00:11:22:33:44:55"
-FAMILY_NAMES = sorted(f for f in FAMILIES if FAMILIES[f].platform in ("cisco_ios", "aruba_aoscx"))
+FAMILY_NAMES = sorted(FAMILIES)
+PHONE_PORT = {"cisco_ios": "GigabitEthernet1/0/3", "aruba_aoscx": "1/1/3", "hp_procurve": "3"}
+# Each family's configuration without its RADIUS-dead voice behaviour.
+NO_CRITICAL_VOICE = {
+    "cisco_ios": [f"interface {PHONE_PORT['cisco_ios']}",
+                  "no authentication event server dead action authorize voice"],
+    "aruba_aoscx": [f"interface {PHONE_PORT['aruba_aoscx']}",
+                    "no aaa authentication port-access critical-voice-role MIVB-CRITICAL-VOICE"],
+    "hp_procurve": ["aaa authentication mac-based chap-radius none"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +86,22 @@ def _read(handle, family, platform, port):
                 out[row["mac_address"]] = (row["domain"], row["status"], critical,
                                            vlan if row["domain"] == "VOICE" else None)
             return out
+        if platform == "hp_procurve":
+            table = conn.send_command(f"show port-access mac-based clients {port}")
+            detail = conn.send_command(f"show port-access mac-based clients {port} detailed")
+            out = {}
+            for block in detail.split("Client Base Details :")[1:]:
+                field = {k.strip(): v.strip() for k, _, v in
+                         (line.partition(" : ") for line in block.splitlines() if " : " in line)}
+                digits = field["MAC Address"].replace("-", "")
+                status = field["Session Status"].split()[0]
+                assert f"{field['MAC Address']} {status}" in " ".join(table.split())
+                tagged = field["Tagged VLANs"]
+                domain = "VOICE" if tagged else ("DATA" if field["Untagged VLAN"] else "UNKNOWN")
+                out[f"{digits[0:4]}.{digits[4:8]}.{digits[8:12]}"] = (
+                    domain, status, field["Authorized By"].startswith("secondary method"),
+                    int(tagged) if tagged else None)
+            return out
         text = conn.send_command(f"show aaa authentication port-access interface {port} client-status")
         out = {}
         for block in text.split("\nClient ")[1:]:
@@ -95,15 +121,16 @@ def _read(handle, family, platform, port):
 @pytest.mark.parametrize("switch", FAMILY_NAMES, indirect=True)
 def test_phone_stays_in_voice_vlan_while_radius_is_dead(switch, radius):
     handle, family, platform = switch
-    port = "GigabitEthernet1/0/3" if platform == "cisco_ios" else "1/1/3"
+    port = PHONE_PORT[platform]
     asked = radius.stats.requests
     for mac, kind in ((PHONE, "phone"), (PC, "pc")):
         status, _ = hook(handle, "POST", f"/switches/{family}/clients", {"interface": port, "mac": mac, "device": kind})
         assert status == 200
     assert radius.stats.requests - asked == 2, "the switch asked the RADIUS server for each client"
     seen = _read(handle, family, platform, port)
-    assert seen["0800.0f12.3456"] == ("VOICE", "Authz Success" if platform == "cisco_ios"
-                                      else "mac-auth Authenticated", False, 20)
+    authorized = {"cisco_ios": "Authz Success", "aruba_aoscx": "mac-auth Authenticated",
+                  "hp_procurve": "authenticated"}[platform]
+    assert seen["0800.0f12.3456"] == ("VOICE", authorized, False, 20)
     assert seen["0011.2233.4455"][0] == "DATA"
 
     radius.stop()  # every configured RADIUS server is dead now
@@ -112,10 +139,7 @@ def test_phone_stays_in_voice_vlan_while_radius_is_dead(switch, radius):
     assert phone[0] == "VOICE" and phone[2] is True and phone[3] == 20, phone
 
     # The same port without the critical-voice line: the phone is no longer in the voice VLAN.
-    drop = ([f"interface {port}", "no authentication event server dead action authorize voice"]
-            if platform == "cisco_ios" else
-            [f"interface {port}", "no aaa authentication port-access critical-voice-role MIVB-CRITICAL-VOICE"])
-    assert apply_commands(handle.devices[family], drop) == []
+    assert apply_commands(handle.devices[family], NO_CRITICAL_VOICE[platform]) == []
     hook(handle, "POST", f"/switches/{family}/reauthenticate", {"interface": port})
     phone = _read(handle, family, platform, port)["0800.0f12.3456"]
     assert phone[0] != "VOICE" and phone[3] is None, phone
