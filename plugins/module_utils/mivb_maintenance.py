@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_errors import InputError, MivbError
+from ansible_collections.voicesec.mivb.plugins.module_utils.ssh_host_keys import trust_host_keys
 
 SESSION_KEY = "maintenance_ssh"
 MTCE_TERM = "/sysro/bin/mtce-term"
@@ -160,8 +161,7 @@ def _connect(target: MaintenanceTarget) -> Any:
         "password": target.password,
         "ssh_strict": True,
         "system_host_keys": False,
-        "alt_host_keys": True,
-        "alt_key_file": target.known_hosts_file,
+        "alt_host_keys": False,  # the known_hosts lines of this host only: trust_host_keys below
         "allow_agent": False,
         "use_keys": False,
         "conn_timeout": min(target.timeout, 15),
@@ -173,6 +173,7 @@ def _connect(target: MaintenanceTarget) -> Any:
         # generic session preparation (a newline, 0.1 s sleeps and a prompt look-up with two
         # buffer clears: about 0.15 s per login): the shell greets with its prompt, read once.
         conn = ConnectHandler(**params, auto_connect=False)
+        trust_host_keys(conn, target.known_hosts_file, target.host, target.port)
         conn.establish_connection()
         conn.ansi_escape_codes = True
         greeting = conn.read_until_pattern(pattern=r"[$#]\s*$", read_timeout=target.timeout)

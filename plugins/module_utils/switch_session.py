@@ -15,6 +15,7 @@ from typing import Any
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors as se
 from ansible_collections.voicesec.mivb.plugins.module_utils.device_lock import RejectedLogins
 from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_config_line
+from ansible_collections.voicesec.mivb.plugins.module_utils.ssh_host_keys import trust_host_keys
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_platforms import SwitchPlatform
 
 try:
@@ -97,8 +98,7 @@ def connect(platform: SwitchPlatform, target: Target) -> Any:
         "secret": target.enable_secret,
         "ssh_strict": target.host_key_checking,
         "system_host_keys": False,
-        "alt_host_keys": target.host_key_checking,
-        "alt_key_file": known_hosts if target.host_key_checking else "",
+        "alt_host_keys": False,  # the known_hosts lines of this switch only: trust_host_keys below
         "allow_agent": False,
         "use_keys": False,
         "conn_timeout": min(target.timeout, 15),
@@ -107,7 +107,10 @@ def connect(platform: SwitchPlatform, target: Target) -> Any:
         "read_timeout_override": None,
     }
     try:
-        conn = ConnectHandler(**params)
+        conn = ConnectHandler(**params, auto_connect=False)
+        if target.host_key_checking:
+            trust_host_keys(conn, known_hosts, target.host, target.port)
+        conn._open()  # what auto_connect does: establish_connection + session preparation
     except NetmikoAuthenticationException:
         raise se.AuthenticationFailed(
             f"authentication failed for user {target.username!r} at {target.where} "

@@ -198,3 +198,31 @@ def test_rollback_that_cannot_reach_the_switch_says_so(bench):
     with pytest.raises(se.RollbackFailed) as err:
         switch_rollback.restore([Gone()], bench.platform, dead, plan, bench.scope)
     assert "unreachable" in str(err.value)
+
+
+def _another_key(kind: str) -> str:
+    """A fresh public key of the given SSH type, as known_hosts holds it."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    private = {"ssh-ed25519": lambda: ed25519.Ed25519PrivateKey.generate(),
+               "ecdsa-sha2-nistp256": lambda: ec.generate_private_key(ec.SECP256R1()),
+               "ssh-rsa": lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)}[kind]()
+    return private.public_key().public_bytes(serialization.Encoding.OpenSSH,
+                                             serialization.PublicFormat.OpenSSH).decode().split()[1]
+
+
+def test_a_changed_host_key_refuses_the_session_whatever_other_lines_hold(bench, tmp_path):
+    """ssh_host_keys trusts only the switch's own known_hosts lines: a wrong key there refuses the
+    session (HostKeyMismatch) even when another host's line holds the switch's real key."""
+    from ansible_collections.voicesec.mivb.plugins.module_utils.ssh_host_keys import host_key_name
+
+    _, kind, real = Path(bench.target.known_hosts_file).read_text().split()[:3]
+    other = tmp_path / "known_hosts"
+    name = host_key_name(bench.target.host, bench.target.port)
+    other.write_text(f"[10.9.9.9]:22 {kind} {real}\n{name} {kind} {_another_key(kind)}\n")
+    target = ss.Target(bench.target.host, bench.target.port, "netops", PASSWORD, ENABLE, str(other), True, 3)
+    with pytest.raises(se.HostKeyMismatch):
+        ss.connect(bench.platform, target)
+    other.write_text(f"{name} {kind} {real}\n")  # the right line: the session opens
+    ss.disconnect(ss.connect(bench.platform, target))
