@@ -20,6 +20,7 @@ from typing import Any
 
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
+from ansible.template import is_trusted_as_template
 from ansible_collections.voicesec.mivb.plugins.module_utils import device_lock, mivb_plan
 from ansible_collections.voicesec.mivb.plugins.module_utils.control_selection import select
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
@@ -79,7 +80,7 @@ class ActionModule(ActionBase):
         render = self._templar.template
         toggles = {c.id: c.toggle for c in mivb_plan.CONTROLS}
         try:
-            values, no_log = _ROLE.read(task_vars, render)
+            values, no_log = _ROLE.read(task_vars, render, is_trusted_as_template)
         except RoleVarsError as exc:
             return self._failed(result, str(exc), {cid: {"status": "error", "detail": str(exc)}
                                                    for cid in mivb_plan.CONTROL_IDS})

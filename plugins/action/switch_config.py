@@ -14,6 +14,7 @@ import time
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import connection_loader
+from ansible.template import is_trusted_as_template
 
 # Heavy imports at module top on purpose (see the module docstring).
 from ansible_collections.voicesec.mivb.plugins.module_utils import (
@@ -74,7 +75,7 @@ class ActionModule(ActionBase):
         try:
             intent = None
             if args["intent_from_vars"]:
-                intent = _ROLE_VARS.read(task_vars or {}, self._templar.template)
+                intent = _ROLE_VARS.read(task_vars or {}, self._templar.template, is_trusted_as_template)
                 for option, var in _OPTION_FROM_ROLE_VAR.items():
                     if args[option] is None:
                         args[option] = intent[var]

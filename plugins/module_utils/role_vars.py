@@ -14,6 +14,7 @@ role with `rolespec_validate: false` to save Ansible's implicit validation task.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -68,21 +69,48 @@ def native(value: Any) -> Any:
 
 
 _JINJA_MARKERS = ("{{", "{%", "{#")
+# `{{ name }}` and nothing else: the value of one variable (the usual inventory indirection,
+# `password: "{{ vault_password }}"`).
+_BARE_REFERENCE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_MISSING = object()
+_MAX_INDIRECTION = 20
 
 
-def resolve(value: Any, render: Callable[[Any], Any]) -> Any:
+def _referenced(value: str, variables: Mapping[str, Any] | None, trusted: Callable[[Any], bool] | None) -> Any:
+    """The scalar a trusted `{{ name }}` stands for, or _MISSING when the templar must decide
+    (anything else: filters, an undefined or special name, a container, a vaulted value)."""
+    if variables is None or trusted is None:
+        return _MISSING
+    match = _BARE_REFERENCE.fullmatch(value)
+    if match is None or match.group(1) == "omit" or not trusted(value):
+        return _MISSING
+    target = variables.get(match.group(1), _MISSING)
+    if target is None or isinstance(target, (str, bool, int, float)):
+        return target
+    return _MISSING
+
+
+def resolve(value: Any, render: Callable[[Any], Any], variables: Mapping[str, Any] | None = None,
+            trusted: Callable[[Any], bool] | None = None, _depth: int = 0) -> Any:
     """native(render(value)), with the templar called only on the strings that can hold a
     template (and on values of other types, such as a vaulted string). The templar leaves a
     string without Jinja markers as it is, but costs ~0.1 ms per call on a role's ~100
-    variables per host (docs/performance.md). Dict keys are data, as Ansible treats them."""
+    variables per host, and compiling a template ~1 ms per string and worker
+    (docs/performance.md). With the host's `variables` and Ansible's trust test, a trusted
+    `{{ name }}` whose variable holds a scalar is that scalar (resolved the same way), as the
+    templar would give it (tests/unit/plugins/test_parent_preload.py compares both); anything
+    else goes to the templar. Dict keys are data, as Ansible treats them."""
     if isinstance(value, str):
         if any(marker in value for marker in _JINJA_MARKERS):
+            target = _referenced(value, variables, trusted) if _depth < _MAX_INDIRECTION else _MISSING
+            if target is not _MISSING:
+                return resolve(target, render, variables, trusted, _depth + 1)
             return native(render(value))
         return native(value)
     if isinstance(value, Mapping):
-        return {native(key): resolve(item, render) for key, item in value.items()}
+        return {native(key): resolve(item, render, variables, trusted) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [resolve(item, render) for item in value]
+        return [resolve(item, render, variables, trusted) for item in value]
     if value is None or isinstance(value, (bool, int, float)):
         return native(value)
     return native(render(value))
@@ -108,10 +136,13 @@ class RoleInterface:
         self.names = tuple(self.options)
         self.validator = ArgumentSpecValidator(validator_spec(self.options))
 
-    def read(self, task_vars: Mapping[str, Any], render: Callable[[Any], Any]) -> tuple[dict[str, Any], set[str]]:
-        """(validated values, no_log values). `render` is the action plugin's templar; unset
-        variables get the spec's defaults. Raises RoleVarsError naming every bad variable."""
-        provided = {name: resolve(task_vars[name], render) for name in self.names if task_vars.get(name) is not None}
+    def read(self, task_vars: Mapping[str, Any], render: Callable[[Any], Any],
+             trusted: Callable[[Any], bool] | None = None) -> tuple[dict[str, Any], set[str]]:
+        """(validated values, no_log values). `render` is the action plugin's templar and
+        `trusted` Ansible's is_trusted_as_template (for resolve's `{{ name }}` short cut);
+        unset variables get the spec's defaults. Raises RoleVarsError naming every bad variable."""
+        provided = {name: resolve(task_vars[name], render, task_vars, trusted)
+                    for name in self.names if task_vars.get(name) is not None}
         result = self.validator.validate(provided)
         if result.error_messages:
             raise RoleVarsError(

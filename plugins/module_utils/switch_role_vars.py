@@ -45,13 +45,15 @@ class RoleVars:
         self.names = tuple(options)
         self.validator = ArgumentSpecValidator(_role_vars.validator_spec(options))
 
-    def read(self, task_vars: Mapping[str, Any], render: Callable[[Any], Any]) -> dict[str, Any]:
+    def read(self, task_vars: Mapping[str, Any], render: Callable[[Any], Any],
+             trusted: Callable[[Any], bool] | None = None) -> dict[str, Any]:
         """Template each documented variable that is set, validate, return the intent dict.
 
         `render` is the action plugin's templar (it resolves `{{ vault_radius_key }}` and
-        the like); variables that are not set get the argument spec's defaults.
+        the like), `trusted` Ansible's is_trusted_as_template (role_vars.resolve); variables
+        that are not set get the argument spec's defaults.
         """
-        provided = {name: _role_vars.resolve(task_vars[name], render) for name in self.names
+        provided = {name: _role_vars.resolve(task_vars[name], render, task_vars, trusted) for name in self.names
                     if task_vars.get(name) is not None}
         result = self.validator.validate(provided)
         if result.error_messages:

@@ -53,6 +53,45 @@ def test_resolve_returns_plain_builtin_types():
     assert out["items"].__class__ is list and out["items"][0].__class__ is str
 
 
+def test_a_bare_reference_resolves_as_the_templar_does_without_it():
+    """`{{ name }}` of a scalar variable is resolved without the templar (no Jinja compile in the
+    worker); every case gives what Ansible's templar gives, and the templar still decides
+    anything else (filters, containers, undefined names, omit, untrusted text)."""
+    from ansible.errors import AnsibleError
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar, is_trusted_as_template, trust_as_template
+
+    raw = {"s": "abc", "digits": "5", "word": "True", "i": 5, "f": 5.5, "b": False, "empty": "", "none": None,
+           "spaced": " x ", "chain": "{{ s }}", "chain2": "{{ chain }}", "filtered": "{{ s | upper }}",
+           "lst": ["{{ s }}", 1], "loop": "{{ loop }}"}
+    variables = {k: trust_as_template(v) if isinstance(v, str) else v for k, v in raw.items()}
+    templar = Templar(loader=DataLoader(), variables=variables)
+    calls: list[object] = []
+
+    def render(value: object) -> object:
+        calls.append(value)
+        return templar.template(value)
+
+    cases = [trust_as_template("{{ %s }}" % name) for name in raw if name != "loop"]
+    cases += [trust_as_template("{{s}}"), trust_as_template("{{ s }}!"), "{{ s }}",  # the last one untrusted
+              trust_as_template("{{ omit }}"), trust_as_template("{{ nowhere }}"), trust_as_template("{{ loop }}")]
+    for case in cases:
+        try:
+            expected: object = role_vars.native(templar.template(case))
+        except AnsibleError as exc:
+            expected = type(exc)
+        try:
+            got: object = role_vars.resolve(case, render, variables, is_trusted_as_template)
+        except AnsibleError as exc:
+            got = type(exc)
+        assert got == expected and type(got) is type(expected), (case, got, expected)
+    calls.clear()
+    role_vars.resolve(trust_as_template("{{ chain2 }}"), render, variables, is_trusted_as_template)
+    assert calls == [], "a chain of bare references to scalars needs no templar"
+    role_vars.resolve(trust_as_template("{{ filtered }}"), render, variables, is_trusted_as_template)
+    assert calls == ["{{ s | upper }}"]
+
+
 def _compiles(action) -> int:
     count = 0
     original = re_compiler.compile
