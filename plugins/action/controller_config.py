@@ -29,7 +29,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_client import (
 )
 from ansible_collections.voicesec.mivb.plugins.module_utils.mivb_login_guard import LoginGuard, guard_key
 from ansible_collections.voicesec.mivb.plugins.module_utils.netmiko_warmup import warm_netmiko_filters
-from ansible_collections.voicesec.mivb.plugins.module_utils.role_vars import RoleInterface, RoleVarsError
+from ansible_collections.voicesec.mivb.plugins.module_utils.role_vars import RoleInterface, RoleVarsError, resolve
 from ansible_collections.voicesec.mivb.plugins.module_utils.secrets import mask_no_log_values
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.mivb_action import preload, preload_jinja_plugins
 from ansible_collections.voicesec.mivb.plugins.plugin_utils.report_location import audit_trail_dir
@@ -159,7 +159,7 @@ class ActionModule(ActionBase):
         def var(*names: str, default: Any = None) -> Any:
             for name in names:
                 if task_vars.get(name) is not None:
-                    return render(task_vars[name])
+                    return resolve(task_vars[name], render, task_vars, is_trusted_as_template)
             return default
 
         pc = self._play_context

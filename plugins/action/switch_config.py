@@ -29,6 +29,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils import switch_errors
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_facts as sf
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_identity as sid
 from ansible_collections.voicesec.mivb.plugins.module_utils import switch_session as ss
+from ansible_collections.voicesec.mivb.plugins.module_utils.role_vars import resolve
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_args import SWITCH_CONFIG_RULES, SWITCH_CONFIG_SPEC
 from ansible_collections.voicesec.mivb.plugins.module_utils.switch_intent import (
     CONTROL_IDS,
@@ -79,7 +80,12 @@ class ActionModule(ActionBase):
                 for option, var in _OPTION_FROM_ROLE_VAR.items():
                     if args[option] is None:
                         args[option] = intent[var]
-            platform, target = target_from_vars(task_vars or {}, self._templar.template, self._play_context)
+            variables = task_vars or {}
+
+            def render(value: object) -> object:  # `{{ name }}` without a template compile (role_vars.resolve)
+                return resolve(value, self._templar.template, variables, is_trusted_as_template)
+
+            platform, target = target_from_vars(variables, render, self._play_context)
             self._norm = None
             if intent is not None:
                 # Validate and render here: no connection is made for invalid intent.
