@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.ssh_host_keys import
 SESSION_KEY = "maintenance_ssh"
 MTCE_TERM = "/sysro/bin/mtce-term"
 MTCE_PROMPT = r"MTCE>\s*$"
+re.compile(MTCE_PROMPT)  # into re's cache in the Ansible parent (imported there), inherited by the workers
 KNOWN_HOSTS_VAR = "mivb_known_hosts_file"
 SSH_PORT_VAR = "mivb_maintenance_ssh_port"
 
@@ -111,17 +113,23 @@ class MaintenanceShell:
 
     def _send(self, command: str, expect: str | None) -> str:
         """One command; `expect` None = the Linux prompt read at login. Read with netmiko's
-        read_until_pattern up to the prompt that follows the command's echo (the prompt is
-        known, so none of send_command's prompt look-ups and 25 ms read loops: about 10 ms per
-        command instead of 65 ms, docs/performance.md); echo and prompt stripped as
-        send_command strips them."""
+        read_until_pattern up to the prompt, again until the command's echo is in the text (the
+        prompt is known, so none of send_command's prompt look-ups and 25 ms read loops: about
+        10 ms per command instead of 65 ms, docs/performance.md). The pattern is the prompt
+        alone, one compiled regex per session rather than one per command. Echo and prompt
+        are stripped as send_command strips them."""
         self.commands += 1
         conn = self.conn
         prompt = expect or rf"{re.escape(conn.base_prompt)}[$#]\s*$"
+        deadline = time.monotonic() + self.target.timeout
         try:
             conn.write_channel(command + conn.RETURN)
-            raw = conn.read_until_pattern(pattern=rf"{re.escape(command)}.*?(?:{prompt})",
-                                          read_timeout=self.target.timeout, re_flags=re.DOTALL)
+            raw = conn.read_until_pattern(pattern=prompt, read_timeout=self.target.timeout)
+            while command not in raw:  # a prompt before the echo: not this command's output yet
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                raw += conn.read_until_pattern(pattern=prompt, read_timeout=left)
         except Exception as exc:  # netmiko ReadTimeout / a dropped session
             raise MaintenanceError(f"maintenance SSH {self.target.where}: {command.split()[0]}: "
                                    f"{type(exc).__name__}") from None
