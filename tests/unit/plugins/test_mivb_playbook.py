@@ -468,3 +468,27 @@ def test_two_runs_against_one_controller_do_not_both_write(tmp_path):
         assert writes and max(writes.values()) == 1, writes
     finally:
         ctl.handle.stop()
+
+
+def test_credentials_the_ansible_way_reach_the_controller(tmp_path):
+    """-u and --connection-password-file (an AWX machine credential) with no ansible_user /
+    ansible_password in the inventory: the role task runs on a `local` connection of its own,
+    and the controller still sees exactly one login, by that user, with that password."""
+    ctl = start_controller(tmp_path)
+    try:
+        commission(ctl)
+        inv = _inventory(tmp_path, {"mivb1": _host(ctl, tmp_path, "a")[0]}, mivb_hardening_commission=False)
+        data = yaml.safe_load(inv.read_text())
+        group = data["all"]["children"]["mivb_controllers"]["vars"]
+        del group["ansible_user"], group["ansible_password"]
+        inv.write_text(yaml.safe_dump(data))
+        (tmp_path / "conn-pass").write_text(MANAGED_PASSWORD + "\n")
+        proc = play(tmp_path, "--check", "-u", "system", "--connection-password-file", str(tmp_path / "conn-pass"))
+        res = result(proc, "mivb1")
+        assert not [c for c, s in statuses(res).items() if s == "error"], res.get("msg")
+        assert ctl.raw.stats()["logins"] == 1 and _failed_logins_now(ctl) == 0
+        logins = [e for e in ctl.raw.audit(MANAGED_PASSWORD) if e["action"] == "Login"]
+        assert len(logins) >= 3 and {e.get("user") for e in logins} == {"system"}, logins  # commission, run, read
+        assert MANAGED_PASSWORD not in proc.stdout
+    finally:
+        ctl.handle.stop()
