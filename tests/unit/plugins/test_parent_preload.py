@@ -72,7 +72,7 @@ def test_a_bare_reference_resolves_as_the_templar_does_without_it():
         calls.append(value)
         return templar.template(value)
 
-    cases = [trust_as_template("{{ %s }}" % name) for name in raw if name != "loop"]
+    cases = [trust_as_template("{{ " + name + " }}") for name in raw if name != "loop"]
     cases += [trust_as_template("{{s}}"), trust_as_template("{{ s }}!"), "{{ s }}",  # the last one untrusted
               trust_as_template("{{ omit }}"), trust_as_template("{{ nowhere }}"), trust_as_template("{{ loop }}")]
     for case in cases:
