@@ -47,8 +47,7 @@ def host_keys_for(path: str, host: str, port: int) -> dict[str, Any]:
             line = raw.strip()
             marker = ""
             if line.startswith("@"):  # OpenSSH markers, which paramiko's load cannot read at all
-                marker, _, line = line.partition(" ")
-                line = line.strip()
+                marker, line = [*line.split(None, 1), ""][:2]
             if not line or line[0] == "#" or not _names_host(line.split(None, 1)[0], name):
                 continue
             if marker == "@revoked":  # this key is never trusted for the host, whatever else says

@@ -205,7 +205,7 @@ def _another_key(kind: str) -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-    private = {"ssh-ed25519": lambda: ed25519.Ed25519PrivateKey.generate(),
+    private = {"ssh-ed25519": ed25519.Ed25519PrivateKey.generate,
                "ecdsa-sha2-nistp256": lambda: ec.generate_private_key(ec.SECP256R1()),
                "ssh-rsa": lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)}[kind]()
     return private.public_key().public_bytes(serialization.Encoding.OpenSSH,
@@ -217,7 +217,7 @@ def test_a_changed_host_key_refuses_the_session_whatever_other_lines_hold(bench,
     session (HostKeyMismatch) even when another host's line holds the switch's real key."""
     from ansible_collections.voicesec.mivb.plugins.module_utils.ssh_host_keys import host_key_name
 
-    _, kind, real = Path(bench.target.known_hosts_file).read_text().split()[:3]
+    kind, real = Path(bench.target.known_hosts_file).read_text().split()[1:3]
     other = tmp_path / "known_hosts"
     name = host_key_name(bench.target.host, bench.target.port)
     other.write_text(f"[10.9.9.9]:22 {kind} {real}\n{name} {kind} {_another_key(kind)}\n")

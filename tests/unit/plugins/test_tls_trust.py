@@ -74,7 +74,7 @@ def _handshake(client: ssl.SSLContext, cert_file: str, key_file: str, host: str)
     c = client.wrap_bio(c_in, c_out, server_hostname=host)
     s = server.wrap_bio(s_in, s_out, server_side=True)
     done = {"c": False, "s": False}
-    for _ in range(20):
+    for _round in range(20):
         for name, side, out, peer_in in (("c", c, c_out, s_in), ("s", s, s_out, c_in)):
             if not done[name]:
                 try:
@@ -106,7 +106,7 @@ def test_the_filtered_bundle_accepts_and_refuses_what_the_whole_bundle_does(pki)
 
 
 def test_other_hosts_pinned_leaves_are_dropped_and_cas_kept(pki):
-    path, _ = pki
+    path = pki[0]
     kept = anchors_for_host(path.read_bytes(), "127.0.5.1")
     whole = x509.load_pem_x509_certificates(path.read_bytes())
     from cryptography.hazmat.primitives.serialization import Encoding
@@ -119,7 +119,7 @@ def test_other_hosts_pinned_leaves_are_dropped_and_cas_kept(pki):
 
 
 def test_bundles_it_cannot_read_with_certainty_are_loaded_whole(pki):
-    path, _ = pki
+    path = pki[0]
     trusted = path.read_bytes().replace(b"BEGIN CERTIFICATE", b"BEGIN TRUSTED CERTIFICATE", 1).replace(
         b"END CERTIFICATE", b"END TRUSTED CERTIFICATE", 1)
     assert anchors_for_host(trusted, "127.0.5.1") is None
