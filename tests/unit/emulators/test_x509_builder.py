@@ -7,6 +7,7 @@ import datetime as dt
 import ipaddress
 import re
 import ssl
+import sys
 import threading
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from emulators import x509_builder as xb
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+from mivb_certgen import handshake  # the in-memory TLS handshake, one home
 
 REPO = Path(__file__).resolve().parents[3]
 NOW = dt.datetime.now(dt.UTC)
@@ -54,23 +58,7 @@ def _handshake(
     server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_ctx.load_cert_chain(tmp_path / "chain.pem", tmp_path / "key.pem")
     client_ctx = ssl.create_default_context(cadata=xb.cert_pem(trust))
-    c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
-    client = client_ctx.wrap_bio(c_in, c_out, server_hostname=server_hostname)
-    server = server_ctx.wrap_bio(s_in, s_out, server_side=True)
-    done = {"client": False, "server": False}
-    for _ in range(20):
-        for side, obj in (("client", client), ("server", server)):
-            if not done[side]:
-                try:
-                    obj.do_handshake()
-                    done[side] = True
-                except ssl.SSLWantReadError:
-                    pass
-        s_in.write(c_out.read())
-        c_in.write(s_out.read())
-        if all(done.values()):
-            return
-    raise AssertionError("handshake did not finish")
+    handshake(client_ctx, server_ctx, server_hostname)
 
 
 def test_ca_and_leaf_profiles():

@@ -12,7 +12,9 @@ from ansible_collections.voicesec.mivb.plugins.module_utils.ssh_host_keys import
     host_keys_for,
 )
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from emulators import x509_builder as xb
 
 
 def _line(names: str, key: paramiko.PKey) -> str:
@@ -26,7 +28,7 @@ def _ed25519() -> paramiko.PKey:
 
 
 def _ecdsa() -> paramiko.PKey:
-    raw = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+    raw = xb.new_ec_key().public_key().public_bytes(
         serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
     return paramiko.PKey.from_type_string(raw.split()[0], __import__("base64").b64decode(raw.split()[1]))
 

@@ -201,13 +201,15 @@ def test_rollback_that_cannot_reach_the_switch_says_so(bench):
 
 
 def _another_key(kind: str) -> str:
-    """A fresh public key of the given SSH type, as known_hosts holds it."""
+    """A fresh public key of the given SSH type, as known_hosts holds it (RSA / EC keys from
+    the project's one key builder)."""
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+    from cryptography.hazmat.primitives.asymmetric import ed25519
 
-    private = {"ssh-ed25519": ed25519.Ed25519PrivateKey.generate,
-               "ecdsa-sha2-nistp256": lambda: ec.generate_private_key(ec.SECP256R1()),
-               "ssh-rsa": lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)}[kind]()
+    from emulators import x509_builder as xb
+
+    private = {"ssh-ed25519": ed25519.Ed25519PrivateKey.generate, "ecdsa-sha2-nistp256": xb.new_ec_key,
+               "ssh-rsa": xb.new_key}[kind]()
     return private.public_key().public_bytes(serialization.Encoding.OpenSSH,
                                              serialization.PublicFormat.OpenSSH).decode().split()[1]
 
