@@ -51,6 +51,7 @@ from typing import Any
 from emulators.radius.protocol import AUTH_PORT, Answer, Server, authenticate_mab, mac_username
 
 from .model import Node
+from .procurve_show import unquote
 from .secrets import aos_decrypt, cx_decrypt, type7_decode
 
 # The device model (device.Device) imports this module: typed loosely here, no import upward.
@@ -203,10 +204,6 @@ def cx_port(root: Node, interface: str) -> PortAuth:
     return auth
 
 
-def _unquote(text: str) -> str:
-    return text[1:-1] if len(text) > 1 and text[0] == text[-1] == '"' else text
-
-
 def procurve_port(root: Node, interface: str) -> PortAuth:
     if root.find(f"interface {interface}") is None:
         raise KeyError(interface)
@@ -214,7 +211,7 @@ def procurve_port(root: Node, interface: str) -> PortAuth:
     for line in root.find_prefix("radius-server host"):
         words = line.text.split()  # the model keeps every key as `encrypted-key "..."` (procurve.py)
         if len(words) > 4 and words[3] == "encrypted-key":  # a host without a key is never asked
-            servers.append(Server(words[2], AUTH_PORT, aos_decrypt(_unquote(words[4]))))
+            servers.append(Server(words[2], AUTH_PORT, aos_decrypt(unquote(words[4]))))
     vlans = [n for n in root.children if n.text.startswith("vlan ")]
     untagged = [int(n.text.split()[1]) for n in vlans if n.find(f"untagged {interface}") is not None]
     voice = [int(n.text.split()[1]) for n in vlans

@@ -5,6 +5,8 @@ connects, a wrong one is refused."""
 
 from __future__ import annotations
 
+import base64
+
 import paramiko
 import pytest
 from ansible_collections.voicesec.mivb.plugins.module_utils.ssh_host_keys import (
@@ -21,16 +23,18 @@ def _line(names: str, key: paramiko.PKey) -> str:
     return f"{names} {key.get_name()} {key.get_base64()}"
 
 
+def _public(private: object) -> paramiko.PKey:
+    raw = private.public_key().public_bytes(  # type: ignore[attr-defined]
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode().split()
+    return paramiko.PKey.from_type_string(raw[0], base64.b64decode(raw[1]))
+
+
 def _ed25519() -> paramiko.PKey:
-    raw = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
-        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
-    return paramiko.PKey.from_type_string(raw.split()[0], __import__("base64").b64decode(raw.split()[1]))
+    return _public(ed25519.Ed25519PrivateKey.generate())
 
 
 def _ecdsa() -> paramiko.PKey:
-    raw = xb.new_ec_key().public_key().public_bytes(
-        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
-    return paramiko.PKey.from_type_string(raw.split()[0], __import__("base64").b64decode(raw.split()[1]))
+    return _public(xb.new_ec_key())
 
 
 @pytest.fixture
