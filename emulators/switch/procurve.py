@@ -472,7 +472,16 @@ class ArubaOSSwitch(Dialect):
 
     def run_exec(self, device: Device, m: Match) -> str:
         if m.rule.action == "show_mac_clients":
-            ports = expand_ports(m.words[4]) if len(m.words) > 4 else None
+            ports = None
+            if len(m.words) > 4:
+                try:
+                    ports = expand_ports(m.words[4])
+                except ParamError:
+                    ports = [m.words[4]]
+                with device.lock:
+                    missing = [p for p in ports if device.running.find(f"interface {p}") is None]
+                if missing:  # as in configuration contexts (_ports_exist)
+                    return f"Module not present for port or invalid port: {missing[0]}\r\n"
             return nac_show.procurve_clients(device, ports, m.words[-1] == "detailed")
         return procurve_show.run(self, device, m)
 

@@ -77,6 +77,9 @@ def test_netmiko_session_prompts_errors_and_save(pc):
             conn.send_config_set(["interface 2", "ip access-group SMDR out"], error_pattern=ERRORS)
         conn.exit_config_mode()
         assert "Incomplete input: show" in conn.send_command("show")
+        assert "Module not present for port or invalid port: 29" in conn.send_command(
+            "show port-access mac-based clients 29 detailed")
+        assert "Port Access MAC-Based Client Status" in conn.send_command("show port-access mac-based clients 3-4")
         run = conn.send_command("show running-config")
         assert '   10 permit tcp 10.0.0.5 0.0.0.0 eq 1752 0.0.0.0 255.255.255.255\n' in run
         assert 'interface 1\n   ip access-group "SMDR" in\n   exit' in run
