@@ -252,6 +252,11 @@ def _best(matches: list[Match]) -> Match:
     return min(matches, key=lambda m: m.rule.rank)
 
 
+def unquote(text: str) -> str:
+    """A quoted word without its quotes (ArubaOS-Switch shows names and keys quoted)."""
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] == '"' else text
+
+
 def split_words(line: str) -> tuple[list[str], list[int]]:
     """Words of a command line and the column where each starts."""
     words: list[str] = []

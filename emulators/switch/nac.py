@@ -50,8 +50,8 @@ from typing import Any
 
 from emulators.radius.protocol import AUTH_PORT, Answer, Server, authenticate_mab, mac_username
 
+from .grammar import unquote
 from .model import Node
-from .procurve_show import unquote
 from .secrets import aos_decrypt, cx_decrypt, type7_decode
 
 # The device model (device.Device) imports this module: typed loosely here, no import upward.

@@ -55,9 +55,9 @@ from .grammar import (
     p_ipv4,
     p_vlan_list,
     split_words,
+    unquote,
 )
 from .model import Node
-from .procurve_show import unquote
 from .secrets import aos_decrypt, aos_encrypt
 
 if TYPE_CHECKING:

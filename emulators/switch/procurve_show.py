@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from .grammar import Match
+from .grammar import Match, unquote
 from .model import Node
 from .secrets import aos_decrypt
 
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 VERSION = "WC.16.10.0012"
 ROM = "WC.17.02.0006"
 INDENT = "   "
-
-
-def unquote(text: str) -> str:
-    """A quoted word without its quotes (procurve.py uses it too)."""
-    return text[1:-1] if text.startswith('"') and text.endswith('"') else text
 
 
 def banner(dialect: Dialect) -> str:
